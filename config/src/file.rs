@@ -1,0 +1,69 @@
+//! The configuration file as written: every field optional where a default exists, spans
+//! kept on the values that validation may reject so that errors can name their line.
+
+use serde::Deserialize;
+use toml::Spanned;
+
+/// The whole file.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct FileConfig {
+    #[serde(default)]
+    pub server: FileServer,
+    #[serde(default)]
+    pub consent: FileConsent,
+    #[serde(default, rename = "site")]
+    pub sites: Vec<FileSite>,
+}
+
+/// `[server]`: where the gateway listens and how long it waits.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct FileServer {
+    pub listen: Option<Spanned<String>>,
+    pub data_dir: Option<String>,
+    pub tls_cert: Option<Spanned<String>>,
+    pub tls_key: Option<Spanned<String>>,
+    pub header_read_timeout: Option<Spanned<String>>,
+    pub connect_timeout: Option<Spanned<String>>,
+    pub upstream_timeout: Option<Spanned<String>>,
+    pub upstream_idle_timeout: Option<Spanned<String>>,
+}
+
+/// `[consent]`: the policy every site shares.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct FileConsent {
+    pub policy_version: Option<Spanned<i64>>,
+    pub lifetime: Option<Spanned<String>>,
+    pub secret: Option<Spanned<String>>,
+    pub unknown_cookies: Option<Spanned<String>>,
+}
+
+/// `[[site]]`: one website behind the gateway.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct FileSite {
+    pub name: Option<Spanned<String>>,
+    pub hosts: Spanned<Vec<Spanned<String>>>,
+    pub upstream: Spanned<String>,
+    pub upstream_ca: Option<String>,
+    pub privacy_url: Option<Spanned<String>>,
+    pub language: Option<Spanned<String>>,
+    #[serde(default)]
+    pub cookies: FileCookieRules,
+}
+
+/// `[site.cookies]`: the owner's own classification, by exact name or `*` glob.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct FileCookieRules {
+    #[serde(default)]
+    pub necessary: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub preferences: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub analytics: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub marketing: Vec<Spanned<String>>,
+}

@@ -1,0 +1,27 @@
+//! Consentry's configuration: the TOML file, its validation into an immutable [`Config`] with
+//! errors that name file, line and key, and the built-in [`Catalogue`] of cookies and trackers.
+//!
+//! Everything parses from `&str`: the Cloudflare Worker has no file system.
+
+mod catalogue;
+mod category;
+mod error;
+mod file;
+mod lifetime;
+mod model;
+mod starter;
+mod validate;
+
+pub use catalogue::{Catalogue, CatalogueError, CookieEntry, ScriptSignature, TrackerHost};
+pub use category::{Category, UnknownCategory};
+pub use error::{ConfigError, Problem};
+pub use lifetime::{InvalidLifetime, Lifetime, LifetimeUnit};
+pub use model::{
+    Config, ConsentSettings, CookieRule, HostPattern, ServerSettings, Site, Timeouts, TlsFiles,
+    UnknownCookies,
+};
+pub use starter::STARTER_CONFIG;
+pub use validate::{parse_upstream, DEFAULT_DATA_DIR, DEFAULT_LISTEN};
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,164 @@
+//! The validated, immutable configuration the gateway runs on.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use url::Url;
+
+use crate::Category;
+
+/// Everything the gateway needs to run, validated.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Listening, TLS, storage and timeouts.
+    pub server: ServerSettings,
+    /// The consent policy shared by every site.
+    pub consent: ConsentSettings,
+    /// The sites behind the gateway, chosen by `Host`.
+    pub sites: Vec<Site>,
+}
+
+/// `[server]`.
+#[derive(Debug, Clone)]
+pub struct ServerSettings {
+    /// Where to accept visitors.
+    pub listen: SocketAddr,
+    /// Where the embedded store and the generated signing key live.
+    pub data_dir: PathBuf,
+    /// Certificate and key; plain HTTP when absent.
+    pub tls: Option<TlsFiles>,
+    /// How long to wait for what.
+    pub timeouts: Timeouts,
+}
+
+/// PEM files for TLS towards visitors.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TlsFiles {
+    /// The certificate chain.
+    pub cert: PathBuf,
+    /// The private key.
+    pub key: PathBuf,
+}
+
+/// Timeouts of the proxy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timeouts {
+    /// For a visitor to send the request headers.
+    pub header_read: Duration,
+    /// For a connection to the origin.
+    pub connect: Duration,
+    /// For the origin's response headers.
+    pub upstream: Duration,
+    /// How long an unused pooled connection to the origin is kept.
+    pub upstream_idle: Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Timeouts {
+            header_read: Duration::from_secs(10),
+            connect: Duration::from_secs(5),
+            upstream: Duration::from_secs(60),
+            upstream_idle: Duration::from_secs(90),
+        }
+    }
+}
+
+/// What happens to a cookie that neither the site's rules nor the catalogue know.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnknownCookies {
+    /// A server-set `HttpOnly` or session cookie counts as necessary (and is reported as
+    /// unclassified); anything else, which could be long-lived and read by scripts, counts as
+    /// `fallback` and waits for consent.
+    Auto {
+        /// The category of unknown cookies that are not plainly functional.
+        fallback: Category,
+    },
+    /// Every unknown cookie counts as this category.
+    Always(Category),
+}
+
+impl Default for UnknownCookies {
+    fn default() -> Self {
+        UnknownCookies::Auto {
+            fallback: Category::Marketing,
+        }
+    }
+}
+
+/// `[consent]`.
+#[derive(Debug, Clone)]
+pub struct ConsentSettings {
+    /// Raising it asks every visitor again.
+    pub policy_version: u32,
+    /// How long a decision stays valid.
+    pub lifetime: Duration,
+    /// The key that signs consent cookies; generated and kept in the data directory when absent.
+    pub secret: Option<Vec<u8>>,
+    /// The fallback for unknown cookies.
+    pub unknown_cookies: UnknownCookies,
+}
+
+impl Default for ConsentSettings {
+    fn default() -> Self {
+        ConsentSettings {
+            policy_version: 1,
+            lifetime: Duration::from_secs(365 * 86_400),
+            secret: None,
+            unknown_cookies: UnknownCookies::default(),
+        }
+    }
+}
+
+/// Which `Host` values a site answers to.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum HostPattern {
+    /// Exactly this host (lowercase, no port).
+    Exact(String),
+    /// Any subdomain of this domain (written `*.example.com`), not the domain itself.
+    Subdomains(String),
+    /// Every host (written `*`): the quick start's single site.
+    Any,
+}
+
+impl HostPattern {
+    /// Whether `host` (lowercase, without port) is one this pattern answers to.
+    pub fn matches(&self, host: &str) -> bool {
+        match self {
+            HostPattern::Exact(h) => h == host,
+            HostPattern::Subdomains(domain) => host
+                .strip_suffix(domain.as_str())
+                .is_some_and(|rest| rest.len() > 1 && rest.ends_with('.')),
+            HostPattern::Any => true,
+        }
+    }
+}
+
+/// The owner's classification of one cookie name or glob.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CookieRule {
+    /// Exact name, or a glob where `*` matches any run of characters.
+    pub pattern: String,
+    /// The category it belongs to.
+    pub category: Category,
+}
+
+/// One website behind the gateway.
+#[derive(Debug, Clone)]
+pub struct Site {
+    /// A short name for logs and records.
+    pub name: String,
+    /// The hosts it answers to.
+    pub hosts: Vec<HostPattern>,
+    /// The origin requests go to.
+    pub upstream: Url,
+    /// A PEM bundle of CAs to trust for an https origin, instead of the system's.
+    pub upstream_ca: Option<PathBuf>,
+    /// Link to the site's privacy statement, shown in the banner.
+    pub privacy_url: Option<String>,
+    /// The banner's language when the visitor's is not available.
+    pub language: Option<String>,
+    /// The owner's cookie rules, checked before the catalogue.
+    pub cookie_rules: Vec<CookieRule>,
+}

@@ -1,0 +1,55 @@
+//! The commented starter configuration that `consentry init` writes.
+
+/// A complete, commented configuration for one site, valid as it stands.
+pub const STARTER_CONFIG: &str = r#"# Consentry configuration.
+# Check it with: consentry check --config consentry.toml
+# Run it with:   consentry run --config consentry.toml
+
+[server]
+# Where visitors connect.
+listen = "0.0.0.0:8080"
+# The embedded store (SQLite) and the generated signing key live here.
+data_dir = "consentry-data"
+# Serve HTTPS (and HTTP/2) by giving a PEM certificate chain and key.
+# tls_cert = "/etc/consentry/cert.pem"
+# tls_key = "/etc/consentry/key.pem"
+# How long to wait for a visitor's request headers, for a connection to the origin,
+# for the origin's response, and how long to keep idle origin connections.
+header_read_timeout = "10s"
+connect_timeout = "5s"
+upstream_timeout = "60s"
+upstream_idle_timeout = "90s"
+
+[consent]
+# Raise this when your cookie policy changes: every visitor is asked again.
+policy_version = 1
+# How long a visitor's choice is kept before they are asked again.
+lifetime = "365days"
+# The key that signs consent cookies (at least 32 characters). Leave it out to have one
+# generated and kept in the data directory. Several gateways for one site share one key.
+# secret = "change-me-to-a-long-random-string-of-32-or-more"
+# Cookies that neither your rules below nor the built-in catalogue know:
+# "auto" lets a server-set HttpOnly or session cookie through as necessary (and reports it)
+# and holds back anything else until marketing consent; or name a category for all of them.
+unknown_cookies = "auto"
+
+[[site]]
+name = "example"
+# The Host names this site answers to; "*.example.com" matches every subdomain.
+hosts = ["example.com", "www.example.com"]
+# Where the site really runs.
+upstream = "http://127.0.0.1:8000"
+# For an https origin with a private CA:
+# upstream_ca = "/etc/consentry/origin-ca.pem"
+# Linked from the banner.
+privacy_url = "/privacy"
+# The banner's language when the visitor's browser asks for none we have (nl, en, de, fr).
+language = "en"
+
+# Your own cookies, by exact name or with * as a wildcard. These win over the catalogue.
+[site.cookies]
+necessary = ["my_session", "cart_*"]
+preferences = ["theme"]
+analytics = []
+marketing = []
+"#;

@@ -1,0 +1,107 @@
+use super::*;
+
+fn problems(source: &str) -> Vec<Problem> {
+    match Config::from_toml(source, "test.toml") {
+        Ok(_) => panic!("expected the config to be rejected"),
+        Err(e) => e.problems().to_vec(),
+    }
+}
+
+#[test]
+fn starter_config_is_valid() {
+    let config = Config::from_toml(STARTER_CONFIG, "consentry.toml").expect("starter config validates");
+    assert_eq!(config.sites.len(), 1);
+    let site = &config.sites[0];
+    assert!(site.hosts.contains(&HostPattern::Exact("www.example.com".into())));
+    assert_eq!(site.cookie_rules.len(), 3);
+    assert_eq!(config.consent.unknown_cookies, UnknownCookies::default());
+}
+
+#[test]
+fn minimal_config_takes_defaults() {
+    let config = Config::from_toml(
+        "[[site]]\nhosts = [\"a.test\"]\nupstream = \"http://127.0.0.1:9000\"\n",
+        "min.toml",
+    )
+    .expect("valid");
+    assert_eq!(config.server.timeouts, Timeouts::default());
+    assert_eq!(config.consent.policy_version, 1);
+    assert_eq!(config.server.data_dir, std::path::PathBuf::from(DEFAULT_DATA_DIR));
+}
+
+#[test]
+fn syntax_error_names_file_and_line() {
+    let found = problems("[server]\nlisten = \"0.0.0.0:80\"\nlisten2 = \n");
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].file, "test.toml");
+    assert_eq!(found[0].line, 3);
+}
+
+#[test]
+fn unknown_key_is_named_with_its_line() {
+    let found = problems("[[site]]\nhosts = [\"a.test\"]\nupstream = \"http://x.test\"\nupstraem = \"oops\"\n");
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].line, 4);
+    assert!(found[0].message.contains("upstraem"), "{}", found[0].message);
+}
+
+#[test]
+fn every_bad_value_is_reported_with_line_and_key() {
+    let source = r#"[server]
+listen = "nowhere"
+connect_timeout = "soon"
+
+[consent]
+unknown_cookies = "maybe"
+
+[[site]]
+hosts = ["good.test", "bad host"]
+upstream = "ftp://origin.test"
+
+[site.cookies]
+analytics = ["ok_*", "bad;name"]
+"#;
+    let found = problems(source);
+    let summary: Vec<(usize, &str)> = found.iter().map(|p| (p.line, p.key.as_str())).collect();
+    assert_eq!(
+        summary,
+        vec![
+            (2, "server.listen"),
+            (3, "server.connect_timeout"),
+            (6, "consent.unknown_cookies"),
+            (9, "site[0].hosts[1]"),
+            (10, "site[0].upstream"),
+            (13, "site[0].cookies.analytics[1]"),
+        ]
+    );
+    let text = ConfigError::Invalid(found).to_string();
+    assert!(text.starts_with("test.toml:2:10: server.listen: "), "{text}");
+}
+
+#[test]
+fn duplicate_hosts_across_sites_are_rejected() {
+    let found = problems(
+        "[[site]]\nhosts = [\"a.test\"]\nupstream = \"http://o1.test\"\n[[site]]\nhosts = [\"A.test\"]\nupstream = \"http://o2.test\"\n",
+    );
+    assert_eq!(found.len(), 1);
+    assert_eq!((found[0].line, found[0].key.as_str()), (5, "site[1].hosts[0]"));
+}
+
+#[test]
+fn host_patterns_match_as_documented() {
+    let sub = HostPattern::Subdomains("example.com".into());
+    assert!(sub.matches("www.example.com"));
+    assert!(!sub.matches("example.com"));
+    assert!(!sub.matches("badexample.com"));
+    assert!(HostPattern::Exact("example.com".into()).matches("example.com"));
+    assert!(HostPattern::Any.matches("anything.test"));
+}
+
+#[test]
+fn quick_start_rejects_a_bad_origin() {
+    let listen = "127.0.0.1:0".parse().expect("addr");
+    let err = Config::quick_start("localhost:8000", listen, "d".into()).expect_err("no scheme");
+    assert!(err.to_string().starts_with("--to: "), "{err}");
+    let ok = Config::quick_start("http://127.0.0.1:8000", listen, "d".into()).expect("valid");
+    assert_eq!(ok.sites[0].hosts, vec![HostPattern::Any]);
+}

@@ -1,0 +1,352 @@
+//! From the file as written to a validated [`Config`], collecting every problem.
+
+use std::collections::HashSet;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use toml::Spanned;
+use url::Url;
+
+use crate::error::{Locator, Problem};
+use crate::file::{FileConfig, FileConsent, FileServer, FileSite};
+use crate::model::{
+    Config, ConsentSettings, CookieRule, HostPattern, ServerSettings, Site, Timeouts, TlsFiles,
+    UnknownCookies,
+};
+use crate::{Category, ConfigError};
+
+/// The data directory used when none is configured: `consentry-data` in the working directory.
+pub const DEFAULT_DATA_DIR: &str = "consentry-data";
+
+/// The listening address used when none is configured.
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
+
+impl Config {
+    /// Parses and validates a configuration file's text. `file` names it in error messages.
+    pub fn from_toml(source: &str, file: &str) -> Result<Config, ConfigError> {
+        let locator = Locator::new(file, source);
+        let parsed: FileConfig = toml::from_str(source).map_err(|e| {
+            let offset = e.span().map_or(0, |s| s.start);
+            let message = e.message().trim().to_owned();
+            ConfigError::Invalid(vec![locator.problem(offset, "", message)])
+        })?;
+        let mut v = Validator {
+            locator,
+            problems: Vec::new(),
+        };
+        let server = v.server(parsed.server);
+        let consent = v.consent(parsed.consent);
+        let sites = v.sites(parsed.sites);
+        if v.problems.is_empty() {
+            Ok(Config {
+                server,
+                consent,
+                sites,
+            })
+        } else {
+            Err(ConfigError::Invalid(v.problems))
+        }
+    }
+
+    /// The configuration of `consentry proxy --to URL`: one site answering to every host,
+    /// every other setting at its default.
+    pub fn quick_start(upstream: &str, listen: SocketAddr, data_dir: PathBuf) -> Result<Config, ConfigError> {
+        let upstream = parse_upstream(upstream).map_err(|message| ConfigError::Argument {
+            key: "--to".into(),
+            message,
+        })?;
+        Ok(Config {
+            server: ServerSettings {
+                listen,
+                data_dir,
+                tls: None,
+                timeouts: Timeouts::default(),
+            },
+            consent: ConsentSettings::default(),
+            sites: vec![Site {
+                name: "default".into(),
+                hosts: vec![HostPattern::Any],
+                upstream,
+                upstream_ca: None,
+                privacy_url: None,
+                language: None,
+                cookie_rules: Vec::new(),
+            }],
+        })
+    }
+}
+
+/// Checks an origin URL: http or https, a host, no query or fragment.
+pub fn parse_upstream(text: &str) -> Result<Url, String> {
+    let url = Url::parse(text).map_err(|e| format!("`{text}` is not a URL: {e}"))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(format!("`{text}` must start with http:// or https://"));
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(format!("`{text}` has no host"));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(format!("`{text}` must not have a query or fragment"));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(format!("`{text}` must not carry credentials"));
+    }
+    Ok(url)
+}
+
+struct Validator<'a> {
+    locator: Locator<'a>,
+    problems: Vec<Problem>,
+}
+
+impl Validator<'_> {
+    fn report(&mut self, offset: usize, key: impl Into<String>, message: impl Into<String>) {
+        let problem = self.locator.problem(offset, key, message);
+        self.problems.push(problem);
+    }
+
+    fn duration(&mut self, value: Option<Spanned<String>>, key: &str, default: Duration) -> Duration {
+        let Some(value) = value else { return default };
+        match humantime::parse_duration(value.get_ref()) {
+            Ok(d) if !d.is_zero() => d,
+            Ok(_) => {
+                self.report(value.span().start, key, "must be longer than zero");
+                default
+            }
+            Err(e) => {
+                self.report(
+                    value.span().start,
+                    key,
+                    format!("`{}` is not a duration ({e}); write e.g. \"10s\", \"5m\"", value.get_ref()),
+                );
+                default
+            }
+        }
+    }
+
+    fn server(&mut self, file: FileServer) -> ServerSettings {
+        let default_listen = SocketAddr::from(([127, 0, 0, 1], 8080));
+        let listen = match file.listen {
+            None => default_listen,
+            Some(text) => text.get_ref().parse().unwrap_or_else(|_| {
+                self.report(
+                    text.span().start,
+                    "server.listen",
+                    format!("`{}` is not an address such as \"0.0.0.0:8080\"", text.get_ref()),
+                );
+                default_listen
+            }),
+        };
+        let tls = match (file.tls_cert, file.tls_key) {
+            (None, None) => None,
+            (Some(cert), Some(key)) => Some(TlsFiles {
+                cert: PathBuf::from(cert.into_inner()),
+                key: PathBuf::from(key.into_inner()),
+            }),
+            (Some(cert), None) => {
+                self.report(cert.span().start, "server.tls_key", "tls_cert is set but tls_key is missing");
+                None
+            }
+            (None, Some(key)) => {
+                self.report(key.span().start, "server.tls_cert", "tls_key is set but tls_cert is missing");
+                None
+            }
+        };
+        let defaults = Timeouts::default();
+        let timeouts = Timeouts {
+            header_read: self.duration(file.header_read_timeout, "server.header_read_timeout", defaults.header_read),
+            connect: self.duration(file.connect_timeout, "server.connect_timeout", defaults.connect),
+            upstream: self.duration(file.upstream_timeout, "server.upstream_timeout", defaults.upstream),
+            upstream_idle: self.duration(
+                file.upstream_idle_timeout,
+                "server.upstream_idle_timeout",
+                defaults.upstream_idle,
+            ),
+        };
+        ServerSettings {
+            listen,
+            data_dir: PathBuf::from(file.data_dir.unwrap_or_else(|| DEFAULT_DATA_DIR.into())),
+            tls,
+            timeouts,
+        }
+    }
+
+    fn consent(&mut self, file: FileConsent) -> ConsentSettings {
+        let defaults = ConsentSettings::default();
+        let policy_version = match file.policy_version {
+            None => defaults.policy_version,
+            Some(v) => u32::try_from(*v.get_ref()).unwrap_or_else(|_| {
+                self.report(v.span().start, "consent.policy_version", "must be a whole number from 0 to 4294967295");
+                defaults.policy_version
+            }),
+        };
+        let lifetime = self.duration(file.lifetime, "consent.lifetime", defaults.lifetime);
+        let secret = file.secret.and_then(|s| {
+            if s.get_ref().len() < 32 {
+                self.report(
+                    s.span().start,
+                    "consent.secret",
+                    "must be at least 32 characters; leave it out to have one generated in the data directory",
+                );
+                None
+            } else {
+                Some(s.into_inner().into_bytes())
+            }
+        });
+        let unknown_cookies = match file.unknown_cookies {
+            None => defaults.unknown_cookies,
+            Some(text) => match text.get_ref().as_str() {
+                "auto" => UnknownCookies::default(),
+                other => match other.parse::<Category>() {
+                    Ok(category) => UnknownCookies::Always(category),
+                    Err(_) => {
+                        self.report(
+                            text.span().start,
+                            "consent.unknown_cookies",
+                            format!(
+                                "`{other}` is not one of auto, necessary, preferences, analytics, marketing"
+                            ),
+                        );
+                        defaults.unknown_cookies
+                    }
+                },
+            },
+        };
+        ConsentSettings {
+            policy_version,
+            lifetime,
+            secret,
+            unknown_cookies,
+        }
+    }
+
+    fn sites(&mut self, sites: Vec<FileSite>) -> Vec<Site> {
+        if sites.is_empty() {
+            self.report(0, "site", "no [[site]] is configured; add one with hosts and upstream");
+        }
+        let mut seen_hosts = HashSet::new();
+        let mut seen_names = HashSet::new();
+        let mut out = Vec::with_capacity(sites.len());
+        for (i, site) in sites.into_iter().enumerate() {
+            let key = format!("site[{i}]");
+            let name = match site.name {
+                Some(name) => {
+                    if !seen_names.insert(name.get_ref().clone()) {
+                        self.report(name.span().start, format!("{key}.name"), "another site has this name");
+                    }
+                    name.into_inner()
+                }
+                None => format!("site{i}"),
+            };
+            let hosts_span = site.hosts.span().start;
+            let hosts = site.hosts.into_inner();
+            if hosts.is_empty() {
+                self.report(hosts_span, format!("{key}.hosts"), "must list at least one host");
+            }
+            let hosts = hosts
+                .into_iter()
+                .enumerate()
+                .filter_map(|(j, host)| {
+                    let host_key = format!("{key}.hosts[{j}]");
+                    let pattern = match parse_host_pattern(host.get_ref()) {
+                        Ok(p) => p,
+                        Err(message) => {
+                            self.report(host.span().start, host_key, message);
+                            return None;
+                        }
+                    };
+                    if !seen_hosts.insert(pattern.clone()) {
+                        self.report(host.span().start, host_key, "this host is already listed");
+                    }
+                    Some(pattern)
+                })
+                .collect();
+            let upstream = match parse_upstream(site.upstream.get_ref()) {
+                Ok(url) => Some(url),
+                Err(message) => {
+                    self.report(site.upstream.span().start, format!("{key}.upstream"), message);
+                    None
+                }
+            };
+            let privacy_url = site.privacy_url.and_then(|url| {
+                let text = url.get_ref();
+                let ok = text.starts_with('/') && !text.starts_with("//") || Url::parse(text).is_ok_and(|u| matches!(u.scheme(), "http" | "https"));
+                if ok {
+                    Some(url.into_inner())
+                } else {
+                    self.report(url.span().start, format!("{key}.privacy_url"), "must be a path such as \"/privacy\" or an http(s) URL");
+                    None
+                }
+            });
+            let language = site.language.and_then(|lang| {
+                let text = lang.get_ref();
+                if text.len() == 2 && text.bytes().all(|b| b.is_ascii_lowercase()) {
+                    Some(lang.into_inner())
+                } else {
+                    self.report(lang.span().start, format!("{key}.language"), "must be a two-letter language code such as \"nl\"");
+                    None
+                }
+            });
+            let mut cookie_rules = Vec::new();
+            let rules = site.cookies;
+            for (category, patterns) in [
+                (Category::Necessary, rules.necessary),
+                (Category::Preferences, rules.preferences),
+                (Category::Analytics, rules.analytics),
+                (Category::Marketing, rules.marketing),
+            ] {
+                for (j, pattern) in patterns.into_iter().enumerate() {
+                    let text = pattern.get_ref();
+                    if text.is_empty() || text.bytes().any(|b| b.is_ascii_whitespace() || matches!(b, b';' | b'=' | b',')) {
+                        self.report(
+                            pattern.span().start,
+                            format!("{key}.cookies.{category}[{j}]"),
+                            format!("`{text}` is not a cookie name or glob"),
+                        );
+                        continue;
+                    }
+                    cookie_rules.push(CookieRule {
+                        pattern: pattern.into_inner(),
+                        category,
+                    });
+                }
+            }
+            if let Some(upstream) = upstream {
+                out.push(Site {
+                    name,
+                    hosts,
+                    upstream,
+                    upstream_ca: site.upstream_ca.map(PathBuf::from),
+                    privacy_url,
+                    language,
+                    cookie_rules,
+                });
+            }
+        }
+        out
+    }
+}
+
+fn parse_host_pattern(text: &str) -> Result<HostPattern, String> {
+    let host = text.trim().to_ascii_lowercase();
+    if host == "*" {
+        return Ok(HostPattern::Any);
+    }
+    let (wildcard, name) = match host.strip_prefix("*.") {
+        Some(rest) => (true, rest),
+        None => (false, host.as_str()),
+    };
+    let valid = !name.is_empty()
+        && name
+            .split('.')
+            .all(|label| !label.is_empty() && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'));
+    if !valid {
+        return Err(format!("`{text}` is not a host name (write it without scheme or port)"));
+    }
+    Ok(if wildcard {
+        HostPattern::Subdomains(name.to_owned())
+    } else {
+        HostPattern::Exact(name.to_owned())
+    })
+}

@@ -1,0 +1,60 @@
+//! The banner's CSS and JS, served from the site's own origin under content-hashed names.
+
+use sha2::{Digest, Sha256};
+
+/// The path prefix under which the gateway answers for itself.
+pub const ASSET_PREFIX: &str = "/__consentry/";
+
+const CSS: &str = include_str!("../assets/banner.css");
+const JS: &str = include_str!("../assets/banner.js");
+
+/// One static asset.
+#[derive(Debug, Clone)]
+pub struct Asset {
+    /// The path it is served at, with a hash of its content in the name.
+    pub path: String,
+    /// The `Content-Type` to send.
+    pub content_type: &'static str,
+    /// The bytes.
+    pub body: &'static [u8],
+}
+
+/// The banner's assets.
+#[derive(Debug, Clone)]
+pub struct Assets {
+    /// The stylesheet.
+    pub css: Asset,
+    /// The script.
+    pub js: Asset,
+}
+
+impl Assets {
+    /// Computes the content-hashed names of the built-in assets.
+    pub fn new() -> Assets {
+        Assets {
+            css: asset("banner", "css", "text/css; charset=utf-8", CSS),
+            js: asset("banner", "js", "text/javascript; charset=utf-8", JS),
+        }
+    }
+
+    /// The asset served at `path`, if any.
+    pub fn get(&self, path: &str) -> Option<&Asset> {
+        [&self.css, &self.js].into_iter().find(|a| a.path == path)
+    }
+}
+
+impl Default for Assets {
+    fn default() -> Self {
+        Assets::new()
+    }
+}
+
+fn asset(stem: &str, ext: &str, content_type: &'static str, body: &'static str) -> Asset {
+    let digest = Sha256::digest(body.as_bytes());
+    let hash = hex::encode(&digest[..6]);
+    Asset {
+        path: format!("{ASSET_PREFIX}{stem}.{hash}.{ext}"),
+        content_type,
+        body: body.as_bytes(),
+    }
+}

@@ -1,0 +1,16 @@
+//! Consentry's consent banner: the HTML a page gets, in the visitor's language and for their
+//! consent state, and the CSS and JS assets it loads from the site's own origin.
+//!
+//! Everything rendered here is ASCII: characters outside ASCII are written as HTML character
+//! references, so the banner can be injected into a page of any ASCII-compatible charset.
+
+mod assets;
+mod escape;
+mod language;
+mod render;
+mod texts;
+
+pub use assets::{Asset, Assets, ASSET_PREFIX};
+pub use escape::escape_html;
+pub use language::Language;
+pub use render::{embed_placeholder, render, BannerView};

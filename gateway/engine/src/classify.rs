@@ -1,0 +1,253 @@
+//! Classifying cookie names: the site's own rules first, then the catalogue, then the stated
+//! fallback for names nobody knows.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::RwLock;
+
+use consentry_config::{Catalogue, Category, CookieEntry, CookieRule, UnknownCookies};
+
+use crate::glob::{glob_matches, is_glob};
+
+/// Where a cookie's category came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// One of the site owner's rules.
+    SiteRule,
+    /// The built-in catalogue.
+    Catalogue,
+    /// Nobody knew the name: the configured fallback decided.
+    Unclassified,
+}
+
+impl Source {
+    /// A short name for logs and reports.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Source::SiteRule => "site rule",
+            Source::Catalogue => "catalogue",
+            Source::Unclassified => "unclassified",
+        }
+    }
+}
+
+/// A cookie's category and where it came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Classification {
+    /// The category.
+    pub category: Category,
+    /// Where it came from.
+    pub source: Source,
+}
+
+/// What a `Set-Cookie` says about how plainly functional an unknown cookie is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CookieTraits {
+    /// Scripts cannot read it.
+    pub http_only: bool,
+    /// It has neither `Max-Age` nor `Expires`, or they have already passed.
+    pub session: bool,
+}
+
+/// How many unknown names the classifier remembers as set by the origin as functional.
+const LEARNED_CAP: usize = 4096;
+
+/// Classifies cookie names for one site.
+#[derive(Debug)]
+pub struct CookieClassifier {
+    exact_rules: HashMap<String, Category>,
+    glob_rules: Vec<CookieRule>,
+    exact_catalogue: HashMap<String, usize>,
+    glob_catalogue: Vec<usize>,
+    entries: Vec<CookieEntry>,
+    unknown: UnknownCookies,
+    /// Unknown names that the origin set as `HttpOnly` or session cookies: in requests they
+    /// count as necessary too, or the origin's own session would be cut off.
+    learned_functional: RwLock<HashSet<String>>,
+}
+
+impl CookieClassifier {
+    /// A classifier from the site's rules, the catalogue and the unknown-cookie policy.
+    pub fn new(rules: &[CookieRule], catalogue: &Catalogue, unknown: UnknownCookies) -> Self {
+        let mut exact_rules = HashMap::new();
+        let mut glob_rules = Vec::new();
+        for rule in rules {
+            if is_glob(&rule.pattern) {
+                glob_rules.push(rule.clone());
+            } else {
+                exact_rules.entry(rule.pattern.clone()).or_insert(rule.category);
+            }
+        }
+        let entries = catalogue.cookies.clone();
+        let mut exact_catalogue = HashMap::new();
+        let mut glob_catalogue = Vec::new();
+        for (i, entry) in entries.iter().enumerate() {
+            if is_glob(&entry.name) {
+                glob_catalogue.push(i);
+            } else {
+                exact_catalogue.insert(entry.name.clone(), i);
+            }
+        }
+        // The longest pattern is the most specific one.
+        glob_catalogue.sort_by_key(|&i| std::cmp::Reverse(entries[i].name.len()));
+        CookieClassifier {
+            exact_rules,
+            glob_rules,
+            exact_catalogue,
+            glob_catalogue,
+            entries,
+            unknown,
+            learned_functional: RwLock::new(HashSet::new()),
+        }
+    }
+
+    /// The catalogue entry for `name`, if the catalogue knows it.
+    pub fn catalogue_entry(&self, name: &str) -> Option<&CookieEntry> {
+        self.exact_catalogue
+            .get(name)
+            .or_else(|| {
+                self.glob_catalogue
+                    .iter()
+                    .find(|&&i| glob_matches(&self.entries[i].name, name))
+            })
+            .map(|&i| &self.entries[i])
+    }
+
+    /// The classification by the site's rules or the catalogue, if either knows the name.
+    pub fn known(&self, name: &str) -> Option<Classification> {
+        if let Some(&category) = self.exact_rules.get(name) {
+            return Some(Classification { category, source: Source::SiteRule });
+        }
+        if let Some(rule) = self.glob_rules.iter().find(|r| glob_matches(&r.pattern, name)) {
+            return Some(Classification { category: rule.category, source: Source::SiteRule });
+        }
+        self.catalogue_entry(name).map(|entry| Classification {
+            category: entry.category,
+            source: Source::Catalogue,
+        })
+    }
+
+    /// Classifies a cookie that arrived in a request's `Cookie` header.
+    pub fn for_request(&self, name: &str) -> Classification {
+        if let Some(known) = self.known(name) {
+            return known;
+        }
+        let category = match self.unknown {
+            UnknownCookies::Always(category) => category,
+            UnknownCookies::Auto { fallback } => {
+                if self.was_learned_functional(name) {
+                    Category::Necessary
+                } else {
+                    fallback
+                }
+            }
+        };
+        Classification { category, source: Source::Unclassified }
+    }
+
+    /// Classifies a cookie the origin sets, using its attributes for unknown names.
+    /// Returns the classification and whether this unknown name is seen for the first time.
+    pub fn for_set_cookie(&self, name: &str, traits: CookieTraits) -> (Classification, bool) {
+        if let Some(known) = self.known(name) {
+            return (known, false);
+        }
+        let category = match self.unknown {
+            UnknownCookies::Always(category) => category,
+            UnknownCookies::Auto { fallback } => {
+                if traits.http_only || traits.session {
+                    Category::Necessary
+                } else {
+                    fallback
+                }
+            }
+        };
+        let first_time = if category == Category::Necessary {
+            self.learn_functional(name)
+        } else {
+            false
+        };
+        (Classification { category, source: Source::Unclassified }, first_time)
+    }
+
+    fn was_learned_functional(&self, name: &str) -> bool {
+        self.learned_functional
+            .read()
+            .map(|set| set.contains(name))
+            .unwrap_or(false)
+    }
+
+    fn learn_functional(&self, name: &str) -> bool {
+        if self.was_learned_functional(name) {
+            return false;
+        }
+        match self.learned_functional.write() {
+            Ok(mut set) if set.len() < LEARNED_CAP => set.insert(name.to_owned()),
+            _ => false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn catalogue() -> Catalogue {
+        Catalogue::parse(
+            r#"
+[[cookie]]
+name = "_ga"
+vendor = "Google Analytics"
+category = "analytics"
+purpose = "Counts visitors."
+lifetime = "2 years"
+
+[[cookie]]
+name = "_ga_*"
+vendor = "Google Analytics"
+category = "analytics"
+purpose = "Keeps session state."
+lifetime = "2 years"
+
+[[cookie]]
+name = "PHPSESSID"
+vendor = "PHP"
+category = "necessary"
+purpose = "Session."
+lifetime = "session"
+"#,
+            "[[tracker]]\nhost = \"t.test\"\nvendor = \"T\"\ncategory = \"marketing\"\n",
+        )
+        .expect("test catalogue")
+    }
+
+    #[test]
+    fn site_rules_win_over_the_catalogue() {
+        let rules = vec![CookieRule { pattern: "_ga_*".into(), category: Category::Marketing }];
+        let c = CookieClassifier::new(&rules, &catalogue(), UnknownCookies::default());
+        assert_eq!(c.for_request("_ga_XYZ").category, Category::Marketing);
+        assert_eq!(c.for_request("_ga_XYZ").source, Source::SiteRule);
+        assert_eq!(c.for_request("_ga").category, Category::Analytics);
+        assert_eq!(c.for_request("PHPSESSID").source, Source::Catalogue);
+    }
+
+    #[test]
+    fn unknown_cookies_follow_the_auto_policy() {
+        let c = CookieClassifier::new(&[], &catalogue(), UnknownCookies::default());
+        let readable_long_lived = CookieTraits { http_only: false, session: false };
+        let http_only = CookieTraits { http_only: true, session: false };
+        let (class, _) = c.for_set_cookie("tracker_id", readable_long_lived);
+        assert_eq!(class.category, Category::Marketing);
+        assert_eq!(c.for_request("app_sess").category, Category::Marketing);
+        let (class, first) = c.for_set_cookie("app_sess", http_only);
+        assert_eq!((class.category, class.source, first), (Category::Necessary, Source::Unclassified, true));
+        let (_, again) = c.for_set_cookie("app_sess", http_only);
+        assert!(!again, "reported once");
+        assert_eq!(c.for_request("app_sess").category, Category::Necessary);
+    }
+
+    #[test]
+    fn unknown_cookies_can_have_one_fixed_category() {
+        let c = CookieClassifier::new(&[], &catalogue(), UnknownCookies::Always(Category::Preferences));
+        let (class, _) = c.for_set_cookie("x", CookieTraits { http_only: true, session: true });
+        assert_eq!(class.category, Category::Preferences);
+    }
+}

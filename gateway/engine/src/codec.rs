@@ -1,0 +1,196 @@
+//! Content codings the gateway decodes to rewrite a page and encodes again for the visitor,
+//! as push-based transforms that hand back whatever output is ready after each chunk.
+
+use std::io::Write;
+
+use flate2::write::{GzDecoder, GzEncoder, ZlibDecoder, ZlibEncoder};
+use flate2::Compression;
+
+/// A `Content-Encoding` the gateway can decode and encode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ContentCoding {
+    /// No coding.
+    Identity,
+    /// `gzip`.
+    Gzip,
+    /// `deflate` (zlib-wrapped, as HTTP defines it).
+    Deflate,
+    /// `br`.
+    Brotli,
+}
+
+impl ContentCoding {
+    /// The coding named by a `Content-Encoding` header; `None` for one the gateway cannot
+    /// decode (or a chain of several), whose body must pass through untouched.
+    pub fn from_header(value: Option<&str>) -> Option<ContentCoding> {
+        let Some(value) = value else { return Some(ContentCoding::Identity) };
+        match value.trim().to_ascii_lowercase().as_str() {
+            "" | "identity" => Some(ContentCoding::Identity),
+            "gzip" | "x-gzip" => Some(ContentCoding::Gzip),
+            "deflate" => Some(ContentCoding::Deflate),
+            "br" => Some(ContentCoding::Brotli),
+            _ => None,
+        }
+    }
+
+    /// The header value, `None` for identity.
+    pub const fn header_value(self) -> Option<&'static str> {
+        match self {
+            ContentCoding::Identity => None,
+            ContentCoding::Gzip => Some("gzip"),
+            ContentCoding::Deflate => Some("deflate"),
+            ContentCoding::Brotli => Some("br"),
+        }
+    }
+}
+
+/// A coding error: the origin's body is not what its `Content-Encoding` says.
+#[derive(Debug, thiserror::Error)]
+#[error("{coding:?} body: {source}")]
+pub struct CodingError {
+    coding: ContentCoding,
+    #[source]
+    source: std::io::Error,
+}
+
+/// Brotli quality for on-the-fly compression: fast, still well under gzip's size.
+const BROTLI_QUALITY: u32 = 4;
+const BROTLI_WINDOW: u32 = 22;
+const BUFFER: usize = 16 * 1024;
+
+/// Decodes a body chunk by chunk.
+pub enum Decoder {
+    /// Passes bytes through.
+    Identity,
+    /// gzip.
+    Gzip(Box<GzDecoder<Vec<u8>>>),
+    /// zlib.
+    Deflate(Box<ZlibDecoder<Vec<u8>>>),
+    /// brotli.
+    Brotli(Box<brotli::DecompressorWriter<Vec<u8>>>),
+}
+
+impl Decoder {
+    /// A decoder for `coding`.
+    pub fn new(coding: ContentCoding) -> Decoder {
+        match coding {
+            ContentCoding::Identity => Decoder::Identity,
+            ContentCoding::Gzip => Decoder::Gzip(Box::new(GzDecoder::new(Vec::new()))),
+            ContentCoding::Deflate => Decoder::Deflate(Box::new(ZlibDecoder::new(Vec::new()))),
+            ContentCoding::Brotli => {
+                Decoder::Brotli(Box::new(brotli::DecompressorWriter::new(Vec::new(), BUFFER)))
+            }
+        }
+    }
+
+    fn coding(&self) -> ContentCoding {
+        match self {
+            Decoder::Identity => ContentCoding::Identity,
+            Decoder::Gzip(_) => ContentCoding::Gzip,
+            Decoder::Deflate(_) => ContentCoding::Deflate,
+            Decoder::Brotli(_) => ContentCoding::Brotli,
+        }
+    }
+
+    /// Decodes the next chunk. For identity the chunk is returned as it is.
+    pub fn decode(&mut self, chunk: &[u8]) -> Result<Vec<u8>, CodingError> {
+        let coding = self.coding();
+        let err = |source| CodingError { coding, source };
+        match self {
+            Decoder::Identity => Ok(chunk.to_vec()),
+            Decoder::Gzip(d) => {
+                d.write_all(chunk).map_err(err)?;
+                Ok(std::mem::take(d.get_mut()))
+            }
+            Decoder::Deflate(d) => {
+                d.write_all(chunk).map_err(err)?;
+                Ok(std::mem::take(d.get_mut()))
+            }
+            Decoder::Brotli(d) => {
+                d.write_all(chunk).map_err(err)?;
+                Ok(std::mem::take(d.get_mut()))
+            }
+        }
+    }
+
+    /// Ends the stream; fails when it was cut short.
+    pub fn finish(self) -> Result<Vec<u8>, CodingError> {
+        let coding = self.coding();
+        let err = |source| CodingError { coding, source };
+        match self {
+            Decoder::Identity => Ok(Vec::new()),
+            Decoder::Gzip(d) => d.finish().map_err(err),
+            Decoder::Deflate(d) => d.finish().map_err(err),
+            Decoder::Brotli(d) => d.into_inner().map_err(|_| {
+                err(std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "truncated brotli stream"))
+            }),
+        }
+    }
+}
+
+/// Encodes a body chunk by chunk, flushing after each so the visitor gets bytes early.
+pub enum Encoder {
+    /// Passes bytes through.
+    Identity,
+    /// gzip.
+    Gzip(Box<GzEncoder<Vec<u8>>>),
+    /// zlib.
+    Deflate(Box<ZlibEncoder<Vec<u8>>>),
+    /// brotli.
+    Brotli(Box<brotli::CompressorWriter<Vec<u8>>>),
+}
+
+impl Encoder {
+    /// An encoder for `coding`.
+    pub fn new(coding: ContentCoding) -> Encoder {
+        match coding {
+            ContentCoding::Identity => Encoder::Identity,
+            ContentCoding::Gzip => Encoder::Gzip(Box::new(GzEncoder::new(Vec::new(), Compression::new(5)))),
+            ContentCoding::Deflate => {
+                Encoder::Deflate(Box::new(ZlibEncoder::new(Vec::new(), Compression::new(5))))
+            }
+            ContentCoding::Brotli => Encoder::Brotli(Box::new(brotli::CompressorWriter::new(
+                Vec::new(),
+                BUFFER,
+                BROTLI_QUALITY,
+                BROTLI_WINDOW,
+            ))),
+        }
+    }
+
+    /// Encodes the next chunk and returns what is ready.
+    pub fn encode(&mut self, chunk: Vec<u8>) -> Vec<u8> {
+        // Writing to a Vec cannot fail.
+        fn write_flush<W: Write>(w: &mut W, chunk: &[u8]) {
+            if !chunk.is_empty() {
+                let _ = w.write_all(chunk);
+                let _ = w.flush();
+            }
+        }
+        match self {
+            Encoder::Identity => chunk,
+            Encoder::Gzip(e) => {
+                write_flush(e.as_mut(), &chunk);
+                std::mem::take(e.get_mut())
+            }
+            Encoder::Deflate(e) => {
+                write_flush(e.as_mut(), &chunk);
+                std::mem::take(e.get_mut())
+            }
+            Encoder::Brotli(e) => {
+                write_flush(e.as_mut(), &chunk);
+                std::mem::take(e.get_mut())
+            }
+        }
+    }
+
+    /// Ends the stream and returns the last bytes.
+    pub fn finish(self) -> Vec<u8> {
+        match self {
+            Encoder::Identity => Vec::new(),
+            Encoder::Gzip(e) => e.finish().unwrap_or_default(),
+            Encoder::Deflate(e) => e.finish().unwrap_or_default(),
+            Encoder::Brotli(e) => e.into_inner(),
+        }
+    }
+}

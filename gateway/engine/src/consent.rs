@@ -1,0 +1,136 @@
+//! A visitor's consent as the gateway sees it on one request.
+
+use crate::consent_cookie::{ConsentCookie, CookieSigner, InvalidConsentCookie};
+use crate::Grants;
+
+/// The site's consent policy: its version and how long a decision lasts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Policy {
+    /// A decision made under another version does not count.
+    pub version: u32,
+    /// How long a decision lasts, in seconds.
+    pub lifetime_secs: u64,
+}
+
+/// Why a consent cookie that was present does not count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Disregarded {
+    /// Malformed, altered or forged.
+    Invalid(InvalidConsentCookie),
+    /// Older than the policy's lifetime, or dated in the future.
+    Expired,
+    /// Made under another policy version: the visitor must be asked again.
+    OldPolicy,
+}
+
+/// The consent that applies to one request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VisitorConsent {
+    /// The visitor's valid decision, if any.
+    pub decision: Option<ConsentCookie>,
+    /// What may run and be stored on this request.
+    pub grants: Grants,
+    /// The browser sent `Sec-GPC: 1`.
+    pub gpc: bool,
+    /// A consent cookie was present but does not count, and why.
+    pub disregarded: Option<Disregarded>,
+}
+
+impl VisitorConsent {
+    /// No decision: only what is necessary.
+    pub fn undecided(gpc: bool) -> Self {
+        VisitorConsent {
+            decision: None,
+            grants: Grants::NECESSARY_ONLY,
+            gpc,
+            disregarded: None,
+        }
+    }
+
+    /// Evaluates the consent cookie values a request carries (the first valid one counts).
+    pub fn evaluate<'a>(
+        values: impl IntoIterator<Item = &'a str>,
+        site: &str,
+        signer: &CookieSigner,
+        policy: Policy,
+        gpc: bool,
+        now: u64,
+    ) -> Self {
+        let mut consent = VisitorConsent::undecided(gpc);
+        for value in values {
+            let cookie = match signer.verify(site, value) {
+                Ok(cookie) => cookie,
+                Err(e) => {
+                    consent.disregarded = Some(Disregarded::Invalid(e));
+                    continue;
+                }
+            };
+            if cookie.policy_version != policy.version {
+                consent.disregarded = Some(Disregarded::OldPolicy);
+                continue;
+            }
+            let expired = cookie.issued_at.saturating_add(policy.lifetime_secs) <= now;
+            // A little leeway for clocks of several gateways that disagree.
+            let from_the_future = cookie.issued_at > now.saturating_add(300);
+            if expired || from_the_future {
+                consent.disregarded = Some(Disregarded::Expired);
+                continue;
+            }
+            consent.grants = cookie.grants;
+            consent.decision = Some(cookie);
+            consent.disregarded = None;
+            break;
+        }
+        consent
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use consentry_config::Category;
+
+    use super::*;
+    use crate::consent_cookie::consent_id_from;
+
+    const POLICY: Policy = Policy { version: 2, lifetime_secs: 1000 };
+
+    fn signed(signer: &CookieSigner, policy_version: u32, issued_at: u64) -> String {
+        let cookie = ConsentCookie {
+            consent_id: consent_id_from([1; 16]),
+            grants: Grants::of([Category::Analytics]),
+            policy_version,
+            issued_at,
+        };
+        signer.sign("site", &cookie)
+    }
+
+    #[test]
+    fn valid_cookie_grants_its_categories() {
+        let signer = CookieSigner::new(vec![9; 32]);
+        let value = signed(&signer, 2, 10_000);
+        let consent = VisitorConsent::evaluate([value.as_str()], "site", &signer, POLICY, false, 10_500);
+        assert!(consent.grants.allows(Category::Analytics));
+        assert!(consent.decision.is_some());
+    }
+
+    #[test]
+    fn expired_old_policy_and_forged_cookies_count_as_no_consent() {
+        let signer = CookieSigner::new(vec![9; 32]);
+        let cases = [
+            (signed(&signer, 2, 10_000), 11_000, Disregarded::Expired),
+            (signed(&signer, 2, 20_000), 10_000, Disregarded::Expired),
+            (signed(&signer, 1, 10_000), 10_100, Disregarded::OldPolicy),
+            (
+                signed(&CookieSigner::new(vec![8; 32]), 2, 10_000),
+                10_100,
+                Disregarded::Invalid(InvalidConsentCookie::BadSignature),
+            ),
+        ];
+        for (value, now, why) in cases {
+            let consent = VisitorConsent::evaluate([value.as_str()], "site", &signer, POLICY, true, now);
+            assert_eq!(consent.grants, Grants::NECESSARY_ONLY);
+            assert_eq!(consent.disregarded, Some(why));
+            assert!(consent.gpc);
+        }
+    }
+}

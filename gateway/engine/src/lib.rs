@@ -1,0 +1,47 @@
+//! Consentry's engine: everything that decides, with no I/O.
+//!
+//! It classifies cookies, reads and signs the visitor's consent, filters `Cookie` and
+//! `Set-Cookie`, rewrites HTML as it streams, and turns decisions into records. It has no
+//! clock, no randomness and no sockets: the hosts (the native gateway and the Cloudflare
+//! Worker) hand those in, move the bytes and keep the state.
+//!
+//! The path of a request through a host:
+//!
+//! 1. [`Engine::site_for_host`] picks the site; [`SiteEngine::route`] says whether the
+//!    path is the origin's or Consentry's own.
+//! 2. [`SiteEngine::prepare_request`] reads the consent and strips the `Cookie` header.
+//! 3. [`SiteEngine::prepare_response`] filters `Set-Cookie` and says whether the body is
+//!    rewritten; a [`BodyRewriter`] then takes the body chunk by chunk.
+//! 4. A posted decision is parsed by [`parse_decision`] and answered by
+//!    [`SiteEngine::decide`], whose record the host stores before answering.
+
+mod body;
+mod classify;
+mod codec;
+mod consent;
+mod consent_cookie;
+mod decision;
+mod engine;
+mod glob;
+mod grants;
+mod html;
+mod record;
+mod request_cookies;
+mod set_cookie;
+mod site;
+mod trackers;
+
+pub use body::{BodyError, BodyRewriter, MAX_DECODED_BYTES};
+pub use classify::{Classification, CookieClassifier, CookieTraits, Source};
+pub use codec::{CodingError, ContentCoding};
+pub use consent::{Disregarded, Policy, VisitorConsent};
+pub use consent_cookie::{consent_id_from, ConsentCookie, CookieSigner, InvalidConsentCookie, CONSENT_COOKIE};
+pub use decision::{parse_decision, safe_return_path, BadDecision, DecisionKind, DecisionRequest, MAX_DECISION_BODY};
+pub use engine::Engine;
+pub use grants::Grants;
+pub use html::{consent_mode_defaults, PageContext, PageRewriter, RewriteError, RewriteStats};
+pub use record::ConsentRecord;
+pub use request_cookies::{CookieFilter, RequestCookies};
+pub use set_cookie::{expiring_set_cookies, filter_set_cookies, SetCookieFilter};
+pub use site::{host_without_port, is_same_origin, BodyPlan, DecisionOutcome, RequestInfo, Route, SiteEngine, CONSENT_PATH};
+pub use trackers::{Tracker, TrackerIndex};

@@ -1,0 +1,192 @@
+//! The origin's `Set-Cookie` headers: keeping the cookies the visitor allowed, header by header.
+
+use consentry_config::Category;
+use cookie::{Cookie, Expiration};
+use http::header::SET_COOKIE;
+use http::{HeaderMap, HeaderValue};
+
+use crate::classify::{CookieClassifier, CookieTraits, Source};
+use crate::consent_cookie::CONSENT_COOKIE;
+use crate::Grants;
+
+/// What filtering did to the response's `Set-Cookie` headers.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct SetCookieFilter {
+    /// How many were kept.
+    pub kept: u32,
+    /// How many were removed, per category index.
+    pub removed: [u32; 4],
+    /// Headers that did not parse as a cookie and were dropped.
+    pub malformed: u32,
+    /// Unknown names seen for the first time (to be reported once).
+    pub newly_unclassified: Vec<String>,
+}
+
+impl SetCookieFilter {
+    /// How many cookies of `category` were removed.
+    pub fn removed_of(&self, category: Category) -> u32 {
+        self.removed[usize::from(category.index())]
+    }
+}
+
+/// Removes the `Set-Cookie` headers of categories not in `grants`. Headers that delete a
+/// cookie always pass: removing a cookie needs no consent. `now` is seconds since the epoch.
+pub fn filter_set_cookies(
+    headers: &mut HeaderMap,
+    classifier: &CookieClassifier,
+    grants: Grants,
+    now: u64,
+) -> SetCookieFilter {
+    let mut report = SetCookieFilter::default();
+    if !headers.contains_key(SET_COOKIE) {
+        return report;
+    }
+    let values: Vec<HeaderValue> = match headers.entry(SET_COOKIE) {
+        http::header::Entry::Occupied(entry) => entry.remove_entry_mult().1.collect(),
+        http::header::Entry::Vacant(_) => Vec::new(),
+    };
+    for value in values {
+        let Some(cookie) = value.to_str().ok().and_then(|text| Cookie::parse(text).ok()) else {
+            tracing::warn!(header = ?value, "dropped a malformed Set-Cookie from the origin");
+            report.malformed += 1;
+            continue;
+        };
+        let name = cookie.name();
+        if name == CONSENT_COOKIE {
+            tracing::warn!("dropped a Set-Cookie for the consent cookie from the origin");
+            report.removed[usize::from(Category::Necessary.index())] += 1;
+            continue;
+        }
+        if deletes_cookie(&cookie, now) {
+            headers.append(SET_COOKIE, value);
+            report.kept += 1;
+            continue;
+        }
+        let traits = CookieTraits {
+            http_only: cookie.http_only().unwrap_or(false),
+            session: cookie.max_age().is_none() && !matches!(cookie.expires(), Some(Expiration::DateTime(_))),
+        };
+        let (class, first_time) = classifier.for_set_cookie(name, traits);
+        if class.source == Source::Unclassified && first_time {
+            report.newly_unclassified.push(name.to_owned());
+        }
+        if grants.allows(class.category) {
+            headers.append(SET_COOKIE, value);
+            report.kept += 1;
+        } else {
+            report.removed[usize::from(class.category.index())] += 1;
+        }
+    }
+    report
+}
+
+fn deletes_cookie(cookie: &Cookie<'_>, now: u64) -> bool {
+    if let Some(max_age) = cookie.max_age() {
+        return max_age.whole_seconds() <= 0;
+    }
+    match cookie.expires_datetime() {
+        Some(at) => at.unix_timestamp() <= i64::try_from(now).unwrap_or(i64::MAX),
+        None => false,
+    }
+}
+
+/// `Set-Cookie` values that make the browser delete cookie `name` on `host`: one for the
+/// host itself and one for each parent domain, since scripts often set their cookies on the
+/// registrable domain (`.example.com`).
+pub fn expiring_set_cookies(name: &str, host: &str, secure: bool) -> Vec<String> {
+    let suffix = if secure { "; Secure" } else { "" };
+    let base = format!("{name}=; Path=/; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT{suffix}");
+    let mut out = vec![base.clone()];
+    let is_ip = host.parse::<std::net::IpAddr>().is_ok() || host.starts_with('[');
+    if !is_ip && host.contains('.') {
+        let mut domain = host;
+        loop {
+            out.push(format!("{base}; Domain={domain}"));
+            match domain.split_once('.') {
+                Some((_, parent)) if parent.contains('.') => domain = parent,
+                _ => break,
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use consentry_config::{Catalogue, UnknownCookies};
+
+    use super::*;
+
+    fn classifier() -> CookieClassifier {
+        let catalogue = Catalogue::parse(
+            r#"
+[[cookie]]
+name = "_ga"
+vendor = "Google Analytics"
+category = "analytics"
+purpose = "Counts visitors."
+lifetime = "2 years"
+
+[[cookie]]
+name = "session"
+vendor = "Site"
+category = "necessary"
+purpose = "Session."
+lifetime = "session"
+"#,
+            "[[tracker]]\nhost = \"t.test\"\nvendor = \"T\"\ncategory = \"marketing\"\n",
+        )
+        .expect("test catalogue");
+        CookieClassifier::new(&[], &catalogue, UnknownCookies::default())
+    }
+
+    fn headers(values: &[&str]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for v in values {
+            map.append(SET_COOKIE, HeaderValue::from_str(v).expect("valid header"));
+        }
+        map.insert(http::header::CONTENT_TYPE, HeaderValue::from_static("text/html"));
+        map
+    }
+
+    fn remaining(map: &HeaderMap) -> Vec<&str> {
+        map.get_all(SET_COOKIE).iter().filter_map(|v| v.to_str().ok()).collect()
+    }
+
+    #[test]
+    fn keeps_necessary_and_drops_unconsented_and_malformed() {
+        let mut map = headers(&[
+            "session=abc; HttpOnly; Path=/",
+            "_ga=GA1.1.1.1; Max-Age=63072000; Path=/",
+            "=novalue",
+            "consentry=forged; Path=/",
+            "app_pref=dark; Max-Age=86400",
+            "app_sess=xyz; HttpOnly",
+        ]);
+        let report = filter_set_cookies(&mut map, &classifier(), Grants::NECESSARY_ONLY, 0);
+        assert_eq!(remaining(&map), vec!["session=abc; HttpOnly; Path=/", "app_sess=xyz; HttpOnly"]);
+        assert_eq!(report.removed_of(Category::Analytics), 1);
+        assert_eq!(report.removed_of(Category::Marketing), 1);
+        assert_eq!(report.malformed, 1);
+        assert_eq!(report.newly_unclassified, vec!["app_sess".to_owned()]);
+        assert!(map.contains_key(http::header::CONTENT_TYPE));
+    }
+
+    #[test]
+    fn granted_categories_and_deletions_pass() {
+        let mut map = headers(&["_ga=1; Max-Age=100", "_fbp=; Max-Age=0", "x=1; Expires=Thu, 01 Jan 1970 00:00:00 GMT"]);
+        filter_set_cookies(&mut map, &classifier(), Grants::of([Category::Analytics]), 1_000);
+        assert_eq!(remaining(&map).len(), 3);
+    }
+
+    #[test]
+    fn expiring_cookies_cover_parent_domains() {
+        let values = expiring_set_cookies("_ga", "www.shop.example", true);
+        assert_eq!(values.len(), 3);
+        assert!(values[0].starts_with("_ga=; Path=/; Max-Age=0"));
+        assert!(values[1].ends_with("Domain=www.shop.example"));
+        assert!(values[2].ends_with("Domain=shop.example"));
+        assert_eq!(expiring_set_cookies("_ga", "127.0.0.1", false).len(), 1);
+        assert_eq!(expiring_set_cookies("_ga", "localhost", false).len(), 1);
+    }
+}
