@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use consentry_banner::Assets;
-use consentry_config::{Catalogue, Config};
+use consentry_config::{Catalogue, Config, HostPattern};
 
 use crate::consent_cookie::CookieSigner;
 use crate::site::{host_without_port, SiteEngine};
@@ -42,21 +42,21 @@ impl Engine {
 
     /// The site that answers to a `Host` header (or `:authority`), port ignored.
     pub fn site_for_host(&self, host: &str) -> Option<&Arc<SiteEngine>> {
+        self.site_index_for_host(host).map(|i| &self.sites[i])
+    }
+
+    /// The position in [`Engine::sites`] of the site that answers to `host`. Exact names
+    /// win over `*.domain` wildcards, which win over a catch-all `*`.
+    pub fn site_index_for_host(&self, host: &str) -> Option<usize> {
         let host = host_without_port(host.trim()).trim_end_matches('.').to_ascii_lowercase();
-        // Exact names first, then wildcards, then a catch-all.
-        self.sites
-            .iter()
-            .find(|s| s.site().hosts.iter().any(|h| matches!(h, consentry_config::HostPattern::Exact(_)) && h.matches(&host)))
-            .or_else(|| {
-                self.sites.iter().find(|s| {
-                    s.site().hosts.iter().any(|h| matches!(h, consentry_config::HostPattern::Subdomains(_)) && h.matches(&host))
-                })
-            })
-            .or_else(|| {
-                self.sites
-                    .iter()
-                    .find(|s| s.site().hosts.contains(&consentry_config::HostPattern::Any))
-            })
+        let find = |wanted: fn(&HostPattern) -> bool| {
+            self.sites
+                .iter()
+                .position(|s| s.site().hosts.iter().any(|h| wanted(h) && h.matches(&host)))
+        };
+        find(|h| matches!(h, HostPattern::Exact(_)))
+            .or_else(|| find(|h| matches!(h, HostPattern::Subdomains(_))))
+            .or_else(|| find(|h| matches!(h, HostPattern::Any)))
     }
 
     /// Every site.

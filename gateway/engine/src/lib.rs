@@ -27,6 +27,7 @@ mod grants;
 mod html;
 mod record;
 mod request_cookies;
+pub mod schema;
 mod set_cookie;
 mod site;
 mod trackers;

@@ -1,0 +1,83 @@
+//! `POST /__consentry/consent`: a decision from the banner (JSON) or a plain form.
+
+use consentry_engine::{host_without_port, is_same_origin, parse_decision, SiteEngine, MAX_DECISION_BODY};
+use http::header::{self, HeaderValue};
+use http::{Request, Response, StatusCode};
+use http_body_util::{BodyExt, Limited};
+use hyper::body::Incoming;
+use serde_json::json;
+
+use crate::proxy::Connection;
+use crate::{pages, random_bytes, unix_now, Gateway, ResponseBody};
+
+/// Records a decision and answers with the signed consent cookie. The record is durable
+/// before the answer leaves: no cookie without proof.
+pub async fn consent(
+    gateway: &Gateway,
+    site: &SiteEngine,
+    connection: Connection,
+    host: &str,
+    request: Request<Incoming>,
+) -> Response<ResponseBody> {
+    let (parts, body) = request.into_parts();
+    if !is_same_origin(&parts.headers, host) {
+        return pages::text(StatusCode::FORBIDDEN, "decisions are only taken from the site's own pages");
+    }
+    let body = match Limited::new(body, MAX_DECISION_BODY).collect().await {
+        Ok(collected) => collected.to_bytes(),
+        Err(e) if e.is::<http_body_util::LengthLimitError>() => {
+            return pages::text(StatusCode::PAYLOAD_TOO_LARGE, "decision body too large");
+        }
+        Err(e) => {
+            tracing::debug!(error = %e, "decision body could not be read");
+            return pages::text(StatusCode::BAD_REQUEST, "decision body could not be read");
+        }
+    };
+    let content_type = parts.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
+    let decision = match parse_decision(content_type, &body) {
+        Ok(decision) => decision,
+        Err(e) => return pages::text(StatusCode::BAD_REQUEST, &e.to_string()),
+    };
+    let random = match random_bytes::<16>() {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            tracing::error!(error = %e, "no randomness for a consent id");
+            return pages::text(StatusCode::SERVICE_UNAVAILABLE, "decision could not be recorded; try again");
+        }
+    };
+    let outcome = site.decide(
+        &decision,
+        &parts.headers,
+        host_without_port(host),
+        connection.https,
+        unix_now(),
+        random,
+    );
+    if let Err(e) = gateway.store.append(&outcome.record).await {
+        tracing::error!(error = %e, "consent record not stored; decision refused");
+        return pages::text(StatusCode::SERVICE_UNAVAILABLE, "decision could not be recorded; try again");
+    }
+    tracing::info!(
+        site = %outcome.record.site,
+        action = outcome.record.action.as_str(),
+        via_form = outcome.record.via_form,
+        "consent recorded"
+    );
+    let mut response = match &outcome.redirect_to {
+        Some(location) => pages::see_other(location),
+        None => pages::json(
+            StatusCode::OK,
+            &json!({
+                "consent_id": outcome.record.consent_id,
+                "granted": outcome.record.granted,
+                "policy_version": outcome.record.policy_version,
+            }),
+        ),
+    };
+    for cookie in &outcome.set_cookies {
+        if let Ok(value) = HeaderValue::from_str(cookie) {
+            response.headers_mut().append(header::SET_COOKIE, value);
+        }
+    }
+    response
+}

@@ -1,0 +1,77 @@
+//! The gateway's state: the engine, a client per origin, the store.
+
+use std::sync::Arc;
+
+use consentry_config::{Catalogue, Config, Timeouts};
+use consentry_engine::{Engine, SiteEngine};
+
+use crate::store::ConsentStore;
+use crate::upstream::{client_for, UpstreamClient, UpstreamError};
+
+/// Why the gateway could not be assembled.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum GatewayError {
+    /// A site's origin client could not be built.
+    #[error("site `{site}`: {source}")]
+    Upstream {
+        /// The site.
+        site: String,
+        /// Why.
+        source: UpstreamError,
+    },
+}
+
+/// Everything a request needs, shared by all connections.
+pub struct Gateway {
+    pub(crate) engine: Engine,
+    pub(crate) clients: Vec<UpstreamClient>,
+    pub(crate) store: Arc<dyn ConsentStore>,
+    pub(crate) timeouts: Timeouts,
+}
+
+impl std::fmt::Debug for Gateway {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Gateway").field("sites", &self.engine.sites().len()).finish_non_exhaustive()
+    }
+}
+
+impl Gateway {
+    /// Assembles the gateway from a validated config, the catalogue, the signing key and
+    /// the store.
+    pub fn new(
+        config: &Config,
+        catalogue: &Catalogue,
+        secret: &[u8],
+        store: Arc<dyn ConsentStore>,
+    ) -> Result<Gateway, GatewayError> {
+        let engine = Engine::new(config, catalogue, secret);
+        let clients = config
+            .sites
+            .iter()
+            .map(|site| {
+                client_for(site, &config.server.timeouts).map_err(|source| GatewayError::Upstream {
+                    site: site.name.clone(),
+                    source,
+                })
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(Gateway {
+            engine,
+            clients,
+            store,
+            timeouts: config.server.timeouts,
+        })
+    }
+
+    /// The site for a host and its origin's client.
+    pub(crate) fn site(&self, host: &str) -> Option<(&Arc<SiteEngine>, &UpstreamClient)> {
+        let i = self.engine.site_index_for_host(host)?;
+        Some((&self.engine.sites()[i], &self.clients[i]))
+    }
+
+    /// The consent store.
+    pub fn store(&self) -> &Arc<dyn ConsentStore> {
+        &self.store
+    }
+}

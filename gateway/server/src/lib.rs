@@ -1,0 +1,27 @@
+//! The native Consentry gateway: a hyper reverse proxy that hands every request and response
+//! to the engine, keeps consent records in the store, and serves Consentry's own paths.
+//!
+//! `consentry` (in `main.rs`) is the command around it.
+
+pub mod demo;
+mod endpoint;
+mod entropy;
+mod forwarding;
+mod gateway;
+mod pages;
+mod proxy;
+mod rewritten_body;
+pub mod secret;
+mod server;
+pub mod store;
+mod upstream;
+
+pub use entropy::{random_bytes, unix_now};
+pub use gateway::{Gateway, GatewayError};
+pub use server::{serve, tls_acceptor as server_tls, Listening, TlsError};
+
+/// The body type of every response the gateway sends.
+pub type ResponseBody = http_body_util::combinators::UnsyncBoxBody<bytes::Bytes, BoxError>;
+
+/// An error of any origin inside a body stream.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;

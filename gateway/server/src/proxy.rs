@@ -1,0 +1,184 @@
+//! The path of one request: choose the site, answer Consentry's own paths, or forward to the
+//! origin with the engine applied both ways.
+
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use consentry_engine::{BodyPlan, RequestInfo, Route, SiteEngine};
+use http::header::{self, HeaderValue};
+use http::uri::{PathAndQuery, Uri};
+use http::{Request, Response, StatusCode};
+use http_body_util::BodyExt;
+use hyper::body::Incoming;
+use hyper_util::rt::TokioIo;
+
+use crate::forwarding::{is_upgrade, remove_hop_by_hop, set_forwarded};
+use crate::rewritten_body::RewrittenBody;
+use crate::upstream::UpstreamClient;
+use crate::{endpoint, pages, unix_now, Gateway, ResponseBody};
+
+/// What the gateway knows about the connection a request came on.
+#[derive(Debug, Clone, Copy)]
+pub struct Connection {
+    /// The visitor's address.
+    pub peer: SocketAddr,
+    /// The visitor connected over TLS.
+    pub https: bool,
+}
+
+/// Answers one request. Never fails: every error becomes a response.
+pub async fn handle(
+    gateway: Arc<Gateway>,
+    connection: Connection,
+    request: Request<Incoming>,
+) -> Result<Response<ResponseBody>, Infallible> {
+    // Absolute-form and HTTP/2 requests carry the authority in the URI; otherwise the Host
+    // header names it. Either way it only chooses among configured sites.
+    let host = request
+        .uri()
+        .authority()
+        .map(|a| a.as_str().to_owned())
+        .or_else(|| {
+            request
+                .headers()
+                .get(header::HOST)
+                .and_then(|h| h.to_str().ok())
+                .map(str::to_owned)
+        });
+    let Some(host) = host.filter(|h| !h.is_empty()) else {
+        return Ok(pages::text(StatusCode::BAD_REQUEST, "missing Host header"));
+    };
+    let Some((site, client)) = gateway.site(&host) else {
+        tracing::debug!(%host, "request for a host that is not configured");
+        return Ok(pages::error_page(
+            StatusCode::MISDIRECTED_REQUEST,
+            "This gateway does not serve that host.",
+        ));
+    };
+    let response = match site.route(request.method(), request.uri().path()) {
+        Route::Origin => forward(&gateway, site, client, connection, &host, request).await,
+        Route::Consent => endpoint::consent(&gateway, site, connection, &host, request).await,
+        Route::Asset(asset) => pages::asset(asset, request.method()),
+        Route::MethodNotAllowed(allow) => pages::method_not_allowed(allow),
+        Route::NotFound => pages::text(StatusCode::NOT_FOUND, "not found"),
+    };
+    Ok(response)
+}
+
+async fn forward(
+    gateway: &Gateway,
+    site: &SiteEngine,
+    client: &UpstreamClient,
+    connection: Connection,
+    host: &str,
+    mut request: Request<Incoming>,
+) -> Response<ResponseBody> {
+    let now = unix_now();
+    let upgrade = is_upgrade(request.headers());
+    let client_upgrade = upgrade.then(|| hyper::upgrade::on(&mut request));
+    let (mut parts, body) = request.into_parts();
+
+    let (consent, _removed) = site.prepare_request(&mut parts.headers, now);
+    let path_and_query = parts
+        .uri
+        .path_and_query()
+        .map_or_else(|| "/".to_owned(), |pq| pq.as_str().to_owned());
+    let accept_language = parts
+        .headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let method = parts.method.clone();
+
+    remove_hop_by_hop(&mut parts.headers, upgrade);
+    set_forwarded(&mut parts.headers, connection.peer, host, connection.https);
+    // The origin sees the Host the visitor asked for, as if the gateway were not there.
+    if let Ok(value) = HeaderValue::from_str(host) {
+        parts.headers.insert(header::HOST, value);
+    }
+    parts.uri = match upstream_uri(&site.site().upstream, &path_and_query) {
+        Ok(uri) => uri,
+        Err(e) => {
+            tracing::warn!(error = %e, path = %path_and_query, "cannot build the origin URI");
+            return pages::text(StatusCode::BAD_REQUEST, "bad request target");
+        }
+    };
+    // Towards the origin the gateway speaks HTTP/1.1 or negotiates HTTP/2 itself.
+    parts.version = http::Version::HTTP_11;
+
+    let upstream = tokio::time::timeout(gateway.timeouts.upstream, client.request(Request::from_parts(parts, body)));
+    let mut response = match upstream.await {
+        Ok(Ok(response)) => response,
+        Ok(Err(e)) => {
+            tracing::warn!(error = %e, site = %site.site().name, "origin unreachable");
+            return pages::error_page(
+                StatusCode::BAD_GATEWAY,
+                "The site could not be reached just now. Please try again in a moment.",
+            );
+        }
+        Err(_) => {
+            tracing::warn!(site = %site.site().name, timeout = ?gateway.timeouts.upstream, "origin timed out");
+            return pages::error_page(
+                StatusCode::GATEWAY_TIMEOUT,
+                "The site took too long to answer. Please try again in a moment.",
+            );
+        }
+    };
+
+    if response.status() == StatusCode::SWITCHING_PROTOCOLS {
+        if let Some(client_upgrade) = client_upgrade {
+            let origin_upgrade = hyper::upgrade::on(&mut response);
+            tokio::spawn(tunnel(client_upgrade, origin_upgrade));
+            let (parts, _) = response.into_parts();
+            return Response::from_parts(parts, pages::empty());
+        }
+    }
+    let (mut parts, body) = response.into_parts();
+    remove_hop_by_hop(&mut parts.headers, false);
+    let info = RequestInfo {
+        method: &method,
+        path_and_query: &path_and_query,
+        accept_language: accept_language.as_deref(),
+    };
+    let (_set_cookies, plan) = site.prepare_response(&consent, &info, parts.status, &mut parts.headers, now);
+    let body = match plan {
+        BodyPlan::Pass => body.map_err(Into::into).boxed_unsync(),
+        BodyPlan::Rewrite(rewriter) => RewrittenBody::new(body, *rewriter).boxed_unsync(),
+    };
+    Response::from_parts(parts, body)
+}
+
+/// Joins the origin's base URL and the request's path and query.
+fn upstream_uri(base: &url::Url, path_and_query: &str) -> Result<Uri, http::Error> {
+    let prefix = base.path().trim_end_matches('/');
+    let pq: PathAndQuery = if prefix.is_empty() {
+        path_and_query.parse()?
+    } else {
+        format!("{prefix}{path_and_query}").parse()?
+    };
+    let authority = match base.port() {
+        Some(port) => format!("{}:{port}", base.host_str().unwrap_or_default()),
+        None => base.host_str().unwrap_or_default().to_owned(),
+    };
+    Uri::builder()
+        .scheme(base.scheme())
+        .authority(authority)
+        .path_and_query(pq)
+        .build()
+}
+
+/// Copies bytes both ways between visitor and origin after a protocol switch.
+async fn tunnel(client: hyper::upgrade::OnUpgrade, origin: hyper::upgrade::OnUpgrade) {
+    tracing::debug!("protocol switch: waiting for both sides");
+    match tokio::try_join!(client, origin) {
+        Ok((client, origin)) => {
+            let mut client = TokioIo::new(client);
+            let mut origin = TokioIo::new(origin);
+            if let Err(e) = tokio::io::copy_bidirectional(&mut client, &mut origin).await {
+                tracing::debug!(error = %e, "upgraded connection ended");
+            }
+        }
+        Err(e) => tracing::debug!(error = %e, "protocol switch failed"),
+    }
+}

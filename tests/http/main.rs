@@ -1,0 +1,10 @@
+//! Black-box tests: a real origin and the real `consentry` binary on ephemeral loopback ports,
+//! spoken to over HTTP as a browser would.
+
+mod support;
+
+mod cli;
+mod consent;
+mod cookies;
+mod html;
+mod proxy;

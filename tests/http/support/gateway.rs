@@ -1,0 +1,107 @@
+//! The real gateway, started as its own process on an ephemeral loopback port.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// A running gateway; stopped when dropped.
+pub struct Gateway {
+    child: Child,
+    /// The gateway's base URL, ending in `/`.
+    pub url: String,
+    /// Its data directory.
+    pub data_dir: tempfile::TempDir,
+}
+
+/// The `consentry` binary under test.
+pub fn binary() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_consentry"))
+}
+
+impl Gateway {
+    /// `consentry proxy --to ORIGIN` with every setting at its default.
+    pub fn proxy(origin: &str) -> Gateway {
+        let data_dir = tempfile::tempdir().expect("data dir");
+        let dir = path_str(data_dir.path()).to_owned();
+        let args = ["proxy", "--to", origin, "--port", "0", "--bind", "127.0.0.1", "--data-dir", &dir];
+        Gateway::spawn(&args, data_dir)
+    }
+
+    /// `consentry run --config` with this config; `{data_dir}` in it is replaced by the
+    /// gateway's data directory. It must listen on `127.0.0.1:0`.
+    pub fn with_config(toml: &str) -> Gateway {
+        let data_dir = tempfile::tempdir().expect("data dir");
+        let config = data_dir.path().join("consentry.toml");
+        let toml = toml.replace("{data_dir}", path_str(data_dir.path()));
+        std::fs::write(&config, toml).expect("write config");
+        let config = path_str(&config).to_owned();
+        Gateway::spawn(&["run", "--config", &config], data_dir)
+    }
+
+    fn spawn(args: &[&str], data_dir: tempfile::TempDir) -> Gateway {
+        let mut child = Command::new(binary())
+            .args(args)
+            .env("RUST_LOG", std::env::var("CONSENTRY_TEST_LOG").unwrap_or_else(|_| "warn".into()))
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start consentry");
+        let stdout = child.stdout.take().expect("stdout");
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut lines = BufReader::new(stdout).lines();
+            if let Some(Ok(line)) = lines.next() {
+                let _ = tx.send(line);
+            }
+            // Keep reading so the gateway never blocks on a full pipe.
+            for _ in lines {}
+        });
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let line = loop {
+            if let Ok(line) = rx.recv_timeout(Duration::from_millis(100)) {
+                break line;
+            }
+            if let Ok(Some(status)) = child.try_wait() {
+                panic!("consentry exited before listening: {status}");
+            }
+            assert!(Instant::now() < deadline, "consentry did not start within 30 s");
+        };
+        let url = line
+            .strip_prefix("Consentry listening on ")
+            .unwrap_or_else(|| panic!("unexpected first line: {line}"))
+            .trim()
+            .to_owned();
+        Gateway { child, url, data_dir }
+    }
+
+    /// The URL of `path` (which starts with `/`) on the gateway.
+    pub fn at(&self, path: &str) -> String {
+        format!("{}{}", self.url.trim_end_matches('/'), path)
+    }
+
+    /// The gateway's `host:port`.
+    pub fn authority(&self) -> String {
+        self.url
+            .trim_start_matches("http://")
+            .trim_start_matches("https://")
+            .trim_end_matches('/')
+            .to_owned()
+    }
+
+    /// The process id, for tests that signal it.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+}
+
+impl Drop for Gateway {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn path_str(path: &Path) -> &str {
+    path.to_str().expect("utf-8 temp path")
+}

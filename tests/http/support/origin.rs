@@ -1,0 +1,221 @@
+//! A real origin on a loopback port: the pages, cookies and encodings the tests need, and a
+//! log of what reached it.
+
+use std::convert::Infallible;
+use std::io::Write;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use bytes::Bytes;
+use http::header::{self, HeaderMap, HeaderValue};
+use http::{Request, Response, StatusCode};
+use http_body_util::combinators::BoxBody;
+use http_body_util::{BodyExt, Full, StreamBody};
+use hyper::body::{Frame, Incoming};
+use hyper::service::service_fn;
+use hyper_util::rt::{TokioExecutor, TokioIo};
+use hyper_util::server::conn::auto;
+use tokio::net::TcpListener;
+use tokio::sync::Notify;
+
+/// A page with every kind of tracker the gateway neutralises and first-party content it
+/// must leave alone.
+pub const TRACKED_PAGE: &str = r#"<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Shop</title>
+<link rel="preconnect" href="https://www.googletagmanager.com">
+<script>(function(w,d,s,l,i){w[l]=w[l]||[];w[l].push({'gtm.start':new Date().getTime(),event:'gtm.js'});var f=d.getElementsByTagName(s)[0],j=d.createElement(s);j.async=true;j.src='https://www.googletagmanager.com/gtm.js?id='+i;f.parentNode.insertBefore(j,f);})(window,document,'script','dataLayer','GTM-TEST');</script>
+<script async src="https://www.googletagmanager.com/gtag/js?id=G-TEST"></script>
+<script>window.dataLayer = window.dataLayer || []; function gtag(){dataLayer.push(arguments);} gtag('js', new Date()); gtag('config', 'G-TEST');</script>
+<script>!function(f,b,e,v,n,t,s){if(f.fbq)return;n=f.fbq=function(){n.callMethod?n.callMethod.apply(n,arguments):n.queue.push(arguments)};t=b.createElement(e);t.async=!0;t.src=v;s=b.getElementsByTagName(e)[0];s.parentNode.insertBefore(t,s)}(window,document,'script','https://connect.facebook.net/en_US/fbevents.js');fbq('init','1');fbq('track','PageView');</script>
+<script src="https://static.hotjar.com/c/hotjar-1.js?sv=6"></script>
+<script src="/js/app.js"></script>
+<script>document.documentElement.dataset.ready = "1";</script>
+</head><body>
+<noscript><img height="1" width="1" style="display:none" src="https://www.facebook.com/tr?id=1&ev=PageView&noscript=1"/></noscript>
+<h1>Welcome</h1>
+<img src="/img/logo.png" alt="Logo">
+<iframe width="560" height="315" src="https://www.youtube.com/embed/abc" title="Video"></iframe>
+<p>Fine coffee.</p>
+</body></html>"#;
+
+/// The `Set-Cookie` headers the origin sends with its pages.
+pub const PAGE_COOKIES: [&str; 5] = [
+    "session=s3cr3t; Path=/; HttpOnly; SameSite=Lax",
+    "XSRF-TOKEN=tok; Path=/; SameSite=Lax",
+    "_ga=GA1.1.123.456; Max-Age=63072000; Path=/",
+    "_gid=GA1.1.789.456; Max-Age=86400; Path=/",
+    "_fbp=fb.1.456.789; Max-Age=7776000; Path=/",
+];
+
+/// Bytes of a binary file that must pass byte for byte.
+pub fn binary_body() -> Vec<u8> {
+    (0..=255u8).cycle().take(70_000).collect()
+}
+
+/// What reached the origin.
+#[derive(Debug, Clone)]
+pub struct Seen {
+    /// The request's path and query.
+    pub path: String,
+    /// Its headers as the origin got them.
+    pub headers: HeaderMap,
+}
+
+type Body = BoxBody<Bytes, Infallible>;
+
+/// A running origin.
+pub struct Origin {
+    /// Its address.
+    pub addr: SocketAddr,
+    seen: Arc<Mutex<Vec<Seen>>>,
+    /// Lets `/slow` send the rest of its page.
+    pub release: Arc<Notify>,
+}
+
+impl Origin {
+    /// Starts the origin on a free loopback port.
+    pub async fn start() -> Origin {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind origin");
+        let addr = listener.local_addr().expect("origin address");
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let release = Arc::new(Notify::new());
+        let (seen2, release2) = (Arc::clone(&seen), Arc::clone(&release));
+        tokio::spawn(async move {
+            loop {
+                let Ok((stream, _)) = listener.accept().await else { continue };
+                let (seen, release) = (Arc::clone(&seen2), Arc::clone(&release2));
+                tokio::spawn(async move {
+                    let service = service_fn(move |request| {
+                        let (seen, release) = (Arc::clone(&seen), Arc::clone(&release));
+                        async move { Ok::<_, Infallible>(answer(request, &seen, &release).await) }
+                    });
+                    let _ = auto::Builder::new(TokioExecutor::new())
+                        .serve_connection_with_upgrades(TokioIo::new(stream), service)
+                        .await;
+                });
+            }
+        });
+        Origin { addr, seen, release }
+    }
+
+    /// The origin's URL.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The last request that reached `path`.
+    pub fn last(&self, path: &str) -> Option<Seen> {
+        self.seen.lock().expect("lock").iter().rev().find(|s| s.path == path).cloned()
+    }
+
+    /// The `Cookie` header of the last request for `path` ("" when there was none).
+    pub fn cookies_at(&self, path: &str) -> String {
+        self.last(path)
+            .and_then(|s| s.headers.get(header::COOKIE).map(|v| v.to_str().unwrap_or("").to_owned()))
+            .unwrap_or_default()
+    }
+}
+
+fn full(bytes: impl Into<Bytes>) -> Body {
+    Full::new(bytes.into()).boxed()
+}
+
+fn html(body: Body) -> Response<Body> {
+    let mut response = Response::new(body);
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    for cookie in PAGE_COOKIES {
+        response.headers_mut().append(header::SET_COOKIE, HeaderValue::from_static(cookie));
+    }
+    response
+}
+
+async fn answer(mut request: Request<Incoming>, seen: &Mutex<Vec<Seen>>, release: &Arc<Notify>) -> Response<Body> {
+    let path = request.uri().path_and_query().map_or("/".to_owned(), |p| p.as_str().to_owned());
+    seen.lock().expect("lock").push(Seen {
+        path: path.clone(),
+        headers: request.headers().clone(),
+    });
+    match request.uri().path() {
+        "/page" => html(full(TRACKED_PAGE)),
+        "/gzip" => {
+            let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+            encoder.write_all(TRACKED_PAGE.as_bytes()).expect("gzip");
+            let mut response = html(full(encoder.finish().expect("gzip")));
+            response.headers_mut().insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+            response
+        }
+        "/brotli" => {
+            let mut out = Vec::new();
+            {
+                let mut encoder = brotli::CompressorWriter::new(&mut out, 4096, 5, 22);
+                encoder.write_all(TRACKED_PAGE.as_bytes()).expect("brotli");
+            }
+            let mut response = html(full(out));
+            response.headers_mut().insert(header::CONTENT_ENCODING, HeaderValue::from_static("br"));
+            response
+        }
+        "/logo.bin" => {
+            let mut response = Response::new(full(binary_body()));
+            let headers = response.headers_mut();
+            headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/octet-stream"));
+            headers.insert(header::CONTENT_LENGTH, HeaderValue::from(70_000));
+            headers.append(header::SET_COOKIE, HeaderValue::from_static("_ga=GA1.1.1.1; Max-Age=100; Path=/"));
+            response
+        }
+        "/slow" => {
+            // The first half of a large page, then nothing until the test releases the rest.
+            let head = format!("<!doctype html><html><head><title>Big</title></head><body><p>{}</p>", "a".repeat(64 * 1024));
+            let tail = format!("<p>{}</p></body></html>", "b".repeat(64 * 1024));
+            let release = Arc::clone(release);
+            let frames = futures_util::stream::unfold(0u8, move |step| {
+                let (head, tail, release) = (head.clone(), tail.clone(), Arc::clone(&release));
+                async move {
+                    match step {
+                        0 => Some((Ok::<_, Infallible>(Frame::data(Bytes::from(head))), 1)),
+                        1 => {
+                            release.notified().await;
+                            Some((Ok(Frame::data(Bytes::from(tail))), 2))
+                        }
+                        _ => None,
+                    }
+                }
+            });
+            let mut response = Response::new(StreamBody::new(frames).boxed());
+            response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html"));
+            response
+        }
+        "/delay" => {
+            tokio::time::sleep(Duration::from_secs(5)).await;
+            html(full("<p>late</p>"))
+        }
+        "/ws" => {
+            // A protocol switch, then an echo of whatever the client sends.
+            let upgrade = hyper::upgrade::on(&mut request);
+            tokio::spawn(async move {
+                if let Ok(upgraded) = upgrade.await {
+                    let mut io = TokioIo::new(upgraded);
+                    let mut buf = [0u8; 1024];
+                    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+                    while let Ok(n) = io.read(&mut buf).await {
+                        if n == 0 || io.write_all(&buf[..n]).await.is_err() {
+                            break;
+                        }
+                    }
+                }
+            });
+            let mut response = Response::new(full(Bytes::new()));
+            *response.status_mut() = StatusCode::SWITCHING_PROTOCOLS;
+            response.headers_mut().insert(header::UPGRADE, HeaderValue::from_static("echo"));
+            response.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("upgrade"));
+            response
+        }
+        _ => {
+            let mut response = Response::new(full("not found"));
+            *response.status_mut() = StatusCode::NOT_FOUND;
+            response
+        }
+    }
+}
