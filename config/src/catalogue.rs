@@ -182,14 +182,30 @@ mod tests {
     #[test]
     fn builtin_catalogue_is_complete_and_unique() {
         let catalogue = Catalogue::builtin().expect("the built-in catalogue parses");
-        assert!(catalogue.cookies.len() >= 150, "{} cookies", catalogue.cookies.len());
-        assert!(catalogue.trackers.len() >= 60, "{} trackers", catalogue.trackers.len());
+        assert!(
+            catalogue.cookies.len() >= 150,
+            "{} cookies",
+            catalogue.cookies.len()
+        );
+        assert!(
+            catalogue.trackers.len() >= 60,
+            "{} trackers",
+            catalogue.trackers.len()
+        );
         assert!(!catalogue.signatures.is_empty());
 
         let names: HashSet<_> = catalogue.cookies.iter().map(|c| &c.name).collect();
-        assert_eq!(names.len(), catalogue.cookies.len(), "duplicate cookie names");
+        assert_eq!(
+            names.len(),
+            catalogue.cookies.len(),
+            "duplicate cookie names"
+        );
         let hosts: HashSet<_> = catalogue.trackers.iter().map(|t| &t.host).collect();
-        assert_eq!(hosts.len(), catalogue.trackers.len(), "duplicate tracker hosts");
+        assert_eq!(
+            hosts.len(),
+            catalogue.trackers.len(),
+            "duplicate tracker hosts"
+        );
 
         for (name, category) in [
             ("_ga", Category::Analytics),

@@ -79,7 +79,12 @@ impl<'a> Locator<'a> {
         Locator { file, source }
     }
 
-    pub(crate) fn problem(&self, offset: usize, key: impl Into<String>, message: impl Into<String>) -> Problem {
+    pub(crate) fn problem(
+        &self,
+        offset: usize,
+        key: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Problem {
         let before = &self.source[..floor_char_boundary(self.source, offset)];
         let line = before.matches('\n').count() + 1;
         let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;

@@ -111,7 +111,10 @@ mod tests {
         let two_years: Lifetime = "2 years".parse().expect("valid");
         assert_eq!(two_years.as_seconds(), Some(2 * 365 * 86_400));
         assert_eq!(two_years.to_string(), "2 years");
-        assert_eq!("1 minute".parse::<Lifetime>().map(|l| l.to_string()), Ok("1 minute".into()));
+        assert_eq!(
+            "1 minute".parse::<Lifetime>().map(|l| l.to_string()),
+            Ok("1 minute".into())
+        );
         assert_eq!("session".parse::<Lifetime>(), Ok(Lifetime::Session));
         assert!("forever".parse::<Lifetime>().is_err());
         assert!("2 fortnights".parse::<Lifetime>().is_err());

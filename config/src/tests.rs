@@ -9,10 +9,13 @@ fn problems(source: &str) -> Vec<Problem> {
 
 #[test]
 fn starter_config_is_valid() {
-    let config = Config::from_toml(STARTER_CONFIG, "consentry.toml").expect("starter config validates");
+    let config =
+        Config::from_toml(STARTER_CONFIG, "consentry.toml").expect("starter config validates");
     assert_eq!(config.sites.len(), 1);
     let site = &config.sites[0];
-    assert!(site.hosts.contains(&HostPattern::Exact("www.example.com".into())));
+    assert!(site
+        .hosts
+        .contains(&HostPattern::Exact("www.example.com".into())));
     assert_eq!(site.cookie_rules.len(), 3);
     assert_eq!(config.consent.unknown_cookies, UnknownCookies::default());
 }
@@ -26,7 +29,10 @@ fn minimal_config_takes_defaults() {
     .expect("valid");
     assert_eq!(config.server.timeouts, Timeouts::default());
     assert_eq!(config.consent.policy_version, 1);
-    assert_eq!(config.server.data_dir, std::path::PathBuf::from(DEFAULT_DATA_DIR));
+    assert_eq!(
+        config.server.data_dir,
+        std::path::PathBuf::from(DEFAULT_DATA_DIR)
+    );
 }
 
 #[test]
@@ -39,10 +45,16 @@ fn syntax_error_names_file_and_line() {
 
 #[test]
 fn unknown_key_is_named_with_its_line() {
-    let found = problems("[[site]]\nhosts = [\"a.test\"]\nupstream = \"http://x.test\"\nupstraem = \"oops\"\n");
+    let found = problems(
+        "[[site]]\nhosts = [\"a.test\"]\nupstream = \"http://x.test\"\nupstraem = \"oops\"\n",
+    );
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].line, 4);
-    assert!(found[0].message.contains("upstraem"), "{}", found[0].message);
+    assert!(
+        found[0].message.contains("upstraem"),
+        "{}",
+        found[0].message
+    );
 }
 
 #[test]
@@ -75,7 +87,10 @@ analytics = ["ok_*", "bad;name"]
         ]
     );
     let text = ConfigError::Invalid(found).to_string();
-    assert!(text.starts_with("test.toml:2:10: server.listen: "), "{text}");
+    assert!(
+        text.starts_with("test.toml:2:10: server.listen: "),
+        "{text}"
+    );
 }
 
 #[test]
@@ -84,7 +99,10 @@ fn duplicate_hosts_across_sites_are_rejected() {
         "[[site]]\nhosts = [\"a.test\"]\nupstream = \"http://o1.test\"\n[[site]]\nhosts = [\"A.test\"]\nupstream = \"http://o2.test\"\n",
     );
     assert_eq!(found.len(), 1);
-    assert_eq!((found[0].line, found[0].key.as_str()), (5, "site[1].hosts[0]"));
+    assert_eq!(
+        (found[0].line, found[0].key.as_str()),
+        (5, "site[1].hosts[0]")
+    );
 }
 
 #[test]

@@ -51,7 +51,11 @@ impl Config {
 
     /// The configuration of `consentry proxy --to URL`: one site answering to every host,
     /// every other setting at its default.
-    pub fn quick_start(upstream: &str, listen: SocketAddr, data_dir: PathBuf) -> Result<Config, ConfigError> {
+    pub fn quick_start(
+        upstream: &str,
+        listen: SocketAddr,
+        data_dir: PathBuf,
+    ) -> Result<Config, ConfigError> {
         let upstream = parse_upstream(upstream).map_err(|message| ConfigError::Argument {
             key: "--to".into(),
             message,
@@ -106,7 +110,12 @@ impl Validator<'_> {
         self.problems.push(problem);
     }
 
-    fn duration(&mut self, value: Option<Spanned<String>>, key: &str, default: Duration) -> Duration {
+    fn duration(
+        &mut self,
+        value: Option<Spanned<String>>,
+        key: &str,
+        default: Duration,
+    ) -> Duration {
         let Some(value) = value else { return default };
         match humantime::parse_duration(value.get_ref()) {
             Ok(d) if !d.is_zero() => d,
@@ -118,7 +127,10 @@ impl Validator<'_> {
                 self.report(
                     value.span().start,
                     key,
-                    format!("`{}` is not a duration ({e}); write e.g. \"10s\", \"5m\"", value.get_ref()),
+                    format!(
+                        "`{}` is not a duration ({e}); write e.g. \"10s\", \"5m\"",
+                        value.get_ref()
+                    ),
                 );
                 default
             }
@@ -133,7 +145,10 @@ impl Validator<'_> {
                 self.report(
                     text.span().start,
                     "server.listen",
-                    format!("`{}` is not an address such as \"0.0.0.0:8080\"", text.get_ref()),
+                    format!(
+                        "`{}` is not an address such as \"0.0.0.0:8080\"",
+                        text.get_ref()
+                    ),
                 );
                 default_listen
             }),
@@ -145,19 +160,39 @@ impl Validator<'_> {
                 key: PathBuf::from(key.into_inner()),
             }),
             (Some(cert), None) => {
-                self.report(cert.span().start, "server.tls_key", "tls_cert is set but tls_key is missing");
+                self.report(
+                    cert.span().start,
+                    "server.tls_key",
+                    "tls_cert is set but tls_key is missing",
+                );
                 None
             }
             (None, Some(key)) => {
-                self.report(key.span().start, "server.tls_cert", "tls_key is set but tls_cert is missing");
+                self.report(
+                    key.span().start,
+                    "server.tls_cert",
+                    "tls_key is set but tls_cert is missing",
+                );
                 None
             }
         };
         let defaults = Timeouts::default();
         let timeouts = Timeouts {
-            header_read: self.duration(file.header_read_timeout, "server.header_read_timeout", defaults.header_read),
-            connect: self.duration(file.connect_timeout, "server.connect_timeout", defaults.connect),
-            upstream: self.duration(file.upstream_timeout, "server.upstream_timeout", defaults.upstream),
+            header_read: self.duration(
+                file.header_read_timeout,
+                "server.header_read_timeout",
+                defaults.header_read,
+            ),
+            connect: self.duration(
+                file.connect_timeout,
+                "server.connect_timeout",
+                defaults.connect,
+            ),
+            upstream: self.duration(
+                file.upstream_timeout,
+                "server.upstream_timeout",
+                defaults.upstream,
+            ),
             upstream_idle: self.duration(
                 file.upstream_idle_timeout,
                 "server.upstream_idle_timeout",
@@ -177,7 +212,11 @@ impl Validator<'_> {
         let policy_version = match file.policy_version {
             None => defaults.policy_version,
             Some(v) => u32::try_from(*v.get_ref()).unwrap_or_else(|_| {
-                self.report(v.span().start, "consent.policy_version", "must be a whole number from 0 to 4294967295");
+                self.report(
+                    v.span().start,
+                    "consent.policy_version",
+                    "must be a whole number from 0 to 4294967295",
+                );
                 defaults.policy_version
             }),
         };
@@ -223,7 +262,11 @@ impl Validator<'_> {
 
     fn sites(&mut self, sites: Vec<FileSite>) -> Vec<Site> {
         if sites.is_empty() {
-            self.report(0, "site", "no [[site]] is configured; add one with hosts and upstream");
+            self.report(
+                0,
+                "site",
+                "no [[site]] is configured; add one with hosts and upstream",
+            );
         }
         let mut seen_hosts = HashSet::new();
         let mut seen_names = HashSet::new();
@@ -233,7 +276,11 @@ impl Validator<'_> {
             let name = match site.name {
                 Some(name) => {
                     if !seen_names.insert(name.get_ref().clone()) {
-                        self.report(name.span().start, format!("{key}.name"), "another site has this name");
+                        self.report(
+                            name.span().start,
+                            format!("{key}.name"),
+                            "another site has this name",
+                        );
                     }
                     name.into_inner()
                 }
@@ -242,7 +289,11 @@ impl Validator<'_> {
             let hosts_span = site.hosts.span().start;
             let hosts = site.hosts.into_inner();
             if hosts.is_empty() {
-                self.report(hosts_span, format!("{key}.hosts"), "must list at least one host");
+                self.report(
+                    hosts_span,
+                    format!("{key}.hosts"),
+                    "must list at least one host",
+                );
             }
             let hosts = hosts
                 .into_iter()
@@ -265,17 +316,26 @@ impl Validator<'_> {
             let upstream = match parse_upstream(site.upstream.get_ref()) {
                 Ok(url) => Some(url),
                 Err(message) => {
-                    self.report(site.upstream.span().start, format!("{key}.upstream"), message);
+                    self.report(
+                        site.upstream.span().start,
+                        format!("{key}.upstream"),
+                        message,
+                    );
                     None
                 }
             };
             let privacy_url = site.privacy_url.and_then(|url| {
                 let text = url.get_ref();
-                let ok = text.starts_with('/') && !text.starts_with("//") || Url::parse(text).is_ok_and(|u| matches!(u.scheme(), "http" | "https"));
+                let ok = text.starts_with('/') && !text.starts_with("//")
+                    || Url::parse(text).is_ok_and(|u| matches!(u.scheme(), "http" | "https"));
                 if ok {
                     Some(url.into_inner())
                 } else {
-                    self.report(url.span().start, format!("{key}.privacy_url"), "must be a path such as \"/privacy\" or an http(s) URL");
+                    self.report(
+                        url.span().start,
+                        format!("{key}.privacy_url"),
+                        "must be a path such as \"/privacy\" or an http(s) URL",
+                    );
                     None
                 }
             });
@@ -284,7 +344,11 @@ impl Validator<'_> {
                 if text.len() == 2 && text.bytes().all(|b| b.is_ascii_lowercase()) {
                     Some(lang.into_inner())
                 } else {
-                    self.report(lang.span().start, format!("{key}.language"), "must be a two-letter language code such as \"nl\"");
+                    self.report(
+                        lang.span().start,
+                        format!("{key}.language"),
+                        "must be a two-letter language code such as \"nl\"",
+                    );
                     None
                 }
             });
@@ -298,7 +362,11 @@ impl Validator<'_> {
             ] {
                 for (j, pattern) in patterns.into_iter().enumerate() {
                     let text = pattern.get_ref();
-                    if text.is_empty() || text.bytes().any(|b| b.is_ascii_whitespace() || matches!(b, b';' | b'=' | b',')) {
+                    if text.is_empty()
+                        || text
+                            .bytes()
+                            .any(|b| b.is_ascii_whitespace() || matches!(b, b';' | b'=' | b','))
+                    {
                         self.report(
                             pattern.span().start,
                             format!("{key}.cookies.{category}[{j}]"),
@@ -338,11 +406,16 @@ fn parse_host_pattern(text: &str) -> Result<HostPattern, String> {
         None => (false, host.as_str()),
     };
     let valid = !name.is_empty()
-        && name
-            .split('.')
-            .all(|label| !label.is_empty() && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'));
+        && name.split('.').all(|label| {
+            !label.is_empty()
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        });
     if !valid {
-        return Err(format!("`{text}` is not a host name (write it without scheme or port)"));
+        return Err(format!(
+            "`{text}` is not a host name (write it without scheme or port)"
+        ));
     }
     Ok(if wildcard {
         HostPattern::Subdomains(name.to_owned())

@@ -28,6 +28,9 @@ mod tests {
 
     #[test]
     fn escapes_markup_and_non_ascii() {
-        assert_eq!(escape_html("<a href=\"x\">'é'</a>"), "&lt;a href=&quot;x&quot;&gt;&#39;&#233;&#39;&lt;/a&gt;");
+        assert_eq!(
+            escape_html("<a href=\"x\">'é'</a>"),
+            "&lt;a href=&quot;x&quot;&gt;&#39;&#233;&#39;&lt;/a&gt;"
+        );
     }
 }

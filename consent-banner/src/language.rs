@@ -23,13 +23,17 @@ impl Language {
 
     /// The language for a two-letter code, if built in.
     pub fn from_code(code: &str) -> Option<Language> {
-        Language::ALL.into_iter().find(|l| l.code().eq_ignore_ascii_case(code))
+        Language::ALL
+            .into_iter()
+            .find(|l| l.code().eq_ignore_ascii_case(code))
     }
 
     /// The best built-in language for an `Accept-Language` header, by quality value, or
     /// `fallback` when none matches.
     pub fn negotiate(accept_language: Option<&str>, fallback: Language) -> Language {
-        let Some(header) = accept_language else { return fallback };
+        let Some(header) = accept_language else {
+            return fallback;
+        };
         let mut best: Option<(f32, Language)> = None;
         for item in header.split(',') {
             let mut parts = item.split(';');
@@ -55,10 +59,19 @@ mod tests {
 
     #[test]
     fn negotiates_by_quality() {
-        assert_eq!(Language::negotiate(Some("nl-NL,nl;q=0.9,en;q=0.8"), Language::En), Language::Nl);
-        assert_eq!(Language::negotiate(Some("fr;q=0.9, en;q=0.5, nl;q=0.7"), Language::En), Language::Nl);
+        assert_eq!(
+            Language::negotiate(Some("nl-NL,nl;q=0.9,en;q=0.8"), Language::En),
+            Language::Nl
+        );
+        assert_eq!(
+            Language::negotiate(Some("fr;q=0.9, en;q=0.5, nl;q=0.7"), Language::En),
+            Language::Nl
+        );
         assert_eq!(Language::negotiate(Some("ja"), Language::Nl), Language::Nl);
         assert_eq!(Language::negotiate(None, Language::En), Language::En);
-        assert_eq!(Language::negotiate(Some("nl;q=0"), Language::En), Language::En);
+        assert_eq!(
+            Language::negotiate(Some("nl;q=0"), Language::En),
+            Language::En
+        );
     }
 }

@@ -40,7 +40,10 @@ pub fn render(view: &BannerView<'_>, assets: &Assets) -> String {
         )
     } else {
         (
-            format!("<div id=\"consentry\" class=\"consentry\" lang=\"{}\">", lang.code()),
+            format!(
+                "<div id=\"consentry\" class=\"consentry\" lang=\"{}\">",
+                lang.code()
+            ),
             "</div>",
         )
     };
@@ -54,7 +57,12 @@ pub fn render(view: &BannerView<'_>, assets: &Assets) -> String {
         body = escape_html(t.body),
     );
     if let Some(url) = view.privacy_url {
-        let _ = write!(html, " <a href=\"{}\">{}</a>", escape_html(url), escape_html(t.privacy));
+        let _ = write!(
+            html,
+            " <a href=\"{}\">{}</a>",
+            escape_html(url),
+            escape_html(t.privacy)
+        );
     }
     let _ = write!(
         html,
@@ -91,7 +99,10 @@ pub fn embed_placeholder(language: Language, vendor: &str, category: Category) -
     let text = texts(language)
         .embed_blocked
         .replace("{vendor}", vendor)
-        .replace("{category}", &category_name(language, category).to_lowercase());
+        .replace(
+            "{category}",
+            &category_name(language, category).to_lowercase(),
+        );
     format!(
         "<p style=\"font:15px system-ui,sans-serif;padding:1rem;margin:0;color:#333;background:#f3f3f3;height:100%;box-sizing:border-box\">{}</p>",
         escape_html(&text)
@@ -121,7 +132,10 @@ mod tests {
         assert!(html.contains("value=\"reject_all\">Alles weigeren</button>"));
         assert!(html.contains("method=\"post\" action=\"/__consentry/consent\""));
         assert!(html.contains("value=\"/shop?x=&quot;1&quot;\""));
-        assert!(!html.contains(" checked>"), "no optional category is pre-ticked");
+        assert!(
+            !html.contains(" checked>"),
+            "no optional category is pre-ticked"
+        );
         assert!(html.contains(&assets.js.path));
     }
 

@@ -3,7 +3,8 @@
 use crate::support::{client, consent_json, cookie_pair, set_cookie_names, setup};
 
 fn records(gateway: &crate::support::Gateway) -> Vec<(String, String, String)> {
-    let db = rusqlite::Connection::open(gateway.data_dir.path().join("consentry.sqlite3")).expect("store");
+    let db = rusqlite::Connection::open(gateway.data_dir.path().join("consentry.sqlite3"))
+        .expect("store");
     let mut statement = db
         .prepare("SELECT consent_id, action, granted FROM consent_records ORDER BY id")
         .expect("query");
@@ -28,13 +29,28 @@ async fn a_json_decision_sets_a_signed_cookie_and_is_recorded() {
         .headers()
         .get_all("set-cookie")
         .iter()
-        .find_map(|v| v.to_str().ok().filter(|v| v.starts_with("consentry=")).map(str::to_owned))
+        .find_map(|v| {
+            v.to_str()
+                .ok()
+                .filter(|v| v.starts_with("consentry="))
+                .map(str::to_owned)
+        })
         .expect("consent cookie");
-    assert!(set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Lax") && set_cookie.contains("Max-Age="));
+    assert!(
+        set_cookie.contains("HttpOnly")
+            && set_cookie.contains("SameSite=Lax")
+            && set_cookie.contains("Max-Age=")
+    );
     let body: serde_json::Value = response.json().await.expect("json");
-    assert_eq!(body["granted"], serde_json::json!(["necessary", "analytics"]));
+    assert_eq!(
+        body["granted"],
+        serde_json::json!(["necessary", "analytics"])
+    );
     let consent_id = body["consent_id"].as_str().expect("consent id").to_owned();
-    assert_eq!(records(&gateway), vec![(consent_id, "custom".into(), "necessary,analytics".into())]);
+    assert_eq!(
+        records(&gateway),
+        vec![(consent_id, "custom".into(), "necessary,analytics".into())]
+    );
 }
 
 #[tokio::test]
@@ -47,7 +63,10 @@ async fn a_form_decision_without_javascript_comes_back_to_the_page() {
         .await
         .expect("consent");
     assert_eq!(response.status(), 303);
-    assert_eq!(response.headers().get("location").map(|v| v.as_bytes()), Some(&b"/page?x=1"[..]));
+    assert_eq!(
+        response.headers().get("location").map(|v| v.as_bytes()),
+        Some(&b"/page?x=1"[..])
+    );
     let consent = cookie_pair(response.headers(), "consentry").expect("consent cookie");
     // Following the redirect with the new cookie: trackers and their cookies now pass.
     let page = client()
@@ -57,7 +76,10 @@ async fn a_form_decision_without_javascript_comes_back_to_the_page() {
         .await
         .expect("page");
     let names = set_cookie_names(page.headers());
-    assert!(names.contains(&"_ga".to_owned()) && names.contains(&"_fbp".to_owned()), "{names:?}");
+    assert!(
+        names.contains(&"_ga".to_owned()) && names.contains(&"_fbp".to_owned()),
+        "{names:?}"
+    );
     assert!(origin.cookies_at("/page?x=1").contains("_fbp=fb.1.2.3"));
     assert_eq!(records(&gateway)[0].1, "accept_all");
 }
@@ -72,7 +94,10 @@ async fn a_form_post_may_not_send_the_visitor_elsewhere() {
         .await
         .expect("consent");
     assert_eq!(response.status(), 303);
-    assert_eq!(response.headers().get("location").map(|v| v.as_bytes()), Some(&b"/"[..]));
+    assert_eq!(
+        response.headers().get("location").map(|v| v.as_bytes()),
+        Some(&b"/"[..])
+    );
 }
 
 #[tokio::test]
@@ -81,7 +106,10 @@ async fn withdrawal_expires_the_revoked_cookies_and_keeps_the_consent_id() {
     let consent = consent_json(&gateway, "accept_all", &[]).await;
     let response = client()
         .post(gateway.at("/__consentry/consent"))
-        .header("cookie", format!("{consent}; session=s3cr3t; _ga=GA1.1.1.1; _gid=GA1.1.2.2; _fbp=fb.1"))
+        .header(
+            "cookie",
+            format!("{consent}; session=s3cr3t; _ga=GA1.1.1.1; _gid=GA1.1.2.2; _fbp=fb.1"),
+        )
         .json(&serde_json::json!({ "action": "withdraw" }))
         .send()
         .await
@@ -96,23 +124,38 @@ async fn withdrawal_expires_the_revoked_cookies_and_keeps_the_consent_id() {
         .map(|v| v.split('=').next().unwrap_or("").to_owned())
         .collect();
     for name in ["_ga", "_gid", "_fbp"] {
-        assert!(expiring.contains(&name.to_owned()), "{name} not expired: {expiring:?}");
+        assert!(
+            expiring.contains(&name.to_owned()),
+            "{name} not expired: {expiring:?}"
+        );
     }
-    assert!(!expiring.contains(&"session".to_owned()), "the session must survive a withdrawal");
+    assert!(
+        !expiring.contains(&"session".to_owned()),
+        "the session must survive a withdrawal"
+    );
     let new_consent = cookie_pair(response.headers(), "consentry").expect("new consent cookie");
     let log = records(&gateway);
     assert_eq!(log.len(), 2);
     assert_eq!(log[0].0, log[1].0, "one visitor, one consent id");
-    assert_eq!((log[1].1.as_str(), log[1].2.as_str()), ("withdraw", "necessary"));
+    assert_eq!(
+        (log[1].1.as_str(), log[1].2.as_str()),
+        ("withdraw", "necessary")
+    );
     // After withdrawing, tracker cookies no longer reach the origin.
     client()
         .get(gateway.at("/page"))
-        .header("cookie", format!("{new_consent}; _ga=GA1.1.1.1; session=s3cr3t"))
+        .header(
+            "cookie",
+            format!("{new_consent}; _ga=GA1.1.1.1; session=s3cr3t"),
+        )
         .send()
         .await
         .expect("page");
     let seen = origin.cookies_at("/page");
-    assert!(seen.contains("session=s3cr3t") && !seen.contains("_ga"), "{seen}");
+    assert!(
+        seen.contains("session=s3cr3t") && !seen.contains("_ga"),
+        "{seen}"
+    );
 }
 
 #[tokio::test]
@@ -120,7 +163,10 @@ async fn a_tampered_consent_cookie_counts_as_no_consent() {
     let (origin, gateway) = setup().await;
     let consent = consent_json(&gateway, "custom", &["preferences"]).await;
     // Claim every category (bits 15) with the signature of the real decision.
-    let mut parts: Vec<&str> = consent.trim_start_matches("consentry=").split('.').collect();
+    let mut parts: Vec<&str> = consent
+        .trim_start_matches("consentry=")
+        .split('.')
+        .collect();
     parts[2] = "15";
     let forged = format!("consentry={}", parts.join("."));
     let response = client()
@@ -133,8 +179,14 @@ async fn a_tampered_consent_cookie_counts_as_no_consent() {
     assert!(!names.contains(&"_ga".to_owned()), "{names:?}");
     assert!(!origin.cookies_at("/page").contains("_ga"));
     let html = response.text().await.expect("body");
-    assert!(html.contains("data-consentry=\"analytics\""), "trackers still blocked");
-    assert!(html.contains("<div id=\"consentry\" class=\"consentry\""), "the visitor is asked again");
+    assert!(
+        html.contains("data-consentry=\"analytics\""),
+        "trackers still blocked"
+    );
+    assert!(
+        html.contains("<div id=\"consentry\" class=\"consentry\""),
+        "the visitor is asked again"
+    );
 }
 
 #[tokio::test]
@@ -142,8 +194,16 @@ async fn bad_decisions_get_a_400_with_a_reason() {
     let (_origin, gateway) = setup().await;
     let cases: [(&str, &str, &str); 4] = [
         ("application/json", "{not json", "invalid JSON"),
-        ("application/json", r#"{"action":"maybe"}"#, "unknown action `maybe`"),
-        ("application/json", r#"{"action":"custom","categories":["ads"]}"#, "unknown category `ads`"),
+        (
+            "application/json",
+            r#"{"action":"maybe"}"#,
+            "unknown action `maybe`",
+        ),
+        (
+            "application/json",
+            r#"{"action":"custom","categories":["ads"]}"#,
+            "unknown category `ads`",
+        ),
         ("text/plain", "accept", "unsupported content type"),
     ];
     for (content_type, body, reason) in cases {
@@ -174,6 +234,40 @@ async fn another_site_cannot_record_a_decision_for_the_visitor() {
         .expect("consent");
     assert_eq!(response.status(), 403);
     assert!(response.headers().get("set-cookie").is_none());
-    let get = client().get(gateway.at("/__consentry/consent")).send().await.expect("get");
+    let get = client()
+        .get(gateway.at("/__consentry/consent"))
+        .send()
+        .await
+        .expect("get");
     assert_eq!(get.status(), 405);
+}
+
+#[tokio::test]
+async fn global_privacy_control_keeps_marketing_out_of_accept_all() {
+    let (_origin, gateway) = setup().await;
+    let response = client()
+        .post(gateway.at("/__consentry/consent"))
+        .header("sec-gpc", "1")
+        .json(&serde_json::json!({ "action": "accept_all" }))
+        .send()
+        .await
+        .expect("consent");
+    let body: serde_json::Value = response.json().await.expect("json");
+    assert_eq!(
+        body["granted"],
+        serde_json::json!(["necessary", "preferences", "analytics"])
+    );
+    // Ticking marketing explicitly outweighs the signal.
+    let explicit = client()
+        .post(gateway.at("/__consentry/consent"))
+        .header("sec-gpc", "1")
+        .json(&serde_json::json!({ "action": "custom", "categories": ["marketing"] }))
+        .send()
+        .await
+        .expect("consent");
+    let body: serde_json::Value = explicit.json().await.expect("json");
+    assert_eq!(
+        body["granted"],
+        serde_json::json!(["necessary", "marketing"])
+    );
 }

@@ -5,16 +5,26 @@ use crate::support::{client, cookie_pair, set_cookie_names, setup};
 #[tokio::test]
 async fn before_consent_only_necessary_cookies_reach_the_visitor() {
     let (_origin, gateway) = setup().await;
-    let response = client().get(gateway.at("/page")).send().await.expect("page");
+    let response = client()
+        .get(gateway.at("/page"))
+        .send()
+        .await
+        .expect("page");
     assert_eq!(response.status(), 200);
     let names = set_cookie_names(response.headers());
     assert!(names.contains(&"session".to_owned()), "{names:?}");
     assert!(names.contains(&"XSRF-TOKEN".to_owned()), "{names:?}");
     for tracker in ["_ga", "_gid", "_fbp"] {
-        assert!(!names.contains(&tracker.to_owned()), "{tracker} reached the visitor: {names:?}");
+        assert!(
+            !names.contains(&tracker.to_owned()),
+            "{tracker} reached the visitor: {names:?}"
+        );
     }
     // The session cookie passes exactly as the origin wrote it.
-    assert_eq!(cookie_pair(response.headers(), "session").as_deref(), Some("session=s3cr3t"));
+    assert_eq!(
+        cookie_pair(response.headers(), "session").as_deref(),
+        Some("session=s3cr3t")
+    );
 }
 
 #[tokio::test]
@@ -40,7 +50,11 @@ async fn a_request_with_only_tracker_cookies_reaches_the_origin_with_none() {
         .await
         .expect("page");
     let seen = origin.last("/page").expect("origin saw the request");
-    assert!(seen.headers.get("cookie").is_none(), "{:?}", seen.headers.get("cookie"));
+    assert!(
+        seen.headers.get("cookie").is_none(),
+        "{:?}",
+        seen.headers.get("cookie")
+    );
 }
 
 #[tokio::test]
@@ -49,15 +63,27 @@ async fn after_consent_granted_cookies_pass_both_ways() {
     let consent = crate::support::consent_json(&gateway, "custom", &["analytics"]).await;
     let response = client()
         .get(gateway.at("/page"))
-        .header("cookie", format!("{consent}; session=s3cr3t; _ga=GA1.1.1.1; _fbp=fb.1.2.3"))
+        .header(
+            "cookie",
+            format!("{consent}; session=s3cr3t; _ga=GA1.1.1.1; _fbp=fb.1.2.3"),
+        )
         .send()
         .await
         .expect("page");
     let names = set_cookie_names(response.headers());
-    assert!(names.contains(&"_ga".to_owned()) && names.contains(&"_gid".to_owned()), "{names:?}");
-    assert!(!names.contains(&"_fbp".to_owned()), "marketing not granted: {names:?}");
+    assert!(
+        names.contains(&"_ga".to_owned()) && names.contains(&"_gid".to_owned()),
+        "{names:?}"
+    );
+    assert!(
+        !names.contains(&"_fbp".to_owned()),
+        "marketing not granted: {names:?}"
+    );
     let seen = origin.cookies_at("/page");
-    assert!(seen.contains("_ga=GA1.1.1.1") && seen.contains("session=s3cr3t"), "{seen}");
+    assert!(
+        seen.contains("_ga=GA1.1.1.1") && seen.contains("session=s3cr3t"),
+        "{seen}"
+    );
     assert!(!seen.contains("_fbp"), "{seen}");
 }
 

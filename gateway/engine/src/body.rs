@@ -32,7 +32,9 @@ pub struct BodyRewriter {
 
 impl std::fmt::Debug for BodyRewriter {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("BodyRewriter").field("decoded", &self.decoded).finish_non_exhaustive()
+        f.debug_struct("BodyRewriter")
+            .field("decoded", &self.decoded)
+            .finish_non_exhaustive()
     }
 }
 

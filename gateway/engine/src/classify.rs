@@ -2,6 +2,7 @@
 //! fallback for names nobody knows.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::RwLock;
 
 use consentry_config::{Catalogue, Category, CookieEntry, CookieRule, UnknownCookies};
@@ -63,6 +64,8 @@ pub struct CookieClassifier {
     /// Unknown names that the origin set as `HttpOnly` or session cookies: in requests they
     /// count as necessary too, or the origin's own session would be cut off.
     learned_functional: RwLock<HashSet<String>>,
+    /// How many distinct unknown names the origin has set.
+    unclassified_seen: AtomicU64,
 }
 
 impl CookieClassifier {
@@ -74,7 +77,9 @@ impl CookieClassifier {
             if is_glob(&rule.pattern) {
                 glob_rules.push(rule.clone());
             } else {
-                exact_rules.entry(rule.pattern.clone()).or_insert(rule.category);
+                exact_rules
+                    .entry(rule.pattern.clone())
+                    .or_insert(rule.category);
             }
         }
         let entries = catalogue.cookies.clone();
@@ -97,6 +102,7 @@ impl CookieClassifier {
             entries,
             unknown,
             learned_functional: RwLock::new(HashSet::new()),
+            unclassified_seen: AtomicU64::new(0),
         }
     }
 
@@ -115,10 +121,20 @@ impl CookieClassifier {
     /// The classification by the site's rules or the catalogue, if either knows the name.
     pub fn known(&self, name: &str) -> Option<Classification> {
         if let Some(&category) = self.exact_rules.get(name) {
-            return Some(Classification { category, source: Source::SiteRule });
+            return Some(Classification {
+                category,
+                source: Source::SiteRule,
+            });
         }
-        if let Some(rule) = self.glob_rules.iter().find(|r| glob_matches(&r.pattern, name)) {
-            return Some(Classification { category: rule.category, source: Source::SiteRule });
+        if let Some(rule) = self
+            .glob_rules
+            .iter()
+            .find(|r| glob_matches(&r.pattern, name))
+        {
+            return Some(Classification {
+                category: rule.category,
+                source: Source::SiteRule,
+            });
         }
         self.catalogue_entry(name).map(|entry| Classification {
             category: entry.category,
@@ -141,7 +157,10 @@ impl CookieClassifier {
                 }
             }
         };
-        Classification { category, source: Source::Unclassified }
+        Classification {
+            category,
+            source: Source::Unclassified,
+        }
     }
 
     /// Classifies a cookie the origin sets, using its attributes for unknown names.
@@ -165,7 +184,22 @@ impl CookieClassifier {
         } else {
             false
         };
-        (Classification { category, source: Source::Unclassified }, first_time)
+        if first_time {
+            self.unclassified_seen.fetch_add(1, Ordering::Relaxed);
+        }
+        (
+            Classification {
+                category,
+                source: Source::Unclassified,
+            },
+            first_time,
+        )
+    }
+
+    /// How many distinct unknown cookie names the origin has set and that were let through
+    /// as functional (each is reported once).
+    pub fn unclassified_count(&self) -> u64 {
+        self.unclassified_seen.load(Ordering::Relaxed)
     }
 
     fn was_learned_functional(&self, name: &str) -> bool {
@@ -221,7 +255,10 @@ lifetime = "session"
 
     #[test]
     fn site_rules_win_over_the_catalogue() {
-        let rules = vec![CookieRule { pattern: "_ga_*".into(), category: Category::Marketing }];
+        let rules = vec![CookieRule {
+            pattern: "_ga_*".into(),
+            category: Category::Marketing,
+        }];
         let c = CookieClassifier::new(&rules, &catalogue(), UnknownCookies::default());
         assert_eq!(c.for_request("_ga_XYZ").category, Category::Marketing);
         assert_eq!(c.for_request("_ga_XYZ").source, Source::SiteRule);
@@ -232,22 +269,42 @@ lifetime = "session"
     #[test]
     fn unknown_cookies_follow_the_auto_policy() {
         let c = CookieClassifier::new(&[], &catalogue(), UnknownCookies::default());
-        let readable_long_lived = CookieTraits { http_only: false, session: false };
-        let http_only = CookieTraits { http_only: true, session: false };
+        let readable_long_lived = CookieTraits {
+            http_only: false,
+            session: false,
+        };
+        let http_only = CookieTraits {
+            http_only: true,
+            session: false,
+        };
         let (class, _) = c.for_set_cookie("tracker_id", readable_long_lived);
         assert_eq!(class.category, Category::Marketing);
         assert_eq!(c.for_request("app_sess").category, Category::Marketing);
         let (class, first) = c.for_set_cookie("app_sess", http_only);
-        assert_eq!((class.category, class.source, first), (Category::Necessary, Source::Unclassified, true));
+        assert_eq!(
+            (class.category, class.source, first),
+            (Category::Necessary, Source::Unclassified, true)
+        );
         let (_, again) = c.for_set_cookie("app_sess", http_only);
         assert!(!again, "reported once");
+        assert_eq!(c.unclassified_count(), 1);
         assert_eq!(c.for_request("app_sess").category, Category::Necessary);
     }
 
     #[test]
     fn unknown_cookies_can_have_one_fixed_category() {
-        let c = CookieClassifier::new(&[], &catalogue(), UnknownCookies::Always(Category::Preferences));
-        let (class, _) = c.for_set_cookie("x", CookieTraits { http_only: true, session: true });
+        let c = CookieClassifier::new(
+            &[],
+            &catalogue(),
+            UnknownCookies::Always(Category::Preferences),
+        );
+        let (class, _) = c.for_set_cookie(
+            "x",
+            CookieTraits {
+                http_only: true,
+                session: true,
+            },
+        );
         assert_eq!(class.category, Category::Preferences);
     }
 }

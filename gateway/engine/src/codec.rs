@@ -23,7 +23,9 @@ impl ContentCoding {
     /// The coding named by a `Content-Encoding` header; `None` for one the gateway cannot
     /// decode (or a chain of several), whose body must pass through untouched.
     pub fn from_header(value: Option<&str>) -> Option<ContentCoding> {
-        let Some(value) = value else { return Some(ContentCoding::Identity) };
+        let Some(value) = value else {
+            return Some(ContentCoding::Identity);
+        };
         match value.trim().to_ascii_lowercase().as_str() {
             "" | "identity" => Some(ContentCoding::Identity),
             "gzip" | "x-gzip" => Some(ContentCoding::Gzip),
@@ -77,9 +79,10 @@ impl Decoder {
             ContentCoding::Identity => Decoder::Identity,
             ContentCoding::Gzip => Decoder::Gzip(Box::new(GzDecoder::new(Vec::new()))),
             ContentCoding::Deflate => Decoder::Deflate(Box::new(ZlibDecoder::new(Vec::new()))),
-            ContentCoding::Brotli => {
-                Decoder::Brotli(Box::new(brotli::DecompressorWriter::new(Vec::new(), BUFFER)))
-            }
+            ContentCoding::Brotli => Decoder::Brotli(Box::new(brotli::DecompressorWriter::new(
+                Vec::new(),
+                BUFFER,
+            ))),
         }
     }
 
@@ -122,7 +125,10 @@ impl Decoder {
             Decoder::Gzip(d) => d.finish().map_err(err),
             Decoder::Deflate(d) => d.finish().map_err(err),
             Decoder::Brotli(d) => d.into_inner().map_err(|_| {
-                err(std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "truncated brotli stream"))
+                err(std::io::Error::new(
+                    std::io::ErrorKind::UnexpectedEof,
+                    "truncated brotli stream",
+                ))
             }),
         }
     }
@@ -145,7 +151,9 @@ impl Encoder {
     pub fn new(coding: ContentCoding) -> Encoder {
         match coding {
             ContentCoding::Identity => Encoder::Identity,
-            ContentCoding::Gzip => Encoder::Gzip(Box::new(GzEncoder::new(Vec::new(), Compression::new(5)))),
+            ContentCoding::Gzip => {
+                Encoder::Gzip(Box::new(GzEncoder::new(Vec::new(), Compression::new(5))))
+            }
             ContentCoding::Deflate => {
                 Encoder::Deflate(Box::new(ZlibEncoder::new(Vec::new(), Compression::new(5))))
             }
@@ -192,5 +200,68 @@ impl Encoder {
             Encoder::Deflate(e) => e.finish().unwrap_or_default(),
             Encoder::Brotli(e) => e.into_inner(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_coding_round_trips_chunk_by_chunk() {
+        let text: Vec<u8> = b"<p>consent</p>"
+            .iter()
+            .copied()
+            .cycle()
+            .take(100_000)
+            .collect();
+        for coding in [
+            ContentCoding::Identity,
+            ContentCoding::Gzip,
+            ContentCoding::Deflate,
+            ContentCoding::Brotli,
+        ] {
+            let mut encoder = Encoder::new(coding);
+            let mut encoded = Vec::new();
+            for piece in text.chunks(7_000) {
+                encoded.extend(encoder.encode(piece.to_vec()));
+            }
+            encoded.extend(encoder.finish());
+            let mut decoder = Decoder::new(coding);
+            let mut decoded = Vec::new();
+            for piece in encoded.chunks(333) {
+                decoded.extend(decoder.decode(piece).expect("decodes"));
+            }
+            decoded.extend(decoder.finish().expect("complete"));
+            assert_eq!(decoded, text, "{coding:?}");
+        }
+    }
+
+    #[test]
+    fn a_truncated_stream_is_an_error() {
+        let mut encoder = Encoder::new(ContentCoding::Gzip);
+        let mut encoded = encoder.encode(b"hello world".repeat(100));
+        encoded.extend(encoder.finish());
+        let mut decoder = Decoder::new(ContentCoding::Gzip);
+        let _ = decoder.decode(&encoded[..encoded.len() / 2]);
+        assert!(decoder.finish().is_err());
+    }
+
+    #[test]
+    fn content_encoding_headers_are_read() {
+        assert_eq!(
+            ContentCoding::from_header(None),
+            Some(ContentCoding::Identity)
+        );
+        assert_eq!(
+            ContentCoding::from_header(Some("GZIP")),
+            Some(ContentCoding::Gzip)
+        );
+        assert_eq!(
+            ContentCoding::from_header(Some("br")),
+            Some(ContentCoding::Brotli)
+        );
+        assert_eq!(ContentCoding::from_header(Some("zstd")), None);
+        assert_eq!(ContentCoding::from_header(Some("gzip, br")), None);
     }
 }

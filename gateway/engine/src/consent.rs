@@ -92,7 +92,10 @@ mod tests {
     use super::*;
     use crate::consent_cookie::consent_id_from;
 
-    const POLICY: Policy = Policy { version: 2, lifetime_secs: 1000 };
+    const POLICY: Policy = Policy {
+        version: 2,
+        lifetime_secs: 1000,
+    };
 
     fn signed(signer: &CookieSigner, policy_version: u32, issued_at: u64) -> String {
         let cookie = ConsentCookie {
@@ -108,7 +111,8 @@ mod tests {
     fn valid_cookie_grants_its_categories() {
         let signer = CookieSigner::new(vec![9; 32]);
         let value = signed(&signer, 2, 10_000);
-        let consent = VisitorConsent::evaluate([value.as_str()], "site", &signer, POLICY, false, 10_500);
+        let consent =
+            VisitorConsent::evaluate([value.as_str()], "site", &signer, POLICY, false, 10_500);
         assert!(consent.grants.allows(Category::Analytics));
         assert!(consent.decision.is_some());
     }
@@ -127,7 +131,8 @@ mod tests {
             ),
         ];
         for (value, now, why) in cases {
-            let consent = VisitorConsent::evaluate([value.as_str()], "site", &signer, POLICY, true, now);
+            let consent =
+                VisitorConsent::evaluate([value.as_str()], "site", &signer, POLICY, true, now);
             assert_eq!(consent.grants, Grants::NECESSARY_ONLY);
             assert_eq!(consent.disregarded, Some(why));
             assert!(consent.gpc);

@@ -86,7 +86,9 @@ impl CookieSigner {
 
     /// Checks a cookie value's signature for `site` and reads it.
     pub fn verify(&self, site: &str, value: &str) -> Result<ConsentCookie, InvalidConsentCookie> {
-        let (payload, signature) = value.rsplit_once('.').ok_or(InvalidConsentCookie::Malformed)?;
+        let (payload, signature) = value
+            .rsplit_once('.')
+            .ok_or(InvalidConsentCookie::Malformed)?;
         let signature = URL_SAFE_NO_PAD
             .decode(signature)
             .map_err(|_| InvalidConsentCookie::Malformed)?;
@@ -112,8 +114,12 @@ impl CookieSigner {
         Ok(ConsentCookie {
             consent_id: id.to_owned(),
             grants,
-            policy_version: policy.parse().map_err(|_| InvalidConsentCookie::Malformed)?,
-            issued_at: issued.parse().map_err(|_| InvalidConsentCookie::Malformed)?,
+            policy_version: policy
+                .parse()
+                .map_err(|_| InvalidConsentCookie::Malformed)?,
+            issued_at: issued
+                .parse()
+                .map_err(|_| InvalidConsentCookie::Malformed)?,
         })
     }
 }
@@ -142,7 +148,9 @@ mod tests {
     fn signed_cookies_verify_and_round_trip() {
         let signer = CookieSigner::new(vec![1; 32]);
         let value = signer.sign("shop", &cookie());
-        assert!(value.bytes().all(|b| b.is_ascii_graphic() && b != b';' && b != b','));
+        assert!(value
+            .bytes()
+            .all(|b| b.is_ascii_graphic() && b != b';' && b != b','));
         assert_eq!(signer.verify("shop", &value), Ok(cookie()));
     }
 
@@ -152,10 +160,25 @@ mod tests {
         let value = signer.sign("shop", &cookie());
         let upgraded = value.replacen(".5.", ".15.", 1);
         assert_ne!(upgraded, value);
-        assert_eq!(signer.verify("shop", &upgraded), Err(InvalidConsentCookie::BadSignature));
-        assert_eq!(signer.verify("blog", &value), Err(InvalidConsentCookie::BadSignature));
-        assert_eq!(CookieSigner::new(vec![2; 32]).verify("shop", &value), Err(InvalidConsentCookie::BadSignature));
-        assert_eq!(signer.verify("shop", "garbage"), Err(InvalidConsentCookie::Malformed));
-        assert_eq!(signer.verify("shop", ""), Err(InvalidConsentCookie::Malformed));
+        assert_eq!(
+            signer.verify("shop", &upgraded),
+            Err(InvalidConsentCookie::BadSignature)
+        );
+        assert_eq!(
+            signer.verify("blog", &value),
+            Err(InvalidConsentCookie::BadSignature)
+        );
+        assert_eq!(
+            CookieSigner::new(vec![2; 32]).verify("shop", &value),
+            Err(InvalidConsentCookie::BadSignature)
+        );
+        assert_eq!(
+            signer.verify("shop", "garbage"),
+            Err(InvalidConsentCookie::Malformed)
+        );
+        assert_eq!(
+            signer.verify("shop", ""),
+            Err(InvalidConsentCookie::Malformed)
+        );
     }
 }

@@ -95,7 +95,10 @@ struct JsonDecision {
 }
 
 /// Parses a posted decision by its `Content-Type`.
-pub fn parse_decision(content_type: Option<&str>, body: &[u8]) -> Result<DecisionRequest, BadDecision> {
+pub fn parse_decision(
+    content_type: Option<&str>,
+    body: &[u8],
+) -> Result<DecisionRequest, BadDecision> {
     if body.len() > MAX_DECISION_BODY {
         return Err(BadDecision::TooLarge);
     }
@@ -111,7 +114,8 @@ pub fn parse_decision(content_type: Option<&str>, body: &[u8]) -> Result<Decisio
 }
 
 fn parse_json(body: &[u8]) -> Result<DecisionRequest, BadDecision> {
-    let json: JsonDecision = serde_json::from_slice(body).map_err(|e| BadDecision::Json(e.to_string()))?;
+    let json: JsonDecision =
+        serde_json::from_slice(body).map_err(|e| BadDecision::Json(e.to_string()))?;
     let kind = DecisionKind::parse(&json.action)?;
     let mut categories = Grants::NECESSARY_ONLY;
     for name in &json.categories {
@@ -217,20 +221,36 @@ mod tests {
     #[test]
     fn refuses_bad_bodies_with_a_reason() {
         let json = Some("application/json");
-        assert_eq!(parse_decision(Some("text/plain"), b"x"), Err(BadDecision::UnsupportedMediaType("text/plain".into())));
-        assert!(matches!(parse_decision(json, b"{"), Err(BadDecision::Json(_))));
-        assert_eq!(parse_decision(json, br#"{"action":"maybe"}"#), Err(BadDecision::UnknownAction("maybe".into())));
+        assert_eq!(
+            parse_decision(Some("text/plain"), b"x"),
+            Err(BadDecision::UnsupportedMediaType("text/plain".into()))
+        );
+        assert!(matches!(
+            parse_decision(json, b"{"),
+            Err(BadDecision::Json(_))
+        ));
+        assert_eq!(
+            parse_decision(json, br#"{"action":"maybe"}"#),
+            Err(BadDecision::UnknownAction("maybe".into()))
+        );
         assert_eq!(
             parse_decision(json, br#"{"action":"custom","categories":["ads"]}"#),
             Err(BadDecision::UnknownCategory("ads".into()))
         );
-        assert_eq!(parse_decision(Some("application/x-www-form-urlencoded"), b"analytics=on"), Err(BadDecision::MissingAction));
-        assert_eq!(parse_decision(json, &vec![b' '; MAX_DECISION_BODY + 1]), Err(BadDecision::TooLarge));
+        assert_eq!(
+            parse_decision(Some("application/x-www-form-urlencoded"), b"analytics=on"),
+            Err(BadDecision::MissingAction)
+        );
+        assert_eq!(
+            parse_decision(json, &vec![b' '; MAX_DECISION_BODY + 1]),
+            Err(BadDecision::TooLarge)
+        );
     }
 
     #[test]
     fn gpc_keeps_marketing_out_of_accept_all() {
-        let d = parse_decision(Some("application/json"), br#"{"action":"accept_all"}"#).expect("valid");
+        let d =
+            parse_decision(Some("application/json"), br#"{"action":"accept_all"}"#).expect("valid");
         assert!(!d.grants(true).allows(Category::Marketing));
         assert!(d.grants(true).allows(Category::Analytics));
         assert!(d.grants(false).is_all());
@@ -239,7 +259,13 @@ mod tests {
     #[test]
     fn return_paths_stay_on_the_site() {
         assert_eq!(safe_return_path(Some("/a?b=c")), "/a?b=c");
-        for bad in ["//evil.test/", "https://evil.test/", "/\\evil.test", "relative", "/a\nb"] {
+        for bad in [
+            "//evil.test/",
+            "https://evil.test/",
+            "/\\evil.test",
+            "relative",
+            "/a\nb",
+        ] {
             assert_eq!(safe_return_path(Some(bad)), "/", "{bad}");
         }
         assert_eq!(safe_return_path(None), "/");

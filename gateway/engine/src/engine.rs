@@ -48,7 +48,9 @@ impl Engine {
     /// The position in [`Engine::sites`] of the site that answers to `host`. Exact names
     /// win over `*.domain` wildcards, which win over a catch-all `*`.
     pub fn site_index_for_host(&self, host: &str) -> Option<usize> {
-        let host = host_without_port(host.trim()).trim_end_matches('.').to_ascii_lowercase();
+        let host = host_without_port(host.trim())
+            .trim_end_matches('.')
+            .to_ascii_lowercase();
         let find = |wanted: fn(&HostPattern) -> bool| {
             self.sites
                 .iter()

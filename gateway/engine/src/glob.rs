@@ -3,8 +3,12 @@
 /// Whether `name` matches `pattern`.
 pub fn glob_matches(pattern: &str, name: &str) -> bool {
     let mut parts = pattern.split('*');
-    let Some(first) = parts.next() else { return pattern == name };
-    let Some(mut rest) = name.strip_prefix(first) else { return false };
+    let Some(first) = parts.next() else {
+        return pattern == name;
+    };
+    let Some(mut rest) = name.strip_prefix(first) else {
+        return false;
+    };
     let mut parts = parts.peekable();
     if parts.peek().is_none() {
         return rest.is_empty();

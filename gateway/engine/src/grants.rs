@@ -43,7 +43,9 @@ impl Grants {
 
     /// The optional categories granted, in order.
     pub fn optional(self) -> impl Iterator<Item = Category> {
-        Category::OPTIONAL.into_iter().filter(move |c| self.allows(*c))
+        Category::OPTIONAL
+            .into_iter()
+            .filter(move |c| self.allows(*c))
     }
 
     /// The categories in `self` that are not in `other`.
@@ -81,12 +83,17 @@ mod tests {
     #[test]
     fn necessary_is_always_granted() {
         assert!(Grants::NECESSARY_ONLY.allows(Category::Necessary));
-        assert!(Grants::ALL.without(Category::Necessary).allows(Category::Necessary));
+        assert!(Grants::ALL
+            .without(Category::Necessary)
+            .allows(Category::Necessary));
         assert!(!Grants::NECESSARY_ONLY.allows(Category::Analytics));
         let g = Grants::of([Category::Analytics]);
         assert!(g.allows(Category::Analytics) && !g.allows(Category::Marketing));
         assert_eq!(Grants::from_bits(g.bits()), Some(g));
         assert_eq!(Grants::from_bits(16), None);
-        assert_eq!(Grants::ALL.revoked_by(g).collect::<Vec<_>>(), vec![Category::Preferences, Category::Marketing]);
+        assert_eq!(
+            Grants::ALL.revoked_by(g).collect::<Vec<_>>(),
+            vec![Category::Preferences, Category::Marketing]
+        );
     }
 }

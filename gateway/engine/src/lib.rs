@@ -36,13 +36,20 @@ pub use body::{BodyError, BodyRewriter, MAX_DECODED_BYTES};
 pub use classify::{Classification, CookieClassifier, CookieTraits, Source};
 pub use codec::{CodingError, ContentCoding};
 pub use consent::{Disregarded, Policy, VisitorConsent};
-pub use consent_cookie::{consent_id_from, ConsentCookie, CookieSigner, InvalidConsentCookie, CONSENT_COOKIE};
-pub use decision::{parse_decision, safe_return_path, BadDecision, DecisionKind, DecisionRequest, MAX_DECISION_BODY};
+pub use consent_cookie::{
+    consent_id_from, ConsentCookie, CookieSigner, InvalidConsentCookie, CONSENT_COOKIE,
+};
+pub use decision::{
+    parse_decision, safe_return_path, BadDecision, DecisionKind, DecisionRequest, MAX_DECISION_BODY,
+};
 pub use engine::Engine;
 pub use grants::Grants;
 pub use html::{consent_mode_defaults, PageContext, PageRewriter, RewriteError, RewriteStats};
 pub use record::ConsentRecord;
 pub use request_cookies::{CookieFilter, RequestCookies};
 pub use set_cookie::{expiring_set_cookies, filter_set_cookies, SetCookieFilter};
-pub use site::{host_without_port, is_same_origin, BodyPlan, DecisionOutcome, RequestInfo, Route, SiteEngine, CONSENT_PATH};
+pub use site::{
+    host_without_port, is_same_origin, BodyPlan, DecisionOutcome, RequestInfo, Route, SiteEngine,
+    CONSENT_PATH,
+};
 pub use trackers::{Tracker, TrackerIndex};

@@ -47,7 +47,10 @@ impl<'a> RequestCookies<'a> {
 
     /// The values of every cookie named `name`.
     pub fn values<'s>(&'s self, name: &'s str) -> impl Iterator<Item = &'a str> + 's {
-        self.pairs.iter().filter(move |(n, _)| *n == name).map(|(_, v)| *v)
+        self.pairs
+            .iter()
+            .filter(move |(n, _)| *n == name)
+            .map(|(_, v)| *v)
     }
 
     /// The values of the consent cookie.

@@ -46,7 +46,11 @@ pub fn filter_set_cookies(
         http::header::Entry::Vacant(_) => Vec::new(),
     };
     for value in values {
-        let Some(cookie) = value.to_str().ok().and_then(|text| Cookie::parse(text).ok()) else {
+        let Some(cookie) = value
+            .to_str()
+            .ok()
+            .and_then(|text| Cookie::parse(text).ok())
+        else {
             tracing::warn!(header = ?value, "dropped a malformed Set-Cookie from the origin");
             report.malformed += 1;
             continue;
@@ -64,7 +68,8 @@ pub fn filter_set_cookies(
         }
         let traits = CookieTraits {
             http_only: cookie.http_only().unwrap_or(false),
-            session: cookie.max_age().is_none() && !matches!(cookie.expires(), Some(Expiration::DateTime(_))),
+            session: cookie.max_age().is_none()
+                && !matches!(cookie.expires(), Some(Expiration::DateTime(_))),
         };
         let (class, first_time) = classifier.for_set_cookie(name, traits);
         if class.source == Source::Unclassified && first_time {
@@ -145,12 +150,18 @@ lifetime = "session"
         for v in values {
             map.append(SET_COOKIE, HeaderValue::from_str(v).expect("valid header"));
         }
-        map.insert(http::header::CONTENT_TYPE, HeaderValue::from_static("text/html"));
+        map.insert(
+            http::header::CONTENT_TYPE,
+            HeaderValue::from_static("text/html"),
+        );
         map
     }
 
     fn remaining(map: &HeaderMap) -> Vec<&str> {
-        map.get_all(SET_COOKIE).iter().filter_map(|v| v.to_str().ok()).collect()
+        map.get_all(SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .collect()
     }
 
     #[test]
@@ -164,7 +175,10 @@ lifetime = "session"
             "app_sess=xyz; HttpOnly",
         ]);
         let report = filter_set_cookies(&mut map, &classifier(), Grants::NECESSARY_ONLY, 0);
-        assert_eq!(remaining(&map), vec!["session=abc; HttpOnly; Path=/", "app_sess=xyz; HttpOnly"]);
+        assert_eq!(
+            remaining(&map),
+            vec!["session=abc; HttpOnly; Path=/", "app_sess=xyz; HttpOnly"]
+        );
         assert_eq!(report.removed_of(Category::Analytics), 1);
         assert_eq!(report.removed_of(Category::Marketing), 1);
         assert_eq!(report.malformed, 1);
@@ -174,8 +188,17 @@ lifetime = "session"
 
     #[test]
     fn granted_categories_and_deletions_pass() {
-        let mut map = headers(&["_ga=1; Max-Age=100", "_fbp=; Max-Age=0", "x=1; Expires=Thu, 01 Jan 1970 00:00:00 GMT"]);
-        filter_set_cookies(&mut map, &classifier(), Grants::of([Category::Analytics]), 1_000);
+        let mut map = headers(&[
+            "_ga=1; Max-Age=100",
+            "_fbp=; Max-Age=0",
+            "x=1; Expires=Thu, 01 Jan 1970 00:00:00 GMT",
+        ]);
+        filter_set_cookies(
+            &mut map,
+            &classifier(),
+            Grants::of([Category::Analytics]),
+            1_000,
+        );
         assert_eq!(remaining(&map).len(), 3);
     }
 

@@ -79,7 +79,8 @@ impl SiteEngine {
         signer: CookieSigner,
         assets: Arc<Assets>,
     ) -> Self {
-        let classifier = CookieClassifier::new(&site.cookie_rules, catalogue, consent.unknown_cookies);
+        let classifier =
+            CookieClassifier::new(&site.cookie_rules, catalogue, consent.unknown_cookies);
         let language = site
             .language
             .as_deref()
@@ -130,19 +131,38 @@ impl SiteEngine {
 
     /// The visitor's consent from the request's cookies and `Sec-GPC`. `now` is seconds
     /// since the Unix epoch.
-    pub fn consent(&self, cookies: &RequestCookies<'_>, headers: &HeaderMap, now: u64) -> VisitorConsent {
+    pub fn consent(
+        &self,
+        cookies: &RequestCookies<'_>,
+        headers: &HeaderMap,
+        now: u64,
+    ) -> VisitorConsent {
         let gpc = headers
             .get("sec-gpc")
             .is_some_and(|v| v.as_bytes().trim_ascii() == b"1");
-        VisitorConsent::evaluate(cookies.consent_values(), &self.site.name, &self.signer, self.policy, gpc, now)
+        VisitorConsent::evaluate(
+            cookies.consent_values(),
+            &self.site.name,
+            &self.signer,
+            self.policy,
+            gpc,
+            now,
+        )
     }
 
     /// Prepares a request for the origin: removes the cookies the visitor has not consented
     /// to and asks only for content codings the gateway can decode. Returns the consent
     /// and what was removed.
-    pub fn prepare_request(&self, headers: &mut HeaderMap, now: u64) -> (VisitorConsent, CookieFilter) {
+    pub fn prepare_request(
+        &self,
+        headers: &mut HeaderMap,
+        now: u64,
+    ) -> (VisitorConsent, CookieFilter) {
         let (consent, filter) = {
-            let values = headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok());
+            let values = headers
+                .get_all(header::COOKIE)
+                .iter()
+                .filter_map(|v| v.to_str().ok());
             let cookies = RequestCookies::parse(values);
             let consent = self.consent(&cookies, headers, now);
             let filter = cookies.filter(&self.classifier, consent.grants);
@@ -175,7 +195,12 @@ impl SiteEngine {
     ) -> (SetCookieFilter, BodyPlan) {
         let filter = filter_set_cookies(headers, &self.classifier, consent.grants, now);
         for name in &filter.newly_unclassified {
-            tracing::info!(cookie = %name, site = %self.site.name, "new unclassified cookie set by the origin; treated as necessary (HttpOnly or session)");
+            tracing::info!(
+                cookie = %name,
+                site = %self.site.name,
+                unclassified_total = self.classifier.unclassified_count(),
+                "new unclassified cookie set by the origin; treated as necessary (HttpOnly or session); classify it in [site.cookies]"
+            );
         }
         let plan = self.body_plan(consent, request, status, headers);
         (filter, plan)
@@ -196,8 +221,12 @@ impl SiteEngine {
         {
             return BodyPlan::Pass;
         }
-        let Some(charset) = html_charset(headers) else { return BodyPlan::Pass };
-        let encoding = headers.get(header::CONTENT_ENCODING).and_then(|v| v.to_str().ok());
+        let Some(charset) = html_charset(headers) else {
+            return BodyPlan::Pass;
+        };
+        let encoding = headers
+            .get(header::CONTENT_ENCODING)
+            .and_then(|v| v.to_str().ok());
         let Some(coding) = ContentCoding::from_header(encoding) else {
             tracing::warn!(encoding = ?encoding, "HTML in a content coding the gateway cannot decode passes unrewritten");
             return BodyPlan::Pass;
@@ -243,8 +272,12 @@ impl SiteEngine {
             head_html: consent_mode_defaults(consent.grants),
             body_html: banner,
             placeholder: match language {
-                Language::Nl => |vendor, category| embed_placeholder(Language::Nl, vendor, category),
-                Language::En => |vendor, category| embed_placeholder(Language::En, vendor, category),
+                Language::Nl => {
+                    |vendor, category| embed_placeholder(Language::Nl, vendor, category)
+                }
+                Language::En => {
+                    |vendor, category| embed_placeholder(Language::En, vendor, category)
+                }
             },
         };
         PageRewriter::new(context, Arc::clone(&self.trackers), charset)
@@ -262,7 +295,10 @@ impl SiteEngine {
         now: u64,
         random: [u8; 16],
     ) -> DecisionOutcome {
-        let values = headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok());
+        let values = headers
+            .get_all(header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok());
         let cookies = RequestCookies::parse(values);
         let previous = self.consent(&cookies, headers, now);
         let grants = decision.grants(previous.gpc);
@@ -299,7 +335,9 @@ impl SiteEngine {
             action: decision.kind,
             via_form: decision.via_form,
             gpc: previous.gpc,
-            granted: std::iter::once(Category::Necessary).chain(grants.optional()).collect(),
+            granted: std::iter::once(Category::Necessary)
+                .chain(grants.optional())
+                .collect(),
         };
         let redirect_to = decision.via_form.then(|| {
             let referer_path = headers
@@ -354,7 +392,12 @@ fn mark_private(headers: &mut HeaderMap) {
         .get(header::CACHE_CONTROL)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    if current.split(',').any(|d| matches!(d.trim().to_ascii_lowercase().as_str(), "private" | "no-store")) {
+    if current.split(',').any(|d| {
+        matches!(
+            d.trim().to_ascii_lowercase().as_str(),
+            "private" | "no-store"
+        )
+    }) {
         return;
     }
     let kept: Vec<&str> = current
@@ -365,7 +408,10 @@ fn mark_private(headers: &mut HeaderMap) {
             !d.is_empty() && d != "public" && !d.starts_with("s-maxage")
         })
         .collect();
-    let value = std::iter::once("private").chain(kept).collect::<Vec<_>>().join(", ");
+    let value = std::iter::once("private")
+        .chain(kept)
+        .collect::<Vec<_>>()
+        .join(", ");
     if let Ok(value) = HeaderValue::from_str(&value) {
         headers.insert(header::CACHE_CONTROL, value);
     }
@@ -373,22 +419,36 @@ fn mark_private(headers: &mut HeaderMap) {
 
 /// Keeps only the content codings the gateway can decode, so it can always rewrite HTML.
 fn restrict_accept_encoding(headers: &mut HeaderMap) {
-    let Some(value) = headers.get(header::ACCEPT_ENCODING).and_then(|v| v.to_str().ok()) else {
+    let Some(value) = headers
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+    else {
         return;
     };
     let kept: Vec<&str> = value
         .split(',')
         .map(str::trim)
         .filter(|item| {
-            let coding = item.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-            matches!(coding.as_str(), "gzip" | "x-gzip" | "deflate" | "br" | "identity")
+            let coding = item
+                .split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase();
+            matches!(
+                coding.as_str(),
+                "gzip" | "x-gzip" | "deflate" | "br" | "identity"
+            )
         })
         .collect();
     if kept.len() == value.split(',').count() {
         return;
     }
     if kept.is_empty() {
-        headers.insert(header::ACCEPT_ENCODING, HeaderValue::from_static("identity"));
+        headers.insert(
+            header::ACCEPT_ENCODING,
+            HeaderValue::from_static("identity"),
+        );
     } else if let Ok(v) = HeaderValue::from_str(&kept.join(", ")) {
         headers.insert(header::ACCEPT_ENCODING, v);
     }
@@ -411,7 +471,8 @@ pub fn is_same_origin(headers: &HeaderMap, host: &str) -> bool {
                 None => u.host_str().unwrap_or("").to_owned(),
             };
             authority.eq_ignore_ascii_case(host)
-                || u.host_str().is_some_and(|h| h.eq_ignore_ascii_case(host_without_port(host)))
+                || u.host_str()
+                    .is_some_and(|h| h.eq_ignore_ascii_case(host_without_port(host)))
         }),
     }
 }
@@ -419,7 +480,10 @@ pub fn is_same_origin(headers: &HeaderMap, host: &str) -> bool {
 /// `host` without a `:port` suffix.
 pub fn host_without_port(host: &str) -> &str {
     if host.starts_with('[') {
-        return host.split(']').next().map_or(host, |h| &host[..h.len() + 1]);
+        return host
+            .split(']')
+            .next()
+            .map_or(host, |h| &host[..h.len() + 1]);
     }
     host.rsplit_once(':').map_or(host, |(h, port)| {
         if port.bytes().all(|b| b.is_ascii_digit()) {

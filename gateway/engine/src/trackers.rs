@@ -65,7 +65,10 @@ impl TrackerIndex {
         let mut candidate = host;
         loop {
             if let Some(&(category, vendor)) = self.hosts.get(candidate) {
-                return Some(Tracker { vendor: &self.vendors[vendor], category });
+                return Some(Tracker {
+                    vendor: &self.vendors[vendor],
+                    category,
+                });
             }
             match candidate.split_once('.') {
                 Some((_, parent)) if parent.contains('.') => candidate = parent,
@@ -92,7 +95,10 @@ impl TrackerIndex {
             .find_iter(text)
             .map(|m| self.inline_meta[m.pattern().as_usize()])
             .max_by_key(|(category, _)| *category)
-            .map(|(category, vendor)| Tracker { vendor: &self.vendors[vendor], category })
+            .map(|(category, vendor)| Tracker {
+                vendor: &self.vendors[vendor],
+                category,
+            })
     }
 }
 
@@ -154,13 +160,25 @@ category = "analytics"
     #[test]
     fn hosts_match_themselves_and_subdomains() {
         let idx = index();
-        assert_eq!(idx.for_host("www.google-analytics.com").map(|t| t.category), Some(Category::Analytics));
-        assert_eq!(idx.for_host("google-analytics.com").map(|t| t.vendor), Some("Google Analytics"));
+        assert_eq!(
+            idx.for_host("www.google-analytics.com").map(|t| t.category),
+            Some(Category::Analytics)
+        );
+        assert_eq!(
+            idx.for_host("google-analytics.com").map(|t| t.vendor),
+            Some("Google Analytics")
+        );
         assert!(idx.for_host("facebook.net").is_none());
         assert!(idx.for_host("notgoogle-analytics.com").is_none());
-        assert!(idx.for_url("https://WWW.Google-Analytics.com/analytics.js").is_some());
-        assert!(idx.for_url("//connect.facebook.net/en_US/fbevents.js").is_some());
-        assert!(idx.for_url("https://user@connect.facebook.net:443/x").is_some());
+        assert!(idx
+            .for_url("https://WWW.Google-Analytics.com/analytics.js")
+            .is_some());
+        assert!(idx
+            .for_url("//connect.facebook.net/en_US/fbevents.js")
+            .is_some());
+        assert!(idx
+            .for_url("https://user@connect.facebook.net:443/x")
+            .is_some());
         assert!(idx.for_url("/js/app.js").is_none());
         assert!(idx.for_url("javascript:void(0)").is_none());
     }
@@ -169,10 +187,19 @@ category = "analytics"
     fn inline_scripts_take_the_most_intrusive_match() {
         let idx = index();
         let both = "gtag('js', new Date()); fbq('init', '1');";
-        assert_eq!(idx.for_inline_script(both).map(|t| t.category), Some(Category::Marketing));
-        assert_eq!(idx.for_inline_script("gtag('config')").map(|t| t.vendor), Some("Google tag"));
+        assert_eq!(
+            idx.for_inline_script(both).map(|t| t.category),
+            Some(Category::Marketing)
+        );
+        assert_eq!(
+            idx.for_inline_script("gtag('config')").map(|t| t.vendor),
+            Some("Google tag")
+        );
         assert!(idx.for_inline_script("console.log('hello')").is_none());
         let loader = "s.src='https://connect.facebook.net/x.js'";
-        assert_eq!(idx.for_inline_script(loader).map(|t| t.vendor), Some("Meta"));
+        assert_eq!(
+            idx.for_inline_script(loader).map(|t| t.vendor),
+            Some("Meta")
+        );
     }
 }

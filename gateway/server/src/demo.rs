@@ -24,14 +24,46 @@ struct Page {
 }
 
 const PAGES: &[Page] = &[
-    Page { path: "/", content_type: "text/html; charset=utf-8", body: include_str!("../demo/index.html") },
-    Page { path: "/about.html", content_type: "text/html; charset=utf-8", body: include_str!("../demo/about.html") },
-    Page { path: "/shop.html", content_type: "text/html; charset=utf-8", body: include_str!("../demo/shop.html") },
-    Page { path: "/privacy.html", content_type: "text/html; charset=utf-8", body: include_str!("../demo/privacy.html") },
-    Page { path: "/css/site.css", content_type: "text/css; charset=utf-8", body: include_str!("../demo/css/site.css") },
-    Page { path: "/js/app.js", content_type: "text/javascript; charset=utf-8", body: include_str!("../demo/js/app.js") },
-    Page { path: "/js/stats.js", content_type: "text/javascript; charset=utf-8", body: include_str!("../demo/js/stats.js") },
-    Page { path: "/img/bean.svg", content_type: "image/svg+xml", body: include_str!("../demo/img/bean.svg") },
+    Page {
+        path: "/",
+        content_type: "text/html; charset=utf-8",
+        body: include_str!("../demo/index.html"),
+    },
+    Page {
+        path: "/about.html",
+        content_type: "text/html; charset=utf-8",
+        body: include_str!("../demo/about.html"),
+    },
+    Page {
+        path: "/shop.html",
+        content_type: "text/html; charset=utf-8",
+        body: include_str!("../demo/shop.html"),
+    },
+    Page {
+        path: "/privacy.html",
+        content_type: "text/html; charset=utf-8",
+        body: include_str!("../demo/privacy.html"),
+    },
+    Page {
+        path: "/css/site.css",
+        content_type: "text/css; charset=utf-8",
+        body: include_str!("../demo/css/site.css"),
+    },
+    Page {
+        path: "/js/app.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_str!("../demo/js/app.js"),
+    },
+    Page {
+        path: "/js/stats.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_str!("../demo/js/stats.js"),
+    },
+    Page {
+        path: "/img/bean.svg",
+        content_type: "image/svg+xml",
+        body: include_str!("../demo/img/bean.svg"),
+    },
 ];
 
 /// Starts the demo origin on `addr` (port 0 for any) and returns the address it listens on.
@@ -40,9 +72,12 @@ pub async fn start_origin(addr: SocketAddr) -> std::io::Result<SocketAddr> {
     let local = listener.local_addr()?;
     tokio::spawn(async move {
         loop {
-            let Ok((stream, _)) = listener.accept().await else { continue };
+            let Ok((stream, _)) = listener.accept().await else {
+                continue;
+            };
             tokio::spawn(async move {
-                let service = service_fn(|request| async move { Ok::<_, Infallible>(answer(&request)) });
+                let service =
+                    service_fn(|request| async move { Ok::<_, Infallible>(answer(&request)) });
                 if let Err(e) = auto::Builder::new(TokioExecutor::new())
                     .serve_connection(TokioIo::new(stream), service)
                     .await
@@ -63,7 +98,9 @@ fn answer(request: &Request<Incoming>) -> Response<Full<Bytes>> {
     if request.method() == Method::POST && path == "/newsletter" {
         let mut response = Response::new(Full::new(Bytes::new()));
         *response.status_mut() = StatusCode::SEE_OTHER;
-        response.headers_mut().insert(header::LOCATION, HeaderValue::from_static("/?subscribed=1"));
+        response
+            .headers_mut()
+            .insert(header::LOCATION, HeaderValue::from_static("/?subscribed=1"));
         return response;
     }
     if path == "/cookies.txt" {
@@ -74,28 +111,45 @@ fn answer(request: &Request<Incoming>) -> Response<Full<Bytes>> {
             .and_then(|v| v.to_str().ok())
             .unwrap_or("");
         let mut response = Response::new(Full::new(Bytes::from(format!("{cookies}\n"))));
-        response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
+        response.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/plain; charset=utf-8"),
+        );
         return response;
     }
     let Some(page) = PAGES.iter().find(|p| p.path == path) else {
-        let mut response = Response::new(Full::new(Bytes::from_static(b"<!doctype html><title>Not found</title><h1>Not found</h1>")));
+        let mut response = Response::new(Full::new(Bytes::from_static(
+            b"<!doctype html><title>Not found</title><h1>Not found</h1>",
+        )));
         *response.status_mut() = StatusCode::NOT_FOUND;
-        response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+        response.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/html; charset=utf-8"),
+        );
         return response;
     };
     let mut response = Response::new(Full::new(Bytes::from_static(page.body.as_bytes())));
     let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(page.content_type));
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(page.content_type),
+    );
     if page.content_type.starts_with("text/html") {
         let has_session = request
             .headers()
             .get(header::COOKIE)
             .and_then(|v| v.to_str().ok())
             .is_some_and(|c| c.split(';').any(|p| p.trim_start().starts_with("session=")));
-        let token = random_bytes::<16>().map(hex::encode).unwrap_or_else(|_| unix_now().to_string());
+        let token = random_bytes::<16>()
+            .map(hex::encode)
+            .unwrap_or_else(|_| unix_now().to_string());
         let mut cookies = vec![
             format!("XSRF-TOKEN={token}; Path=/; SameSite=Lax"),
-            format!("_fbp=fb.1.{}.{}; Max-Age=7776000; Path=/; SameSite=Lax", unix_now(), &token[..10.min(token.len())]),
+            format!(
+                "_fbp=fb.1.{}.{}; Max-Age=7776000; Path=/; SameSite=Lax",
+                unix_now(),
+                &token[..10.min(token.len())]
+            ),
         ];
         if !has_session {
             cookies.push(format!("session={token}; Path=/; HttpOnly; SameSite=Lax"));

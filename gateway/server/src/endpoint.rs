@@ -1,6 +1,8 @@
 //! `POST /__consentry/consent`: a decision from the banner (JSON) or a plain form.
 
-use consentry_engine::{host_without_port, is_same_origin, parse_decision, SiteEngine, MAX_DECISION_BODY};
+use consentry_engine::{
+    host_without_port, is_same_origin, parse_decision, SiteEngine, MAX_DECISION_BODY,
+};
 use http::header::{self, HeaderValue};
 use http::{Request, Response, StatusCode};
 use http_body_util::{BodyExt, Limited};
@@ -21,7 +23,10 @@ pub async fn consent(
 ) -> Response<ResponseBody> {
     let (parts, body) = request.into_parts();
     if !is_same_origin(&parts.headers, host) {
-        return pages::text(StatusCode::FORBIDDEN, "decisions are only taken from the site's own pages");
+        return pages::text(
+            StatusCode::FORBIDDEN,
+            "decisions are only taken from the site's own pages",
+        );
     }
     let body = match Limited::new(body, MAX_DECISION_BODY).collect().await {
         Ok(collected) => collected.to_bytes(),
@@ -33,7 +38,10 @@ pub async fn consent(
             return pages::text(StatusCode::BAD_REQUEST, "decision body could not be read");
         }
     };
-    let content_type = parts.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
+    let content_type = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok());
     let decision = match parse_decision(content_type, &body) {
         Ok(decision) => decision,
         Err(e) => return pages::text(StatusCode::BAD_REQUEST, &e.to_string()),
@@ -42,7 +50,10 @@ pub async fn consent(
         Ok(bytes) => bytes,
         Err(e) => {
             tracing::error!(error = %e, "no randomness for a consent id");
-            return pages::text(StatusCode::SERVICE_UNAVAILABLE, "decision could not be recorded; try again");
+            return pages::text(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "decision could not be recorded; try again",
+            );
         }
     };
     let outcome = site.decide(
@@ -55,7 +66,10 @@ pub async fn consent(
     );
     if let Err(e) = gateway.store.append(&outcome.record).await {
         tracing::error!(error = %e, "consent record not stored; decision refused");
-        return pages::text(StatusCode::SERVICE_UNAVAILABLE, "decision could not be recorded; try again");
+        return pages::text(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "decision could not be recorded; try again",
+        );
     }
     tracing::info!(
         site = %outcome.record.site,

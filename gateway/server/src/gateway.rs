@@ -32,7 +32,9 @@ pub struct Gateway {
 
 impl std::fmt::Debug for Gateway {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Gateway").field("sites", &self.engine.sites().len()).finish_non_exhaustive()
+        f.debug_struct("Gateway")
+            .field("sites", &self.engine.sites().len())
+            .finish_non_exhaustive()
     }
 }
 

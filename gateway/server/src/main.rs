@@ -14,7 +14,11 @@ use consentry_gateway::{demo, secret, serve, Gateway, Listening};
 use tokio::net::TcpListener;
 
 #[derive(Parser)]
-#[command(name = "consentry", version, about = "Cookie-consent and analytics gateway in front of your site")]
+#[command(
+    name = "consentry",
+    version,
+    about = "Cookie-consent and analytics gateway in front of your site"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -109,15 +113,28 @@ fn run(command: Command) -> Result<()> {
             check_files(&parsed)?;
             runtime()?.block_on(start(parsed, None))
         }
-        Command::Proxy { to, port, bind, data_dir } => {
+        Command::Proxy {
+            to,
+            port,
+            bind,
+            data_dir,
+        } => {
             let config = Config::quick_start(&to, SocketAddr::new(bind, port), data_dir)?;
             runtime()?.block_on(start(config, None))
         }
-        Command::Demo { port, bind, data_dir } => runtime()?.block_on(async move {
+        Command::Demo {
+            port,
+            bind,
+            data_dir,
+        } => runtime()?.block_on(async move {
             let origin = demo::start_origin(SocketAddr::from(([127, 0, 0, 1], 0)))
                 .await
                 .context("starting the demo site")?;
-            let mut config = Config::quick_start(&format!("http://{origin}"), SocketAddr::new(bind, port), data_dir)?;
+            let mut config = Config::quick_start(
+                &format!("http://{origin}"),
+                SocketAddr::new(bind, port),
+                data_dir,
+            )?;
             if let Some(site) = config.sites.first_mut() {
                 site.name = "demo".into();
                 site.privacy_url = Some("/privacy.html".into());
@@ -136,15 +153,23 @@ fn runtime() -> Result<tokio::runtime::Runtime> {
 
 fn init(path: &Path, force: bool) -> Result<()> {
     if path.exists() && !force {
-        bail!("{} exists already; pass --force to overwrite it", path.display());
+        bail!(
+            "{} exists already; pass --force to overwrite it",
+            path.display()
+        );
     }
     std::fs::write(path, STARTER_CONFIG).with_context(|| format!("writing {}", path.display()))?;
-    println!("wrote {}; edit it, then run: consentry check --config {}", path.display(), path.display());
+    println!(
+        "wrote {}; edit it, then run: consentry check --config {}",
+        path.display(),
+        path.display()
+    );
     Ok(())
 }
 
 fn load_config(path: &Path) -> Result<Config> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     Ok(Config::from_toml(&text, &path.display().to_string())?)
 }
 
@@ -161,7 +186,8 @@ fn check_files(config: &Config) -> Result<()> {
         }
     }
     for (file, key) in files {
-        std::fs::metadata(file).with_context(|| format!("{key}: cannot read {}", file.display()))?;
+        std::fs::metadata(file)
+            .with_context(|| format!("{key}: cannot read {}", file.display()))?;
     }
     Ok(())
 }
@@ -191,14 +217,25 @@ async fn start(config: Config, what: Option<&str>) -> Result<()> {
     let mut out = std::io::stdout().lock();
     writeln!(out, "Consentry listening on {}", listening.url())?;
     if let Some(what) = what {
-        writeln!(out, "Open {} to see {what} behind the gateway.", listening.url())?;
+        writeln!(
+            out,
+            "Open {} to see {what} behind the gateway.",
+            listening.url()
+        )?;
     }
     for site in &config.sites {
         writeln!(out, "  site {} -> {}", site.name, site.upstream)?;
     }
     out.flush()?;
     drop(out);
-    serve(listener, gateway, tls, config.server.timeouts, shutdown_signal()).await;
+    serve(
+        listener,
+        gateway,
+        tls,
+        config.server.timeouts,
+        shutdown_signal(),
+    )
+    .await;
     Ok(())
 }
 

@@ -10,7 +10,9 @@ use crate::ResponseBody;
 
 /// A whole body from bytes.
 pub fn full(bytes: impl Into<Bytes>) -> ResponseBody {
-    Full::new(bytes.into()).map_err(|never| match never {}).boxed_unsync()
+    Full::new(bytes.into())
+        .map_err(|never| match never {})
+        .boxed_unsync()
 }
 
 /// No body.
@@ -18,19 +20,30 @@ pub fn empty() -> ResponseBody {
     Empty::new().map_err(|never| match never {}).boxed_unsync()
 }
 
-fn response(status: StatusCode, content_type: &'static str, body: ResponseBody) -> Response<ResponseBody> {
+fn response(
+    status: StatusCode,
+    content_type: &'static str,
+    body: ResponseBody,
+) -> Response<ResponseBody> {
     let mut response = Response::new(body);
     *response.status_mut() = status;
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    headers.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+    headers.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
     response
 }
 
 /// A short HTML page for an error the visitor sees instead of the site.
 pub fn error_page(status: StatusCode, message: &str) -> Response<ResponseBody> {
-    let title = format!("{} {}", status.as_u16(), status.canonical_reason().unwrap_or("Error"));
+    let title = format!(
+        "{} {}",
+        status.as_u16(),
+        status.canonical_reason().unwrap_or("Error")
+    );
     let html = format!(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title}</title>\
 <meta name=\"viewport\" content=\"width=device-width\"></head><body style=\"font:16px system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem\">\
@@ -42,7 +55,11 @@ pub fn error_page(status: StatusCode, message: &str) -> Response<ResponseBody> {
 
 /// A plain-text answer with a reason, for clients of Consentry's own endpoints.
 pub fn text(status: StatusCode, message: &str) -> Response<ResponseBody> {
-    response(status, "text/plain; charset=utf-8", full(format!("{message}\n")))
+    response(
+        status,
+        "text/plain; charset=utf-8",
+        full(format!("{message}\n")),
+    )
 }
 
 /// A JSON answer.
@@ -62,7 +79,9 @@ pub fn see_other(location: &str) -> Response<ResponseBody> {
 /// 405 with the methods the path takes.
 pub fn method_not_allowed(allow: &'static str) -> Response<ResponseBody> {
     let mut response = text(StatusCode::METHOD_NOT_ALLOWED, "method not allowed");
-    response.headers_mut().insert(header::ALLOW, HeaderValue::from_static(allow));
+    response
+        .headers_mut()
+        .insert(header::ALLOW, HeaderValue::from_static(allow));
     response
 }
 
@@ -75,12 +94,18 @@ pub fn asset(asset: &Asset, method: &Method) -> Response<ResponseBody> {
     };
     let mut response = Response::new(body);
     let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(asset.content_type));
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(asset.content_type),
+    );
     headers.insert(
         header::CACHE_CONTROL,
         HeaderValue::from_static("public, max-age=31536000, immutable"),
     );
     headers.insert(header::CONTENT_LENGTH, HeaderValue::from(asset.body.len()));
-    headers.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+    headers.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
     response
 }

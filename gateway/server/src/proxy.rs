@@ -107,7 +107,10 @@ async fn forward(
     // Towards the origin the gateway speaks HTTP/1.1 or negotiates HTTP/2 itself.
     parts.version = http::Version::HTTP_11;
 
-    let upstream = tokio::time::timeout(gateway.timeouts.upstream, client.request(Request::from_parts(parts, body)));
+    let upstream = tokio::time::timeout(
+        gateway.timeouts.upstream,
+        client.request(Request::from_parts(parts, body)),
+    );
     let mut response = match upstream.await {
         Ok(Ok(response)) => response,
         Ok(Err(e)) => {
@@ -141,7 +144,8 @@ async fn forward(
         path_and_query: &path_and_query,
         accept_language: accept_language.as_deref(),
     };
-    let (_set_cookies, plan) = site.prepare_response(&consent, &info, parts.status, &mut parts.headers, now);
+    let (_set_cookies, plan) =
+        site.prepare_response(&consent, &info, parts.status, &mut parts.headers, now);
     let body = match plan {
         BodyPlan::Pass => body.map_err(Into::into).boxed_unsync(),
         BodyPlan::Rewrite(rewriter) => RewrittenBody::new(body, *rewriter).boxed_unsync(),

@@ -97,6 +97,9 @@ mod tests {
         let second = load_or_create(dir.path()).expect("read back");
         assert_eq!(first, second);
         fs::write(dir.path().join(SECRET_FILE), "zz").expect("write");
-        assert!(matches!(load_or_create(dir.path()), Err(SecretError::Unreadable { .. })));
+        assert!(matches!(
+            load_or_create(dir.path()),
+            Err(SecretError::Unreadable { .. })
+        ));
     }
 }

@@ -24,7 +24,17 @@ impl Gateway {
     pub fn proxy(origin: &str) -> Gateway {
         let data_dir = tempfile::tempdir().expect("data dir");
         let dir = path_str(data_dir.path()).to_owned();
-        let args = ["proxy", "--to", origin, "--port", "0", "--bind", "127.0.0.1", "--data-dir", &dir];
+        let args = [
+            "proxy",
+            "--to",
+            origin,
+            "--port",
+            "0",
+            "--bind",
+            "127.0.0.1",
+            "--data-dir",
+            &dir,
+        ];
         Gateway::spawn(&args, data_dir)
     }
 
@@ -42,7 +52,10 @@ impl Gateway {
     fn spawn(args: &[&str], data_dir: tempfile::TempDir) -> Gateway {
         let mut child = Command::new(binary())
             .args(args)
-            .env("RUST_LOG", std::env::var("CONSENTRY_TEST_LOG").unwrap_or_else(|_| "warn".into()))
+            .env(
+                "RUST_LOG",
+                std::env::var("CONSENTRY_TEST_LOG").unwrap_or_else(|_| "warn".into()),
+            )
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
@@ -65,14 +78,21 @@ impl Gateway {
             if let Ok(Some(status)) = child.try_wait() {
                 panic!("consentry exited before listening: {status}");
             }
-            assert!(Instant::now() < deadline, "consentry did not start within 30 s");
+            assert!(
+                Instant::now() < deadline,
+                "consentry did not start within 30 s"
+            );
         };
         let url = line
             .strip_prefix("Consentry listening on ")
             .unwrap_or_else(|| panic!("unexpected first line: {line}"))
             .trim()
             .to_owned();
-        Gateway { child, url, data_dir }
+        Gateway {
+            child,
+            url,
+            data_dir,
+        }
     }
 
     /// The URL of `path` (which starts with `/`) on the gateway.
@@ -87,11 +107,6 @@ impl Gateway {
             .trim_start_matches("https://")
             .trim_end_matches('/')
             .to_owned()
-    }
-
-    /// The process id, for tests that signal it.
-    pub fn pid(&self) -> u32 {
-        self.child.id()
     }
 }
 

@@ -71,48 +71,100 @@ pub struct Origin {
     seen: Arc<Mutex<Vec<Seen>>>,
     /// Lets `/slow` send the rest of its page.
     pub release: Arc<Notify>,
+    scheme: &'static str,
 }
 
 impl Origin {
     /// Starts the origin on a free loopback port.
     pub async fn start() -> Origin {
+        Origin::start_with(None).await
+    }
+
+    /// Starts the origin over TLS with this certificate and key (PEM).
+    pub async fn start_tls(cert_pem: &str, key_pem: &str) -> Origin {
+        use rustls_pki_types::pem::PemObject;
+        let certs = rustls_pki_types::CertificateDer::pem_slice_iter(cert_pem.as_bytes())
+            .collect::<Result<Vec<_>, _>>()
+            .expect("certificate");
+        let key = rustls_pki_types::PrivateKeyDer::from_pem_slice(key_pem.as_bytes()).expect("key");
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let config = rustls::ServerConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .expect("protocols")
+            .with_no_client_auth()
+            .with_single_cert(certs, key)
+            .expect("server config");
+        Origin::start_with(Some(tokio_rustls::TlsAcceptor::from(Arc::new(config)))).await
+    }
+
+    async fn start_with(tls: Option<tokio_rustls::TlsAcceptor>) -> Origin {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind origin");
+        let scheme = if tls.is_some() { "https" } else { "http" };
         let addr = listener.local_addr().expect("origin address");
         let seen = Arc::new(Mutex::new(Vec::new()));
         let release = Arc::new(Notify::new());
         let (seen2, release2) = (Arc::clone(&seen), Arc::clone(&release));
         tokio::spawn(async move {
             loop {
-                let Ok((stream, _)) = listener.accept().await else { continue };
-                let (seen, release) = (Arc::clone(&seen2), Arc::clone(&release2));
+                let Ok((stream, _)) = listener.accept().await else {
+                    continue;
+                };
+                let (seen, release, tls) = (Arc::clone(&seen2), Arc::clone(&release2), tls.clone());
                 tokio::spawn(async move {
                     let service = service_fn(move |request| {
                         let (seen, release) = (Arc::clone(&seen), Arc::clone(&release));
                         async move { Ok::<_, Infallible>(answer(request, &seen, &release).await) }
                     });
-                    let _ = auto::Builder::new(TokioExecutor::new())
-                        .serve_connection_with_upgrades(TokioIo::new(stream), service)
-                        .await;
+                    let builder = auto::Builder::new(TokioExecutor::new());
+                    match tls {
+                        None => {
+                            let _ = builder
+                                .serve_connection_with_upgrades(TokioIo::new(stream), service)
+                                .await;
+                        }
+                        Some(acceptor) => {
+                            if let Ok(stream) = acceptor.accept(stream).await {
+                                let _ = builder
+                                    .serve_connection_with_upgrades(TokioIo::new(stream), service)
+                                    .await;
+                            }
+                        }
+                    }
                 });
             }
         });
-        Origin { addr, seen, release }
+        Origin {
+            addr,
+            seen,
+            release,
+            scheme,
+        }
     }
 
     /// The origin's URL.
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        format!("{}://{}", self.scheme, self.addr)
     }
 
     /// The last request that reached `path`.
     pub fn last(&self, path: &str) -> Option<Seen> {
-        self.seen.lock().expect("lock").iter().rev().find(|s| s.path == path).cloned()
+        self.seen
+            .lock()
+            .expect("lock")
+            .iter()
+            .rev()
+            .find(|s| s.path == path)
+            .cloned()
     }
 
     /// The `Cookie` header of the last request for `path` ("" when there was none).
     pub fn cookies_at(&self, path: &str) -> String {
         self.last(path)
-            .and_then(|s| s.headers.get(header::COOKIE).map(|v| v.to_str().unwrap_or("").to_owned()))
+            .and_then(|s| {
+                s.headers
+                    .get(header::COOKIE)
+                    .map(|v| v.to_str().unwrap_or("").to_owned())
+            })
             .unwrap_or_default()
     }
 }
@@ -123,17 +175,27 @@ fn full(bytes: impl Into<Bytes>) -> Body {
 
 fn html(body: Body) -> Response<Body> {
     let mut response = Response::new(body);
-    response
-        .headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
     for cookie in PAGE_COOKIES {
-        response.headers_mut().append(header::SET_COOKIE, HeaderValue::from_static(cookie));
+        response
+            .headers_mut()
+            .append(header::SET_COOKIE, HeaderValue::from_static(cookie));
     }
     response
 }
 
-async fn answer(mut request: Request<Incoming>, seen: &Mutex<Vec<Seen>>, release: &Arc<Notify>) -> Response<Body> {
-    let path = request.uri().path_and_query().map_or("/".to_owned(), |p| p.as_str().to_owned());
+async fn answer(
+    mut request: Request<Incoming>,
+    seen: &Mutex<Vec<Seen>>,
+    release: &Arc<Notify>,
+) -> Response<Body> {
+    let path = request
+        .uri()
+        .path_and_query()
+        .map_or("/".to_owned(), |p| p.as_str().to_owned());
     seen.lock().expect("lock").push(Seen {
         path: path.clone(),
         headers: request.headers().clone(),
@@ -141,10 +203,13 @@ async fn answer(mut request: Request<Incoming>, seen: &Mutex<Vec<Seen>>, release
     match request.uri().path() {
         "/page" => html(full(TRACKED_PAGE)),
         "/gzip" => {
-            let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+            let mut encoder =
+                flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
             encoder.write_all(TRACKED_PAGE.as_bytes()).expect("gzip");
             let mut response = html(full(encoder.finish().expect("gzip")));
-            response.headers_mut().insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+            response
+                .headers_mut()
+                .insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
             response
         }
         "/brotli" => {
@@ -154,20 +219,31 @@ async fn answer(mut request: Request<Incoming>, seen: &Mutex<Vec<Seen>>, release
                 encoder.write_all(TRACKED_PAGE.as_bytes()).expect("brotli");
             }
             let mut response = html(full(out));
-            response.headers_mut().insert(header::CONTENT_ENCODING, HeaderValue::from_static("br"));
+            response
+                .headers_mut()
+                .insert(header::CONTENT_ENCODING, HeaderValue::from_static("br"));
             response
         }
         "/logo.bin" => {
             let mut response = Response::new(full(binary_body()));
             let headers = response.headers_mut();
-            headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/octet-stream"));
+            headers.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/octet-stream"),
+            );
             headers.insert(header::CONTENT_LENGTH, HeaderValue::from(70_000));
-            headers.append(header::SET_COOKIE, HeaderValue::from_static("_ga=GA1.1.1.1; Max-Age=100; Path=/"));
+            headers.append(
+                header::SET_COOKIE,
+                HeaderValue::from_static("_ga=GA1.1.1.1; Max-Age=100; Path=/"),
+            );
             response
         }
         "/slow" => {
             // The first half of a large page, then nothing until the test releases the rest.
-            let head = format!("<!doctype html><html><head><title>Big</title></head><body><p>{}</p>", "a".repeat(64 * 1024));
+            let head = format!(
+                "<!doctype html><html><head><title>Big</title></head><body><p>{}</p>",
+                "a".repeat(64 * 1024)
+            );
             let tail = format!("<p>{}</p></body></html>", "b".repeat(64 * 1024));
             let release = Arc::clone(release);
             let frames = futures_util::stream::unfold(0u8, move |step| {
@@ -184,7 +260,25 @@ async fn answer(mut request: Request<Incoming>, seen: &Mutex<Vec<Seen>>, release
                 }
             });
             let mut response = Response::new(StreamBody::new(frames).boxed());
-            response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html"));
+            response
+                .headers_mut()
+                .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html"));
+            response
+        }
+        "/upload" => {
+            // Counts the bytes of the request body as they stream in.
+            let mut body = request.into_body();
+            let mut total = 0usize;
+            while let Some(frame) = body.frame().await {
+                match frame {
+                    Ok(frame) => total += frame.data_ref().map_or(0, |d| d.len()),
+                    Err(_) => break,
+                }
+            }
+            let mut response = Response::new(full(total.to_string()));
+            response
+                .headers_mut()
+                .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain"));
             response
         }
         "/delay" => {
@@ -208,8 +302,12 @@ async fn answer(mut request: Request<Incoming>, seen: &Mutex<Vec<Seen>>, release
             });
             let mut response = Response::new(full(Bytes::new()));
             *response.status_mut() = StatusCode::SWITCHING_PROTOCOLS;
-            response.headers_mut().insert(header::UPGRADE, HeaderValue::from_static("echo"));
-            response.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("upgrade"));
+            response
+                .headers_mut()
+                .insert(header::UPGRADE, HeaderValue::from_static("echo"));
+            response
+                .headers_mut()
+                .insert(header::CONNECTION, HeaderValue::from_static("upgrade"));
             response
         }
         _ => {

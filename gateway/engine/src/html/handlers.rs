@@ -71,7 +71,10 @@ impl Page {
 }
 
 /// Adds the page's handlers to `settings`.
-pub(super) fn register(settings: Settings<'static, 'static>, page: &Arc<Page>) -> Settings<'static, 'static> {
+pub(super) fn register(
+    settings: Settings<'static, 'static>,
+    page: &Arc<Page>,
+) -> Settings<'static, 'static> {
     let p = [(); 8].map(|()| Arc::clone(page));
     let [head, script, held_text, noscript, iframe, img, link, body] = p;
     let doc_end = Arc::clone(page);
@@ -135,7 +138,12 @@ pub(super) fn register(settings: Settings<'static, 'static>, page: &Arc<Page>) -
 fn mark_category(el: &El<'_, '_>) -> Option<Category> {
     let mark = el.get_attribute(MARK)?;
     // A mark that names no category is treated as the most intrusive one.
-    Some(mark.trim().to_ascii_lowercase().parse().unwrap_or(Category::Marketing))
+    Some(
+        mark.trim()
+            .to_ascii_lowercase()
+            .parse()
+            .unwrap_or(Category::Marketing),
+    )
 }
 
 fn is_javascript_type(ty: Option<&str>) -> bool {
@@ -161,7 +169,10 @@ fn on_script(el: &mut El<'_, '_>, page: &Arc<Page>) -> HandlerResult {
     let ty = el.get_attribute("type");
     if let Some(category) = mark_category(el) {
         if page.allows(category) {
-            if ty.as_deref().is_some_and(|t| t.trim().eq_ignore_ascii_case("text/plain")) {
+            if ty
+                .as_deref()
+                .is_some_and(|t| t.trim().eq_ignore_ascii_case("text/plain"))
+            {
                 match el.get_attribute(HELD_TYPE) {
                     Some(original) => el.set_attribute("type", &original)?,
                     None => el.remove_attribute("type"),
@@ -235,7 +246,11 @@ fn hold(el: &mut El<'_, '_>, page: &Arc<Page>, tag: &'static str) -> HandlerResu
         let tracker = page.trackers.for_inline_script(&held.text);
         let html = match tracker {
             Some(t) if !page.allows(t.category) => neutralised(&held, t, &page),
-            _ => format!("{}{}{close}", open_tag(held.tag, &held.attributes), held.text),
+            _ => format!(
+                "{}{}{close}",
+                open_tag(held.tag, &held.attributes),
+                held.text
+            ),
         };
         end.before(&html, ContentType::Html);
         Ok(())
@@ -341,8 +356,16 @@ fn on_img(el: &mut El<'_, '_>, page: &Page) -> HandlerResult {
 }
 
 fn on_link(el: &mut El<'_, '_>, page: &Page) {
-    let Some(rel) = el.get_attribute("rel") else { return };
-    let hints = ["preconnect", "dns-prefetch", "preload", "prefetch", "modulepreload"];
+    let Some(rel) = el.get_attribute("rel") else {
+        return;
+    };
+    let hints = [
+        "preconnect",
+        "dns-prefetch",
+        "preload",
+        "prefetch",
+        "modulepreload",
+    ];
     let is_hint = rel
         .split_ascii_whitespace()
         .any(|r| hints.iter().any(|h| r.eq_ignore_ascii_case(h)));
@@ -350,7 +373,11 @@ fn on_link(el: &mut El<'_, '_>, page: &Page) {
         return;
     }
     let href = el.get_attribute("href").unwrap_or_default();
-    if page.trackers.for_url(&href).is_some_and(|t| !page.allows(t.category)) {
+    if page
+        .trackers
+        .for_url(&href)
+        .is_some_and(|t| !page.allows(t.category))
+    {
         el.remove();
         page.state().stats.links_removed += 1;
     }

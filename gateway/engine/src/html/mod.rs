@@ -110,15 +110,15 @@ impl PageRewriter {
         let page = Arc::new(Page::new(context, trackers));
         let output = SharedOutput::default();
         let settings = handlers::register(Settings::new_send(), &page)
-        .with_encoding(encoding)
-        .with_adjust_charset_on_meta_tag(charset.is_none())
-        .with_memory_settings(
-            MemorySettings::new()
-                .with_max_allowed_memory_usage(MAX_REWRITER_MEMORY)
-                .with_graceful_bail_out_on_memory_limit_exceeded(true),
-        )
-        .with_graceful_bail_out_on_content_handler_error(true)
-        .with_strict(false);
+            .with_encoding(encoding)
+            .with_adjust_charset_on_meta_tag(charset.is_none())
+            .with_memory_settings(
+                MemorySettings::new()
+                    .with_max_allowed_memory_usage(MAX_REWRITER_MEMORY)
+                    .with_graceful_bail_out_on_memory_limit_exceeded(true),
+            )
+            .with_graceful_bail_out_on_content_handler_error(true)
+            .with_strict(false);
         let rewriter = HtmlRewriter::new(settings, output.clone());
         Ok(PageRewriter {
             rewriter,
@@ -143,7 +143,9 @@ impl PageRewriter {
             output,
             page,
         } = self;
-        rewriter.end().map_err(|e| RewriteError::Html(e.to_string()))?;
+        rewriter
+            .end()
+            .map_err(|e| RewriteError::Html(e.to_string()))?;
         let stats = page.state().stats;
         Ok((output.take(), stats))
     }

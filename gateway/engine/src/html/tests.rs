@@ -53,7 +53,10 @@ fn rewrite(input: &str, grants: Grants) -> (String, RewriteStats) {
 fn neutralises_trackers_before_consent() {
     let (out, stats) = rewrite(PAGE, Grants::NECESSARY_ONLY);
     assert!(out.contains(r#"<script async src="https://www.googletagmanager.com/gtag/js?id=G-1" type="text/plain" data-consentry="analytics"></script>"#), "{out}");
-    assert!(out.contains(r#"<script type="text/plain" data-consentry="analytics">window.dataLayer"#), "{out}");
+    assert!(
+        out.contains(r#"<script type="text/plain" data-consentry="analytics">window.dataLayer"#),
+        "{out}"
+    );
     assert!(!out.contains("preconnect"), "tracker hint removed");
     assert!(!out.contains("facebook.com/tr"), "noscript pixel removed");
     assert!(out.contains(r#"data-consentry-src="https://www.youtube.com/embed/x""#));
@@ -83,7 +86,10 @@ fn leaves_first_party_and_data_untouched() {
 #[test]
 fn injects_consent_mode_first_and_banner_once() {
     let (out, _) = rewrite(PAGE, Grants::NECESSARY_ONLY);
-    assert!(out.contains("<head><script id=\"cm\"></script><meta charset"), "{out}");
+    assert!(
+        out.contains("<head><script id=\"cm\"></script><meta charset"),
+        "{out}"
+    );
     assert_eq!(out.matches("<div id=\"banner\"></div>").count(), 1);
     assert!(out.contains("<div id=\"banner\"></div></body>"));
 }
@@ -91,22 +97,41 @@ fn injects_consent_mode_first_and_banner_once() {
 #[test]
 fn granted_categories_pass_and_marked_scripts_are_switched_on() {
     let (out, stats) = rewrite(PAGE, Grants::of([Category::Analytics]));
-    assert!(out.contains(r#"<script async src="https://www.googletagmanager.com/gtag/js?id=G-1"></script>"#));
-    assert!(out.contains(r#"<script data-consentry="analytics" src="/js/stats.js"></script>"#), "{out}");
-    assert!(!out.contains("facebook.com/tr"), "marketing pixel still removed");
-    assert!(out.contains("data-consentry-src=\"https://www.youtube.com"), "marketing embed still blocked");
+    assert!(out.contains(
+        r#"<script async src="https://www.googletagmanager.com/gtag/js?id=G-1"></script>"#
+    ));
+    assert!(
+        out.contains(r#"<script data-consentry="analytics" src="/js/stats.js"></script>"#),
+        "{out}"
+    );
+    assert!(
+        !out.contains("facebook.com/tr"),
+        "marketing pixel still removed"
+    );
+    assert!(
+        out.contains("data-consentry-src=\"https://www.youtube.com"),
+        "marketing embed still blocked"
+    );
     assert_eq!(stats.activated, 1);
 
     let (all, stats) = rewrite(PAGE, Grants::ALL);
-    assert!(all.contains(r#"<iframe width="560" src="https://www.youtube.com/embed/x" allowfullscreen></iframe>"#));
+    assert!(all.contains(
+        r#"<iframe width="560" src="https://www.youtube.com/embed/x" allowfullscreen></iframe>"#
+    ));
     assert!(all.contains("facebook.com/tr"));
-    assert_eq!(stats.scripts_blocked + stats.pixels_removed + stats.embeds_blocked, 0);
+    assert_eq!(
+        stats.scripts_blocked + stats.pixels_removed + stats.embeds_blocked,
+        0
+    );
 }
 
 #[test]
 fn output_is_the_same_at_every_chunk_boundary() {
     let (whole, _) = rewrite(PAGE, Grants::NECESSARY_ONLY);
-    let seed: usize = std::env::var("CONSENTRY_CHUNK_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(1);
+    let seed: usize = std::env::var("CONSENTRY_CHUNK_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1);
     for size in (1..=64).chain([97, 257, 1024]).map(|s| s * seed) {
         let (chunked, _) = rewrite_in_chunks(PAGE, Grants::NECESSARY_ONLY, size);
         assert_eq!(chunked, whole, "chunk size {size}");
@@ -127,7 +152,10 @@ fn pages_without_head_or_body_still_get_defaults_and_banner() {
 #[test]
 fn an_unterminated_script_keeps_its_text() {
     let (out, _) = rewrite("<body><script>var a = 1;", Grants::NECESSARY_ONLY);
-    assert!(out.starts_with("<body><script id=\"cm\"></script><script>var a = 1;"), "{out}");
+    assert!(
+        out.starts_with("<body><script id=\"cm\"></script><script>var a = 1;"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -143,19 +171,31 @@ fn attributes_survive_being_held() {
     let page = r#"<script nonce="a&quot;b" data-x="1">fbq('init','1')</script><script nonce="n">let ok = "<b>";</script>"#;
     let (out, _) = rewrite(page, Grants::NECESSARY_ONLY);
     assert!(out.contains(r#"<script nonce="a&quot;b" data-x="1" type="text/plain" data-consentry="marketing">fbq('init','1')</script>"#), "{out}");
-    assert!(out.contains(r#"<script nonce="n">let ok = "<b>";</script>"#), "{out}");
+    assert!(
+        out.contains(r#"<script nonce="n">let ok = "<b>";</script>"#),
+        "{out}"
+    );
 }
 
 #[test]
 fn non_utf8_pages_are_rewritten_in_their_charset() {
-    let mut rewriter = PageRewriter::new(context(Grants::NECESSARY_ONLY), trackers(), Some("windows-1252")).expect("rewriter");
+    let mut rewriter = PageRewriter::new(
+        context(Grants::NECESSARY_ONLY),
+        trackers(),
+        Some("windows-1252"),
+    )
+    .expect("rewriter");
     let input = b"<body><p>caf\xe9</p><script src=\"https://connect.facebook.net/en_US/fbevents.js\"></script></body>";
     let mut out = rewriter.write(input).expect("write");
     out.extend(rewriter.end().expect("end").0);
     let expected: &[u8] = b"<body><p>caf\xe9</p><script id=\"cm\"></script><script src=\"https://connect.facebook.net/en_US/fbevents.js\" type=\"text/plain\" data-consentry=\"marketing\"></script><div id=\"banner\"></div></body>";
     assert_eq!(out, expected);
     assert!(matches!(
-        PageRewriter::new(context(Grants::NECESSARY_ONLY), trackers(), Some("utf-16le")),
+        PageRewriter::new(
+            context(Grants::NECESSARY_ONLY),
+            trackers(),
+            Some("utf-16le")
+        ),
         Err(RewriteError::UnsupportedCharset(_))
     ));
 }

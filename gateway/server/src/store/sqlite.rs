@@ -23,7 +23,9 @@ pub struct SqliteStore {
 
 impl std::fmt::Debug for SqliteStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SqliteStore").field("path", &self.path).finish()
+        f.debug_struct("SqliteStore")
+            .field("path", &self.path)
+            .finish()
     }
 }
 
@@ -42,7 +44,9 @@ impl SqliteStore {
         let path = data_dir.join(DATABASE_FILE);
         let connection = Connection::open(&path).map_err(|e| open_err(e.to_string()))?;
         connection
-            .execute_batch("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=5000;")
+            .execute_batch(
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=5000;",
+            )
             .map_err(db_err)?;
         connection.execute_batch(SCHEMA).map_err(db_err)?;
         Ok(SqliteStore {
@@ -181,6 +185,9 @@ mod tests {
         drop(store);
         let reopened = SqliteStore::open(dir.path()).expect("reopen");
         assert_eq!(reopened.count().await.expect("count"), 1);
-        assert_eq!(reopened.records_for("abc").await.expect("read"), vec![record]);
+        assert_eq!(
+            reopened.records_for("abc").await.expect("read"),
+            vec![record]
+        );
     }
 }
