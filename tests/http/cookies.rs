@@ -99,3 +99,45 @@ async fn malformed_cookies_are_dropped_and_the_request_still_served() {
     assert_eq!(response.status(), 200);
     assert_eq!(origin.cookies_at("/page"), "session=s3cr3t");
 }
+
+#[tokio::test]
+async fn an_unknown_session_cookie_the_origin_sets_keeps_reaching_it_after_a_restart() {
+    let origin = crate::support::Origin::start().await;
+    let config = format!(
+        "[server]\nlisten = \"127.0.0.1:0\"\ndata_dir = \"{{data_dir}}\"\n\n[[site]]\nname = \"shop\"\nhosts = [\"*\"]\nupstream = \"{}\"\n",
+        origin.url()
+    );
+    let gateway = crate::support::Gateway::with_config(&config);
+    // Unknown and never set by the origin: it waits for consent.
+    client()
+        .get(gateway.at("/page"))
+        .header("cookie", "app_sess=1")
+        .send()
+        .await
+        .expect("page");
+    assert_eq!(origin.cookies_at("/page"), "");
+    // The origin sets it HttpOnly: it is functional, and passes from then on.
+    let set = client()
+        .get(gateway.at("/app-login"))
+        .send()
+        .await
+        .expect("login");
+    assert_eq!(set_cookie_names(set.headers()), vec!["app_sess".to_owned()]);
+    client()
+        .get(gateway.at("/page"))
+        .header("cookie", "app_sess=1")
+        .send()
+        .await
+        .expect("page");
+    assert_eq!(origin.cookies_at("/page"), "app_sess=1");
+    // A new gateway on the same data directory still knows it.
+    let data_dir = gateway.data_dir.path().to_owned();
+    let restarted = crate::support::Gateway::with_config_in(&config, &data_dir);
+    client()
+        .get(restarted.at("/page?again"))
+        .header("cookie", "app_sess=2")
+        .send()
+        .await
+        .expect("page");
+    assert_eq!(origin.cookies_at("/page?again"), "app_sess=2");
+}

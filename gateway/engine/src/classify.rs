@@ -196,6 +196,14 @@ impl CookieClassifier {
         )
     }
 
+    /// Remembers names the origin set as functional earlier (kept by the host across
+    /// restarts), so they pass in requests from the start.
+    pub fn remember_functional<'a>(&self, names: impl IntoIterator<Item = &'a str>) {
+        for name in names {
+            self.learn_functional(name);
+        }
+    }
+
     /// How many distinct unknown cookie names the origin has set and that were let through
     /// as functional (each is reported once).
     pub fn unclassified_count(&self) -> u64 {

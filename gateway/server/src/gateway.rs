@@ -66,6 +66,36 @@ impl Gateway {
         })
     }
 
+    /// Seeds every site's classifier with the unknown cookies its origin set as functional
+    /// before a restart, so visitors' sessions keep reaching the origin.
+    pub async fn load_learned_cookies(&self) -> Result<(), crate::store::StoreError> {
+        for site in self.engine.sites() {
+            let names = self.store.functional_cookies(&site.site().name).await?;
+            site.classifier()
+                .remember_functional(names.iter().map(String::as_str));
+        }
+        Ok(())
+    }
+
+    /// Keeps newly learnt functional cookie names, off the request path.
+    pub(crate) fn remember_functional(&self, site: &str, names: Vec<String>) {
+        if names.is_empty() {
+            return;
+        }
+        let store = Arc::clone(&self.store);
+        let site = site.to_owned();
+        tokio::spawn(async move {
+            for name in names {
+                if let Err(e) = store
+                    .remember_functional_cookie(&site, &name, crate::unix_now())
+                    .await
+                {
+                    tracing::warn!(error = %e, cookie = %name, "could not remember a functional cookie");
+                }
+            }
+        });
+    }
+
     /// The site for a host and its origin's client.
     pub(crate) fn site(&self, host: &str) -> Option<(&Arc<SiteEngine>, &UpstreamClient)> {
         let i = self.engine.site_index_for_host(host)?;

@@ -202,6 +202,7 @@ async fn start(config: Config, what: Option<&str>) -> Result<()> {
     tracing::info!(path = %store.path().display(), "consent records are kept in SQLite");
     let catalogue = Catalogue::builtin()?;
     let gateway = Arc::new(Gateway::new(&config, &catalogue, &key, Arc::new(store))?);
+    gateway.load_learned_cookies().await?;
     let tls = match &config.server.tls {
         Some(files) => Some(consentry_gateway::server_tls(files)?),
         None => None,

@@ -144,8 +144,9 @@ async fn forward(
         path_and_query: &path_and_query,
         accept_language: accept_language.as_deref(),
     };
-    let (_set_cookies, plan) =
+    let (set_cookies, plan) =
         site.prepare_response(&consent, &info, parts.status, &mut parts.headers, now);
+    gateway.remember_functional(&site.site().name, set_cookies.newly_unclassified);
     let body = match plan {
         BodyPlan::Pass => body.map_err(Into::into).boxed_unsync(),
         BodyPlan::Rewrite(rewriter) => RewrittenBody::new(body, *rewriter).boxed_unsync(),

@@ -49,6 +49,16 @@ impl Gateway {
         Gateway::spawn(&["run", "--config", &config], data_dir)
     }
 
+    /// Like [`Gateway::with_config`], on an existing data directory (a restart).
+    pub fn with_config_in(toml: &str, dir: &Path) -> Gateway {
+        let config = dir.join("consentry-restart.toml");
+        std::fs::write(&config, toml.replace("{data_dir}", path_str(dir))).expect("write config");
+        let config = path_str(&config).to_owned();
+        // The first gateway owns the directory; this one only borrows it.
+        let placeholder = tempfile::tempdir().expect("placeholder dir");
+        Gateway::spawn(&["run", "--config", &config], placeholder)
+    }
+
     fn spawn(args: &[&str], data_dir: tempfile::TempDir) -> Gateway {
         let mut child = Command::new(binary())
             .args(args)

@@ -265,6 +265,14 @@ async fn answer(
                 .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html"));
             response
         }
+        "/app-login" => {
+            let mut response = Response::new(full("welcome"));
+            response.headers_mut().insert(
+                header::SET_COOKIE,
+                HeaderValue::from_static("app_sess=1; Path=/; HttpOnly; Max-Age=3600"),
+            );
+            response
+        }
         "/upload" => {
             // Counts the bytes of the request body as they stream in.
             let mut body = request.into_body();

@@ -39,4 +39,15 @@ pub trait ConsentStore: Send + Sync {
 
     /// How many records there are.
     fn count(&self) -> StoreFuture<'_, u64>;
+
+    /// Remembers that `site`'s origin set the unknown cookie `name` as functional.
+    fn remember_functional_cookie<'a>(
+        &'a self,
+        site: &'a str,
+        name: &'a str,
+        now: u64,
+    ) -> StoreFuture<'a, ()>;
+
+    /// The unknown cookies `site`'s origin has set as functional.
+    fn functional_cookies<'a>(&'a self, site: &'a str) -> StoreFuture<'a, Vec<String>>;
 }

@@ -4,7 +4,9 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use consentry_config::Category;
-use consentry_engine::schema::{INSERT_CONSENT_RECORD, SCHEMA};
+use consentry_engine::schema::{
+    INSERT_CONSENT_RECORD, INSERT_FUNCTIONAL_COOKIE, SCHEMA, SELECT_FUNCTIONAL_COOKIES,
+};
 use consentry_engine::{ConsentRecord, DecisionKind};
 use rusqlite::{params, Connection};
 
@@ -152,6 +154,36 @@ impl ConsentStore for SqliteStore {
                 .query_row("SELECT COUNT(*) FROM consent_records", [], |row| row.get(0))
                 .map_err(db_err)?;
             Ok(u64::try_from(n).unwrap_or(0))
+        }))
+    }
+
+    fn remember_functional_cookie<'a>(
+        &'a self,
+        site: &'a str,
+        name: &'a str,
+        now: u64,
+    ) -> StoreFuture<'a, ()> {
+        let (site, name) = (site.to_owned(), name.to_owned());
+        Box::pin(self.with_connection(move |conn| {
+            conn.execute(
+                INSERT_FUNCTIONAL_COOKIE,
+                params![site, name, i64::try_from(now).unwrap_or(i64::MAX)],
+            )
+            .map_err(db_err)?;
+            Ok(())
+        }))
+    }
+
+    fn functional_cookies<'a>(&'a self, site: &'a str) -> StoreFuture<'a, Vec<String>> {
+        let site = site.to_owned();
+        Box::pin(self.with_connection(move |conn| {
+            let mut statement = conn.prepare(SELECT_FUNCTIONAL_COOKIES).map_err(db_err)?;
+            let names = statement
+                .query_map([site], |row| row.get::<_, String>(0))
+                .map_err(db_err)?
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(db_err)?;
+            Ok(names)
         }))
     }
 }
