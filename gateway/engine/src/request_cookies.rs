@@ -14,6 +14,8 @@ pub struct RequestCookies<'a> {
     pairs: Vec<(&'a str, &'a str)>,
     /// Pieces that were not `name=value` and are dropped.
     malformed: usize,
+    /// How many `Cookie` header values there were.
+    headers: usize,
 }
 
 /// What filtering did to the `Cookie` header.
@@ -32,6 +34,7 @@ impl<'a> RequestCookies<'a> {
     pub fn parse(header_values: impl IntoIterator<Item = &'a str>) -> Self {
         let mut cookies = RequestCookies::default();
         for value in header_values {
+            cookies.headers += 1;
             for piece in Cookie::split_parse(value) {
                 match piece {
                     Ok(c) => match (c.name_raw(), c.value_raw()) {
@@ -84,25 +87,81 @@ impl<'a> RequestCookies<'a> {
             }
             kept.push((name, value));
         }
-        if kept.len() != self.pairs.len() || self.malformed > 0 {
-            let mut header = String::new();
-            for (i, (name, value)) in kept.iter().enumerate() {
-                if i > 0 {
-                    header.push_str("; ");
-                }
-                header.push_str(name);
-                header.push('=');
-                header.push_str(value);
-            }
-            result.header = Some(header);
+        // Several `Cookie` headers (HTTP/2 splits them) become one for the origin: HTTP/1.1
+        // allows only one.
+        if kept.len() != self.pairs.len() || self.malformed > 0 || self.headers > 1 {
+            result.header = Some(join(&kept));
         }
         result
     }
+}
+
+fn join(pairs: &[(&str, &str)]) -> String {
+    let mut header = String::with_capacity(pairs.iter().map(|(n, v)| n.len() + v.len() + 3).sum());
+    for (i, (name, value)) in pairs.iter().enumerate() {
+        if i > 0 {
+            header.push_str("; ");
+        }
+        header.push_str(name);
+        header.push('=');
+        header.push_str(value);
+    }
+    header
 }
 
 impl CookieFilter {
     /// How many cookies of `category` were removed.
     pub fn removed_of(&self, category: Category) -> u32 {
         self.removed[usize::from(category.index())]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use consentry_config::{Catalogue, UnknownCookies};
+
+    use super::*;
+
+    fn classifier() -> CookieClassifier {
+        CookieClassifier::new(
+            &[],
+            &Catalogue::builtin().expect("catalogue"),
+            UnknownCookies::default(),
+        )
+    }
+
+    #[test]
+    fn nothing_removed_means_the_header_is_left_alone() {
+        let cookies = RequestCookies::parse(["PHPSESSID=1; XSRF-TOKEN=2"]);
+        assert_eq!(
+            cookies.filter(&classifier(), Grants::NECESSARY_ONLY).header,
+            None
+        );
+    }
+
+    #[test]
+    fn split_headers_are_joined_and_filtered() {
+        let cookies = RequestCookies::parse(["PHPSESSID=1", "_ga=GA1.1; consentry=x"]);
+        let filter = cookies.filter(&classifier(), Grants::NECESSARY_ONLY);
+        assert_eq!(filter.header.as_deref(), Some("PHPSESSID=1; consentry=x"));
+        assert_eq!(filter.removed_of(Category::Analytics), 1);
+        let all = cookies.filter(&classifier(), Grants::ALL);
+        assert_eq!(
+            all.header.as_deref(),
+            Some("PHPSESSID=1; _ga=GA1.1; consentry=x")
+        );
+    }
+
+    #[test]
+    fn values_pass_byte_for_byte() {
+        let cookies = RequestCookies::parse([r#"PHPSESSID="quoted value"; _fbp=1; lang=nl%20BE"#]);
+        let filter = cookies.filter(
+            &classifier(),
+            Grants::NECESSARY_ONLY.with(Category::Preferences),
+        );
+        assert_eq!(
+            filter.header.as_deref(),
+            Some(r#"PHPSESSID="quoted value"; lang=nl%20BE"#)
+        );
     }
 }
