@@ -19,5 +19,8 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 step "The engine builds for wasm32-unknown-unknown (the Cloudflare Worker reuses it)"
 cargo check -p consentry-engine --target wasm32-unknown-unknown --locked
 
-step "Unit and black-box HTTP tests"
+step "A throwaway PostgreSQL for the store tests"
+. scripts/postgres.sh
+
+step "Unit and black-box HTTP tests (SQLite and PostgreSQL)"
 cargo test --workspace --locked

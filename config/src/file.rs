@@ -12,6 +12,8 @@ pub(crate) struct FileConfig {
     pub server: FileServer,
     #[serde(default)]
     pub consent: FileConsent,
+    #[serde(default)]
+    pub storage: FileStorage,
     #[serde(default, rename = "site")]
     pub sites: Vec<FileSite>,
 }
@@ -38,6 +40,15 @@ pub(crate) struct FileConsent {
     pub lifetime: Option<Spanned<String>>,
     pub secret: Option<Spanned<String>>,
     pub unknown_cookies: Option<Spanned<String>>,
+    pub record_ip: Option<Spanned<String>>,
+    pub retention: Option<Spanned<String>>,
+}
+
+/// `[storage]`: where consent records are kept.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct FileStorage {
+    pub url: Option<Spanned<String>>,
 }
 
 /// `[[site]]`: one website behind the gateway.
@@ -52,6 +63,8 @@ pub(crate) struct FileSite {
     pub language: Option<Spanned<String>>,
     #[serde(default)]
     pub cookies: FileCookieRules,
+    #[serde(default)]
+    pub banner: FileBanner,
 }
 
 /// `[site.cookies]`: the owner's own classification, by exact name or `*` glob.
@@ -66,4 +79,29 @@ pub(crate) struct FileCookieRules {
     pub analytics: Vec<Spanned<String>>,
     #[serde(default)]
     pub marketing: Vec<Spanned<String>>,
+}
+
+/// `[site.banner]`: the banner's languages, position, theme and texts.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct FileBanner {
+    pub languages: Option<Spanned<Vec<Spanned<String>>>>,
+    pub position: Option<Spanned<String>>,
+    #[serde(default)]
+    pub theme: FileTheme,
+    /// `[site.banner.texts.<language>]`: replacement texts by key.
+    #[serde(default)]
+    pub texts:
+        std::collections::BTreeMap<String, std::collections::BTreeMap<String, Spanned<String>>>,
+}
+
+/// `[site.banner.theme]`: colours and font, as CSS custom properties.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct FileTheme {
+    pub background: Option<Spanned<String>>,
+    pub text: Option<Spanned<String>>,
+    pub accent: Option<Spanned<String>>,
+    pub accent_text: Option<Spanned<String>>,
+    pub font: Option<Spanned<String>>,
 }

@@ -3,6 +3,7 @@
 //!
 //! Everything parses from `&str`: the Cloudflare Worker has no file system.
 
+mod banner;
 mod catalogue;
 mod category;
 mod error;
@@ -12,13 +13,16 @@ mod model;
 mod starter;
 mod validate;
 
+pub use banner::{
+    BannerPosition, BannerSettings, BannerTheme, TextOverride, BANNER_LANGUAGES, BANNER_TEXT_KEYS,
+};
 pub use catalogue::{Catalogue, CatalogueError, CookieEntry, ScriptSignature, TrackerHost};
 pub use category::{Category, UnknownCategory};
 pub use error::{ConfigError, Problem};
 pub use lifetime::{InvalidLifetime, Lifetime, LifetimeUnit};
 pub use model::{
-    Config, ConsentSettings, CookieRule, HostPattern, ServerSettings, Site, Timeouts, TlsFiles,
-    UnknownCookies,
+    Config, ConsentSettings, CookieRule, HostPattern, RecordIp, ServerSettings, Site, Storage,
+    Timeouts, TlsFiles, UnknownCookies,
 };
 pub use starter::STARTER_CONFIG;
 pub use validate::{parse_upstream, DEFAULT_DATA_DIR, DEFAULT_LISTEN};

@@ -15,6 +15,8 @@ pub struct Config {
     pub server: ServerSettings,
     /// The consent policy shared by every site.
     pub consent: ConsentSettings,
+    /// Where consent records are kept.
+    pub storage: Storage,
     /// The sites behind the gateway, chosen by `Host`.
     pub sites: Vec<Site>,
 }
@@ -98,6 +100,31 @@ pub struct ConsentSettings {
     pub secret: Option<Vec<u8>>,
     /// The fallback for unknown cookies.
     pub unknown_cookies: UnknownCookies,
+    /// Whether consent records keep the visitor's network (IPv4 /24, IPv6 /48) or nothing.
+    pub record_ip: RecordIp,
+    /// Consent records older than this are pruned (behind a signed checkpoint); `None`
+    /// keeps them forever.
+    pub retention: Option<Duration>,
+}
+
+/// What a consent record keeps of the visitor's IP address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RecordIp {
+    /// IPv4 truncated to /24, IPv6 to /48.
+    #[default]
+    Truncate,
+    /// Nothing.
+    Omit,
+}
+
+/// Where consent records (and later analytics) are kept.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Storage {
+    /// SQLite in the data directory: the embedded default.
+    #[default]
+    Sqlite,
+    /// A PostgreSQL database shared by several gateways (`postgres://...`).
+    Postgres(String),
 }
 
 impl Default for ConsentSettings {
@@ -107,6 +134,8 @@ impl Default for ConsentSettings {
             lifetime: Duration::from_secs(365 * 86_400),
             secret: None,
             unknown_cookies: UnknownCookies::default(),
+            record_ip: RecordIp::default(),
+            retention: Some(Duration::from_secs(3 * 365 * 86_400)),
         }
     }
 }
@@ -161,4 +190,6 @@ pub struct Site {
     pub language: Option<String>,
     /// The owner's cookie rules, checked before the catalogue.
     pub cookie_rules: Vec<CookieRule>,
+    /// The banner's languages, position, theme and texts.
+    pub banner: crate::BannerSettings,
 }

@@ -1,7 +1,7 @@
 //! The commented starter configuration that `consentry init` writes.
 
 /// A complete, commented configuration for one site, valid as it stands.
-pub const STARTER_CONFIG: &str = r#"# Consentry configuration.
+pub const STARTER_CONFIG: &str = r##"# Consentry configuration.
 # Check it with: consentry check --config consentry.toml
 # Run it with:   consentry run --config consentry.toml
 
@@ -32,6 +32,17 @@ lifetime = "365days"
 # "auto" lets a server-set HttpOnly or session cookie through as necessary (and reports it)
 # and holds back anything else until marketing consent; or name a category for all of them.
 unknown_cookies = "auto"
+# What consent records keep of the visitor's IP address: "truncate" (IPv4 /24, IPv6 /48)
+# or "omit".
+record_ip = "truncate"
+# Consent records older than this are pruned (the log stays verifiable from a signed
+# checkpoint); "forever" keeps them.
+retention = "3years"
+
+[storage]
+# "sqlite" keeps everything in the data directory. Several gateways share one PostgreSQL:
+# url = "postgres://consentry:secret@127.0.0.1:5432/consentry"
+url = "sqlite"
 
 [[site]]
 name = "example"
@@ -52,4 +63,26 @@ necessary = ["my_session", "cart_*"]
 preferences = ["theme"]
 analytics = []
 marketing = []
-"#;
+
+# The banner. Leave it out for the built-in look and texts.
+[site.banner]
+# The languages offered, picked from the visitor's browser (nl, en, de, fr); all by default.
+# languages = ["nl", "en"]
+# Where it sits: "bottom", "center" or "corner". It never locks the page.
+position = "bottom"
+
+# Colours (hex) and font; left out, they follow the visitor's light or dark scheme.
+# Colours that are hard to read together (contrast under 4.5:1) are refused.
+[site.banner.theme]
+# background = "#ffffff"
+# text = "#1d1d1f"
+# accent = "#1f4e8c"
+# accent_text = "#ffffff"
+# font = "Georgia, serif"
+
+# Any text, per language (plain text; it is escaped). The keys: title, body, accept_all,
+# reject_all, settings, save, manage, privacy, choose, always_on, cookies, this_site, saved,
+# embed_blocked, necessary, preferences, analytics, marketing and <category>_purpose.
+[site.banner.texts.en]
+# title = "Cookies at Example"
+"##;

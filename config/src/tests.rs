@@ -123,3 +123,98 @@ fn quick_start_rejects_a_bad_origin() {
     let ok = Config::quick_start("http://127.0.0.1:8000", listen, "d".into()).expect("valid");
     assert_eq!(ok.sites[0].hosts, vec![HostPattern::Any]);
 }
+
+#[test]
+fn storage_and_record_settings_are_read_and_checked() {
+    let config = Config::from_toml(
+        "[consent]\nrecord_ip = \"omit\"\nretention = \"forever\"\n[storage]\nurl = \"postgres://u:p@127.0.0.1:5432/db\"\n[[site]]\nhosts = [\"a.test\"]\nupstream = \"http://o.test\"\n",
+        "s.toml",
+    )
+    .expect("valid");
+    assert_eq!(config.consent.record_ip, RecordIp::Omit);
+    assert_eq!(config.consent.retention, None);
+    assert_eq!(
+        config.storage,
+        Storage::Postgres("postgres://u:p@127.0.0.1:5432/db".into())
+    );
+    let found = problems("[consent]\nrecord_ip = \"full\"\n[storage]\nurl = \"mysql://x\"\n[[site]]\nhosts = [\"a.test\"]\nupstream = \"http://o.test\"\n");
+    let keys: Vec<(usize, &str)> = found.iter().map(|p| (p.line, p.key.as_str())).collect();
+    assert_eq!(keys, vec![(2, "consent.record_ip"), (4, "storage.url")]);
+}
+
+#[test]
+fn banner_settings_are_read() {
+    let config = Config::from_toml(
+        r##"[[site]]
+hosts = ["a.test"]
+upstream = "http://o.test"
+[site.banner]
+languages = ["nl", "en"]
+position = "corner"
+[site.banner.theme]
+background = "#FFF"
+text = "#222222"
+font = "Georgia, 'Times New Roman', serif"
+[site.banner.texts.nl]
+title = "Koekjes <b>hier</b>"
+"##,
+        "b.toml",
+    )
+    .expect("valid");
+    let banner = &config.sites[0].banner;
+    assert_eq!(banner.languages, vec!["nl", "en"]);
+    assert_eq!(banner.position, BannerPosition::Corner);
+    assert_eq!(banner.theme.background.as_deref(), Some("#fff"));
+    assert_eq!(banner.texts.len(), 1);
+    assert_eq!(banner.texts[0].key, "title");
+    let minimal = Config::from_toml(
+        "[[site]]\nhosts = [\"a.test\"]\nupstream = \"http://o.test\"\n",
+        "m.toml",
+    )
+    .expect("valid");
+    assert_eq!(minimal.sites[0].banner, BannerSettings::default());
+}
+
+#[test]
+fn bad_banner_settings_are_located() {
+    let source = r##"[[site]]
+hosts = ["a.test"]
+upstream = "http://o.test"
+[site.banner]
+languages = ["nl", "es"]
+position = "top"
+[site.banner.theme]
+background = "white"
+text = "#777"
+font = "x;}body{display:none"
+[site.banner.texts.nl]
+titel = "Oeps"
+body = ""
+[site.banner.texts.es]
+title = "Hola"
+"##;
+    let found = problems(source);
+    let summary: Vec<(usize, &str)> = found.iter().map(|p| (p.line, p.key.as_str())).collect();
+    assert_eq!(
+        summary,
+        vec![
+            (5, "site[0].banner.languages[1]"),
+            (6, "site[0].banner.position"),
+            (8, "site[0].banner.theme.background"),
+            (10, "site[0].banner.theme.font"),
+            (9, "site[0].banner.theme.text"),
+            (15, "site[0].banner.texts.es.title"),
+            (13, "site[0].banner.texts.nl.body"),
+            (12, "site[0].banner.texts.nl.titel"),
+        ]
+    );
+    assert!(
+        found[4].message.contains("contrast"),
+        "{}",
+        found[4].message
+    );
+    let unknown = problems(
+        "[[site]]\nhosts = [\"a.test\"]\nupstream = \"http://o.test\"\n[site.banner]\ncolour = \"red\"\n",
+    );
+    assert_eq!(unknown[0].line, 5);
+}

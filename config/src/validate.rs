@@ -9,10 +9,10 @@ use toml::Spanned;
 use url::Url;
 
 use crate::error::{Locator, Problem};
-use crate::file::{FileConfig, FileConsent, FileServer, FileSite};
+use crate::file::{FileConfig, FileConsent, FileServer, FileSite, FileStorage};
 use crate::model::{
-    Config, ConsentSettings, CookieRule, HostPattern, ServerSettings, Site, Timeouts, TlsFiles,
-    UnknownCookies,
+    Config, ConsentSettings, CookieRule, HostPattern, RecordIp, ServerSettings, Site, Storage,
+    Timeouts, TlsFiles, UnknownCookies,
 };
 use crate::{Category, ConfigError};
 
@@ -37,11 +37,13 @@ impl Config {
         };
         let server = v.server(parsed.server);
         let consent = v.consent(parsed.consent);
+        let storage = v.storage(parsed.storage);
         let sites = v.sites(parsed.sites);
         if v.problems.is_empty() {
             Ok(Config {
                 server,
                 consent,
+                storage,
                 sites,
             })
         } else {
@@ -68,6 +70,7 @@ impl Config {
                 timeouts: Timeouts::default(),
             },
             consent: ConsentSettings::default(),
+            storage: Storage::default(),
             sites: vec![Site {
                 name: "default".into(),
                 hosts: vec![HostPattern::Any],
@@ -76,6 +79,7 @@ impl Config {
                 privacy_url: None,
                 language: None,
                 cookie_rules: Vec::new(),
+                banner: crate::BannerSettings::default(),
             }],
         })
     }
@@ -252,11 +256,52 @@ impl Validator<'_> {
                 },
             },
         };
+        let record_ip = match file.record_ip {
+            None => defaults.record_ip,
+            Some(text) => match text.get_ref().as_str() {
+                "truncate" => RecordIp::Truncate,
+                "omit" => RecordIp::Omit,
+                other => {
+                    self.report(
+                        text.span().start,
+                        "consent.record_ip",
+                        format!("`{other}` is not one of truncate, omit"),
+                    );
+                    defaults.record_ip
+                }
+            },
+        };
+        let retention = match file.retention {
+            Some(text) if text.get_ref() == "forever" => None,
+            Some(text) => Some(self.duration(Some(text), "consent.retention", Duration::ZERO)),
+            None => defaults.retention,
+        };
         ConsentSettings {
             policy_version,
             lifetime,
             secret,
             unknown_cookies,
+            record_ip,
+            retention,
+        }
+    }
+
+    fn storage(&mut self, file: FileStorage) -> Storage {
+        let Some(url) = file.url else {
+            return Storage::default();
+        };
+        let text = url.get_ref().trim();
+        if text == "sqlite" {
+            Storage::Sqlite
+        } else if text.starts_with("postgres://") || text.starts_with("postgresql://") {
+            Storage::Postgres(text.to_owned())
+        } else {
+            self.report(
+                url.span().start,
+                "storage.url",
+                "must be \"sqlite\" or a postgres:// connection URL",
+            );
+            Storage::default()
         }
     }
 
@@ -380,6 +425,11 @@ impl Validator<'_> {
                     });
                 }
             }
+            let banner = crate::banner::validate(
+                site.banner,
+                &format!("{key}.banner"),
+                &mut |offset, key, message| self.report(offset, key, message),
+            );
             if let Some(upstream) = upstream {
                 out.push(Site {
                     name,
@@ -389,6 +439,7 @@ impl Validator<'_> {
                     privacy_url,
                     language,
                     cookie_rules,
+                    banner,
                 });
             }
         }

@@ -7,17 +7,23 @@ pub enum Language {
     En,
     /// Dutch.
     Nl,
+    /// German.
+    De,
+    /// French.
+    Fr,
 }
 
 impl Language {
     /// Every built-in language.
-    pub const ALL: [Language; 2] = [Language::En, Language::Nl];
+    pub const ALL: [Language; 4] = [Language::En, Language::Nl, Language::De, Language::Fr];
 
     /// The two-letter code.
     pub const fn code(self) -> &'static str {
         match self {
             Language::En => "en",
             Language::Nl => "nl",
+            Language::De => "de",
+            Language::Fr => "fr",
         }
     }
 
@@ -31,6 +37,15 @@ impl Language {
     /// The best built-in language for an `Accept-Language` header, by quality value, or
     /// `fallback` when none matches.
     pub fn negotiate(accept_language: Option<&str>, fallback: Language) -> Language {
+        Language::negotiate_among(accept_language, &Language::ALL, fallback)
+    }
+
+    /// Like [`Language::negotiate`], choosing only among `offered` (a site may offer fewer).
+    pub fn negotiate_among(
+        accept_language: Option<&str>,
+        offered: &[Language],
+        fallback: Language,
+    ) -> Language {
         let Some(header) = accept_language else {
             return fallback;
         };
@@ -43,7 +58,7 @@ impl Language {
                 .and_then(|q| q.trim().parse::<f32>().ok())
                 .unwrap_or(1.0);
             let primary = tag.split('-').next().unwrap_or("");
-            if let Some(lang) = Language::from_code(primary) {
+            if let Some(lang) = Language::from_code(primary).filter(|l| offered.contains(l)) {
                 if quality > 0.0 && best.is_none_or(|(q, _)| quality > q) {
                     best = Some((quality, lang));
                 }
@@ -64,10 +79,22 @@ mod tests {
             Language::Nl
         );
         assert_eq!(
-            Language::negotiate(Some("fr;q=0.9, en;q=0.5, nl;q=0.7"), Language::En),
+            Language::negotiate(Some("es;q=0.9, en;q=0.5, nl;q=0.7"), Language::En),
             Language::Nl
         );
         assert_eq!(Language::negotiate(Some("ja"), Language::Nl), Language::Nl);
+        assert_eq!(
+            Language::negotiate(Some("de-AT,fr;q=0.8"), Language::En),
+            Language::De
+        );
+        assert_eq!(
+            Language::negotiate_among(
+                Some("de-AT,fr;q=0.8"),
+                &[Language::Nl, Language::Fr],
+                Language::Nl
+            ),
+            Language::Fr
+        );
         assert_eq!(Language::negotiate(None, Language::En), Language::En);
         assert_eq!(
             Language::negotiate(Some("nl;q=0"), Language::En),

@@ -5,12 +5,17 @@
 //! references, so the banner can be injected into a page of any ASCII-compatible charset.
 
 mod assets;
+mod cookies;
 mod escape;
 mod language;
 mod render;
 mod texts;
+mod theme;
 
 pub use assets::{Asset, Assets, ASSET_PREFIX};
+pub use cookies::{CookieList, ListedCookie, VendorCookies};
 pub use escape::escape_html;
 pub use language::Language;
 pub use render::{embed_placeholder, render, BannerView};
+pub use texts::Texts;
+pub use theme::theme_css;

@@ -2,14 +2,23 @@
 
 use crate::support::{client, consent_json, cookie_pair, set_cookie_names, setup};
 
+/// (consent id, kind, granted categories) of every record in the gateway's log.
 fn records(gateway: &crate::support::Gateway) -> Vec<(String, String, String)> {
     let db = rusqlite::Connection::open(gateway.data_dir.path().join("consentry.sqlite3"))
         .expect("store");
     let mut statement = db
-        .prepare("SELECT consent_id, action, granted FROM consent_records ORDER BY id")
+        .prepare("SELECT consent_id, kind, preferences, analytics, marketing FROM consent_log ORDER BY seq")
         .expect("query");
     statement
-        .query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
+        .query_map([], |row| {
+            let mut granted = vec!["necessary"];
+            for (i, name) in [(2, "preferences"), (3, "analytics"), (4, "marketing")] {
+                if row.get::<_, i64>(i)? == 1 {
+                    granted.push(name);
+                }
+            }
+            Ok((row.get(0)?, row.get(1)?, granted.join(",")))
+        })
         .expect("rows")
         .collect::<Result<_, _>>()
         .expect("read")

@@ -8,3 +8,4 @@ mod consent;
 mod cookies;
 mod html;
 mod proxy;
+mod records;

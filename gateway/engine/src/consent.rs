@@ -34,6 +34,9 @@ pub struct VisitorConsent {
     pub gpc: bool,
     /// A consent cookie was present but does not count, and why.
     pub disregarded: Option<Disregarded>,
+    /// A genuine decision that lapsed (expired, or made under another policy version): the
+    /// visitor is asked again, and that re-prompt is recorded under its consent id.
+    pub stale: Option<ConsentCookie>,
 }
 
 impl VisitorConsent {
@@ -44,6 +47,7 @@ impl VisitorConsent {
             grants: Grants::NECESSARY_ONLY,
             gpc,
             disregarded: None,
+            stale: None,
         }
     }
 
@@ -67,6 +71,7 @@ impl VisitorConsent {
             };
             if cookie.policy_version != policy.version {
                 consent.disregarded = Some(Disregarded::OldPolicy);
+                consent.stale = Some(cookie);
                 continue;
             }
             let expired = cookie.issued_at.saturating_add(policy.lifetime_secs) <= now;
@@ -74,11 +79,15 @@ impl VisitorConsent {
             let from_the_future = cookie.issued_at > now.saturating_add(300);
             if expired || from_the_future {
                 consent.disregarded = Some(Disregarded::Expired);
+                if expired {
+                    consent.stale = Some(cookie);
+                }
                 continue;
             }
             consent.grants = cookie.grants;
             consent.decision = Some(cookie);
             consent.disregarded = None;
+            consent.stale = None;
             break;
         }
         consent

@@ -16,15 +16,18 @@
 //!    [`SiteEngine::decide`], whose record the host stores before answering.
 
 mod body;
+pub mod chain;
 mod classify;
 mod codec;
 mod consent;
 mod consent_cookie;
+mod csp;
 mod decision;
 mod engine;
 mod glob;
 mod grants;
 mod html;
+mod receipt;
 mod record;
 mod request_cookies;
 pub mod schema;
@@ -44,8 +47,12 @@ pub use decision::{
 };
 pub use engine::Engine;
 pub use grants::Grants;
-pub use html::{consent_mode_defaults, PageContext, PageRewriter, RewriteError, RewriteStats};
-pub use record::ConsentRecord;
+pub use html::{
+    consent_mode_defaults, consent_mode_hash, csp_hash, BodyHtml, PageContext, PageFindings,
+    PageRewriter, Placeholder, RewriteError, RewriteStats,
+};
+pub use receipt::{format_time, render_receipt, ReceiptView, ERASE_PATH, RECEIPT_PATH};
+pub use record::{browser_family, truncate_ip, ConsentRecord, IpRecording, RecordKind, Visitor};
 pub use request_cookies::{CookieFilter, RequestCookies};
 pub use set_cookie::{expiring_set_cookies, filter_set_cookies, SetCookieFilter};
 pub use site::{

@@ -1,38 +1,109 @@
-//! The storage schema, one for every backend: SQLite natively, Cloudflare D1 (SQLite) at the
-//! edge. Statements are separated by `;` and each can be run on its own.
+//! The storage schema, one for every backend: SQLite natively, PostgreSQL for several
+//! gateways, Cloudflare D1 (SQLite) at the edge. Only types all three accept are used
+//! (`BIGINT`, `SMALLINT`, `TEXT`); statements are written with `?N` placeholders, which
+//! PostgreSQL spells `$N` (see [`postgres_placeholders`]).
 
-/// Creates the tables and indexes if they do not exist yet.
+/// Creates the tables and indexes if they do not exist yet; statements separated by `;`.
 pub const SCHEMA: &str = "
-CREATE TABLE IF NOT EXISTS consent_records (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
+CREATE TABLE IF NOT EXISTS consent_log (
+    seq BIGINT NOT NULL PRIMARY KEY,
+    record_id TEXT NOT NULL,
     consent_id TEXT NOT NULL,
+    recorded_at BIGINT NOT NULL,
     site TEXT NOT NULL,
-    recorded_at INTEGER NOT NULL,
-    policy_version INTEGER NOT NULL,
-    action TEXT NOT NULL,
-    via_form INTEGER NOT NULL,
-    gpc INTEGER NOT NULL,
-    granted TEXT NOT NULL
+    policy_version BIGINT NOT NULL,
+    banner_hash TEXT NOT NULL,
+    language TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    via_form SMALLINT NOT NULL,
+    gpc SMALLINT NOT NULL,
+    preferences SMALLINT NOT NULL,
+    analytics SMALLINT NOT NULL,
+    marketing SMALLINT NOT NULL,
+    country TEXT,
+    ip_prefix TEXT,
+    browser TEXT,
+    detail TEXT NOT NULL,
+    personal_digest TEXT NOT NULL,
+    erased SMALLINT NOT NULL,
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS consent_records_by_consent_id ON consent_records (consent_id);
-CREATE INDEX IF NOT EXISTS consent_records_by_time ON consent_records (recorded_at);
+CREATE INDEX IF NOT EXISTS consent_log_by_consent_id ON consent_log (consent_id);
+CREATE INDEX IF NOT EXISTS consent_log_by_time ON consent_log (recorded_at);
+CREATE TABLE IF NOT EXISTS consent_log_checkpoint (
+    seq BIGINT NOT NULL PRIMARY KEY,
+    hash TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    signature TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS functional_cookies (
     site TEXT NOT NULL,
     name TEXT NOT NULL,
-    first_seen INTEGER NOT NULL,
+    first_seen BIGINT NOT NULL,
     PRIMARY KEY (site, name)
 );
 ";
 
+/// The columns of `consent_log`, in the order every query below returns them.
+pub const LOG_COLUMNS: &str = "seq, record_id, consent_id, recorded_at, site, policy_version, \
+banner_hash, language, kind, via_form, gpc, preferences, analytics, marketing, country, \
+ip_prefix, browser, detail, personal_digest, erased, prev_hash, hash";
+
+/// Appends one chained record; parameters in the order of [`LOG_COLUMNS`].
+pub const INSERT_LOG: &str = "INSERT INTO consent_log (seq, record_id, consent_id, recorded_at, \
+site, policy_version, banner_hash, language, kind, via_form, gpc, preferences, analytics, \
+marketing, country, ip_prefix, browser, detail, personal_digest, erased, prev_hash, hash) VALUES \
+(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)";
+
+/// The last record's position and hash.
+pub const SELECT_HEAD: &str = "SELECT seq, hash FROM consent_log ORDER BY seq DESC LIMIT 1";
+
+/// The latest checkpoint.
+pub const SELECT_CHECKPOINT: &str =
+    "SELECT seq, hash, created_at, signature FROM consent_log_checkpoint ORDER BY seq DESC LIMIT 1";
+
+/// Replaces the checkpoint (after deleting the old one).
+pub const INSERT_CHECKPOINT: &str =
+    "INSERT INTO consent_log_checkpoint (seq, hash, created_at, signature) VALUES (?1, ?2, ?3, ?4)";
+
+/// Removes the personal fields of one visitor's records.
+pub const ERASE: &str =
+    "UPDATE consent_log SET consent_id = '', country = NULL, ip_prefix = NULL, \
+browser = NULL, erased = 1 WHERE consent_id = ?1";
+
 /// Remembers an unknown cookie the origin set as functional (`HttpOnly` or session).
 pub const INSERT_FUNCTIONAL_COOKIE: &str =
-    "INSERT OR IGNORE INTO functional_cookies (site, name, first_seen) VALUES (?1, ?2, ?3)";
+    "INSERT INTO functional_cookies (site, name, first_seen) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING";
 
 /// The unknown cookies a site's origin set as functional, oldest first.
 pub const SELECT_FUNCTIONAL_COOKIES: &str =
     "SELECT name FROM functional_cookies WHERE site = ?1 ORDER BY first_seen, name";
 
-/// Inserts one consent record; parameters in the order of [`crate::ConsentRecord`]'s fields.
-pub const INSERT_CONSENT_RECORD: &str = "INSERT INTO consent_records \
-(consent_id, site, recorded_at, policy_version, action, via_form, gpc, granted) \
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+/// Rewrites `?N` placeholders as PostgreSQL's `$N`.
+pub fn postgres_placeholders(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len());
+    let mut chars = sql.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '?' && chars.peek().is_some_and(char::is_ascii_digit) {
+            out.push('$');
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_are_rewritten_for_postgres() {
+        assert_eq!(
+            postgres_placeholders("a = ?1 AND b = ?12"),
+            "a = $1 AND b = $12"
+        );
+        assert_eq!(LOG_COLUMNS.split(',').count(), 22);
+    }
+}

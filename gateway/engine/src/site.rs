@@ -2,18 +2,23 @@
 
 use std::sync::Arc;
 
-use consentry_banner::{embed_placeholder, render, Assets, BannerView, Language, ASSET_PREFIX};
-use consentry_config::{Catalogue, Category, ConsentSettings, Site};
+use consentry_banner::{render, Assets, BannerView, Language, ASSET_PREFIX};
+use consentry_config::{Catalogue, ConsentSettings, Site};
 use http::header::{self, HeaderMap, HeaderValue};
 use http::{Method, StatusCode};
+use sha2::{Digest, Sha256};
 
 use crate::classify::CookieClassifier;
 use crate::codec::ContentCoding;
 use crate::consent::{Policy, VisitorConsent};
 use crate::consent_cookie::{consent_id_from, ConsentCookie, CookieSigner, CONSENT_COOKIE};
+use crate::decision::DecisionKind;
 use crate::decision::{safe_return_path, DecisionRequest};
-use crate::html::{consent_mode_defaults, PageContext, PageRewriter, RewriteError};
-use crate::record::ConsentRecord;
+use crate::html::{
+    consent_mode_hash, csp_hash, page_context, BannerInputs, PageRewriter, RewriteError,
+};
+use crate::receipt::{ERASE_PATH, RECEIPT_PATH};
+use crate::record::{browser_family, truncate_ip, ConsentRecord, IpRecording, RecordKind, Visitor};
 use crate::request_cookies::{CookieFilter, RequestCookies};
 use crate::set_cookie::{expiring_set_cookies, filter_set_cookies, SetCookieFilter};
 use crate::trackers::TrackerIndex;
@@ -31,6 +36,10 @@ pub enum Route<'a> {
     Consent,
     /// A banner asset.
     Asset(&'a consentry_banner::Asset),
+    /// The visitor's receipt page.
+    Receipt,
+    /// The visitor asks to erase their records.
+    Erase,
     /// One of Consentry's own paths, with the method it does not take.
     MethodNotAllowed(&'static str),
     /// A path under `/__consentry/` that does not exist.
@@ -68,6 +77,7 @@ pub struct SiteEngine {
     policy: Policy,
     assets: Arc<Assets>,
     language: Language,
+    ip_recording: IpRecording,
 }
 
 impl SiteEngine {
@@ -97,6 +107,10 @@ impl SiteEngine {
             },
             assets,
             language,
+            ip_recording: match consent.record_ip {
+                consentry_config::RecordIp::Truncate => IpRecording::Truncated,
+                consentry_config::RecordIp::Omit => IpRecording::Omitted,
+            },
         }
     }
 
@@ -115,11 +129,18 @@ impl SiteEngine {
         if !path.starts_with(ASSET_PREFIX) {
             return Route::Origin;
         }
-        if path == CONSENT_PATH {
-            return if method == Method::POST {
-                Route::Consent
+        if path == CONSENT_PATH || path == ERASE_PATH {
+            return match (method == Method::POST, path == CONSENT_PATH) {
+                (true, true) => Route::Consent,
+                (true, false) => Route::Erase,
+                (false, _) => Route::MethodNotAllowed("POST"),
+            };
+        }
+        if path == RECEIPT_PATH {
+            return if method == Method::GET || method == Method::HEAD {
+                Route::Receipt
             } else {
-                Route::MethodNotAllowed("POST")
+                Route::MethodNotAllowed("GET, HEAD")
             };
         }
         match self.assets.get(path) {
@@ -127,6 +148,110 @@ impl SiteEngine {
             Some(_) => Route::MethodNotAllowed("GET, HEAD"),
             None => Route::NotFound,
         }
+    }
+
+    /// A record of `kind` for this site, with the visitor's details reduced to what may be
+    /// kept: the network instead of the address, the browser family instead of the agent.
+    pub fn new_record(
+        &self,
+        kind: RecordKind,
+        consent_id: String,
+        language: Language,
+        visitor: Visitor<'_>,
+        now: u64,
+        record_random: [u8; 16],
+    ) -> ConsentRecord {
+        ConsentRecord {
+            record_id: consent_id_from(record_random),
+            consent_id,
+            recorded_at: now,
+            site: self.site.name.clone(),
+            policy_version: self.policy.version,
+            banner_hash: String::new(),
+            language: language.code().to_owned(),
+            kind,
+            via_form: false,
+            gpc: false,
+            preferences: false,
+            analytics: false,
+            marketing: false,
+            country: visitor.country.map(str::to_owned),
+            ip_prefix: match self.ip_recording {
+                IpRecording::Truncated => visitor.ip.map(truncate_ip),
+                IpRecording::Omitted => None,
+            },
+            browser: visitor.user_agent.and_then(browser_family),
+            detail: String::new(),
+        }
+    }
+
+    /// When the visitor's decision lapsed (expired, or the policy version changed), the record
+    /// of asking again and the `Set-Cookie` that removes the lapsed cookie, so the re-prompt
+    /// is recorded once.
+    pub fn reprompt(
+        &self,
+        consent: &VisitorConsent,
+        headers: &HeaderMap,
+        visitor: Visitor<'_>,
+        secure: bool,
+        now: u64,
+        record_random: [u8; 16],
+    ) -> Option<(ConsentRecord, String)> {
+        let stale = consent.stale.as_ref()?;
+        let language = self.language_for(headers);
+        let mut record = self.new_record(
+            RecordKind::Reprompt,
+            stale.consent_id.clone(),
+            language,
+            visitor,
+            now,
+            record_random,
+        );
+        record.gpc = consent.gpc;
+        record.detail = if stale.policy_version == self.policy.version {
+            "expired".to_owned()
+        } else {
+            format!("policy changed from version {}", stale.policy_version)
+        };
+        let clear = format!(
+            "{CONSENT_COOKIE}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax{}",
+            if secure { "; Secure" } else { "" }
+        );
+        Some((record, clear))
+    }
+
+    /// The banner language for a request.
+    pub fn language_for(&self, headers: &HeaderMap) -> Language {
+        let accept = headers
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok());
+        Language::negotiate(accept, self.language)
+    }
+
+    /// SHA-256 (hex) of the exact first-layer banner shown in `language`: the proof of what
+    /// the visitor was told.
+    pub fn banner_hash(&self, language: Language) -> String {
+        let html = render(
+            &BannerView {
+                language,
+                decided: None,
+                return_to: "/",
+                privacy_url: self.site.privacy_url.as_deref(),
+                endpoint: CONSENT_PATH,
+                settings: &self.site.banner,
+                cookies: &consentry_banner::CookieList::new(),
+            },
+            &self.assets,
+        );
+        Sha256::digest(html.as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+
+    /// The policy in force.
+    pub fn policy(&self) -> Policy {
+        self.policy
     }
 
     /// The visitor's consent from the request's cookies and `Sec-GPC`. `now` is seconds
@@ -238,6 +363,13 @@ impl SiteEngine {
                 return BodyPlan::Pass;
             }
         };
+        // A Content-Security-Policy keeps working: the inline script (and a theme's style)
+        // the gateway adds are allowed by their hashes, not by weakening the policy.
+        let styles: Vec<String> = consentry_banner::theme_css(&self.site.banner.theme)
+            .map(|css| csp_hash(&css))
+            .into_iter()
+            .collect();
+        crate::csp::allow_inline(headers, &[consent_mode_hash(consent.grants)], &styles);
         headers.remove(header::CONTENT_LENGTH);
         // The body now depends on the visitor's consent: no validator of the origin's
         // fits it, and no shared cache may hand it to another visitor.
@@ -255,45 +387,30 @@ impl SiteEngine {
         request: &RequestInfo<'_>,
         charset: Option<&str>,
     ) -> Result<PageRewriter, RewriteError> {
-        let language = Language::negotiate(request.accept_language, self.language);
-        let granted: Vec<Category> = consent.grants.optional().collect();
-        let banner = render(
-            &BannerView {
-                language,
-                decided: consent.decision.as_ref().map(|_| granted.as_slice()),
-                return_to: &safe_return_path(Some(request.path_and_query)),
-                privacy_url: self.site.privacy_url.as_deref(),
-                endpoint: CONSENT_PATH,
-            },
-            &self.assets,
-        );
-        let context = PageContext {
-            grants: consent.grants,
-            head_html: consent_mode_defaults(consent.grants),
-            body_html: banner,
-            placeholder: match language {
-                Language::Nl => {
-                    |vendor, category| embed_placeholder(Language::Nl, vendor, category)
-                }
-                Language::En => {
-                    |vendor, category| embed_placeholder(Language::En, vendor, category)
-                }
-            },
-        };
+        let context = page_context(&BannerInputs {
+            site: &self.site,
+            assets: &self.assets,
+            fallback: self.language,
+            lifetime_secs: self.policy.lifetime_secs,
+            consent,
+            request,
+        });
         PageRewriter::new(context, Arc::clone(&self.trackers), charset)
     }
 
     /// Turns a posted decision into the new consent cookie, the expiring cookies of what is no
-    /// longer granted, and the record to keep. `random` makes the consent id of a first
-    /// decision; `secure` says whether the visitor came over HTTPS.
+    /// longer granted, and the record to keep. `random` makes the ids (consent id of a first
+    /// decision, record id); `secure` says whether the visitor came over HTTPS.
+    #[allow(clippy::too_many_arguments)]
     pub fn decide(
         &self,
         decision: &DecisionRequest,
         headers: &HeaderMap,
         host: &str,
         secure: bool,
+        visitor: Visitor<'_>,
         now: u64,
-        random: [u8; 16],
+        random: [u8; 32],
     ) -> DecisionOutcome {
         let values = headers
             .get_all(header::COOKIE)
@@ -302,9 +419,11 @@ impl SiteEngine {
         let cookies = RequestCookies::parse(values);
         let previous = self.consent(&cookies, headers, now);
         let grants = decision.grants(previous.gpc);
-        let consent_id = match &previous.decision {
+        let (id_random, record_random) = split_random(random);
+        // A visitor keeps one consent id across changes, lapses and withdrawals.
+        let consent_id = match previous.decision.as_ref().or(previous.stale.as_ref()) {
             Some(cookie) => cookie.consent_id.clone(),
-            None => consent_id_from(random),
+            None => consent_id_from(id_random),
         };
         let cookie = ConsentCookie {
             consent_id: consent_id.clone(),
@@ -327,18 +446,18 @@ impl SiteEngine {
                 set_cookies.extend(expiring_set_cookies(name, host, secure));
             }
         }
-        let record = ConsentRecord {
-            consent_id,
-            site: self.site.name.clone(),
-            recorded_at: now,
-            policy_version: self.policy.version,
-            action: decision.kind,
-            via_form: decision.via_form,
-            gpc: previous.gpc,
-            granted: std::iter::once(Category::Necessary)
-                .chain(grants.optional())
-                .collect(),
+        let language = self.language_for(headers);
+        let kind = match decision.kind {
+            DecisionKind::AcceptAll => RecordKind::AcceptAll,
+            DecisionKind::RejectAll => RecordKind::RejectAll,
+            DecisionKind::Custom => RecordKind::Custom,
+            DecisionKind::Withdraw => RecordKind::Withdraw,
         };
+        let mut record = self.new_record(kind, consent_id, language, visitor, now, record_random);
+        record.banner_hash = self.banner_hash(language);
+        record.via_form = decision.via_form;
+        record.gpc = previous.gpc;
+        record.set_grants(grants);
         let redirect_to = decision.via_form.then(|| {
             let referer_path = headers
                 .get(header::REFERER)
@@ -492,4 +611,12 @@ pub fn host_without_port(host: &str) -> &str {
             host
         }
     })
+}
+
+fn split_random(random: [u8; 32]) -> ([u8; 16], [u8; 16]) {
+    let mut a = [0u8; 16];
+    let mut b = [0u8; 16];
+    a.copy_from_slice(&random[..16]);
+    b.copy_from_slice(&random[16..]);
+    (a, b)
 }

@@ -1,7 +1,7 @@
 //! `POST /__consentry/consent`: a decision from the banner (JSON) or a plain form.
 
 use consentry_engine::{
-    host_without_port, is_same_origin, parse_decision, SiteEngine, MAX_DECISION_BODY,
+    host_without_port, is_same_origin, parse_decision, SiteEngine, Visitor, MAX_DECISION_BODY,
 };
 use http::header::{self, HeaderValue};
 use http::{Request, Response, StatusCode};
@@ -46,7 +46,7 @@ pub async fn consent(
         Ok(decision) => decision,
         Err(e) => return pages::text(StatusCode::BAD_REQUEST, &e.to_string()),
     };
-    let random = match random_bytes::<16>() {
+    let random = match random_bytes::<32>() {
         Ok(bytes) => bytes,
         Err(e) => {
             tracing::error!(error = %e, "no randomness for a consent id");
@@ -56,15 +56,24 @@ pub async fn consent(
             );
         }
     };
+    let visitor = Visitor {
+        ip: Some(connection.peer.ip()),
+        user_agent: parts
+            .headers
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok()),
+        country: None,
+    };
     let outcome = site.decide(
         &decision,
         &parts.headers,
         host_without_port(host),
         connection.https,
+        visitor,
         unix_now(),
         random,
     );
-    if let Err(e) = gateway.store.append(&outcome.record).await {
+    if let Err(e) = gateway.record(outcome.record.clone()).await {
         tracing::error!(error = %e, "consent record not stored; decision refused");
         return pages::text(
             StatusCode::SERVICE_UNAVAILABLE,
@@ -73,7 +82,7 @@ pub async fn consent(
     }
     tracing::info!(
         site = %outcome.record.site,
-        action = outcome.record.action.as_str(),
+        kind = outcome.record.kind.as_str(),
         via_form = outcome.record.via_form,
         "consent recorded"
     );
@@ -83,7 +92,7 @@ pub async fn consent(
             StatusCode::OK,
             &json!({
                 "consent_id": outcome.record.consent_id,
-                "granted": outcome.record.granted,
+                "granted": outcome.record.granted_names(),
                 "policy_version": outcome.record.policy_version,
             }),
         ),

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use consentry_config::{Catalogue, Config, Timeouts};
 use consentry_engine::{Engine, SiteEngine};
 
-use crate::store::ConsentStore;
+use crate::store::{ConsentLog, LogWriter};
 use crate::upstream::{client_for, UpstreamClient, UpstreamError};
 
 /// Why the gateway could not be assembled.
@@ -26,7 +26,8 @@ pub enum GatewayError {
 pub struct Gateway {
     pub(crate) engine: Engine,
     pub(crate) clients: Vec<UpstreamClient>,
-    pub(crate) store: Arc<dyn ConsentStore>,
+    pub(crate) log: Arc<dyn ConsentLog>,
+    pub(crate) writer: LogWriter,
     pub(crate) timeouts: Timeouts,
 }
 
@@ -40,12 +41,12 @@ impl std::fmt::Debug for Gateway {
 
 impl Gateway {
     /// Assembles the gateway from a validated config, the catalogue, the signing key and
-    /// the store.
+    /// the consent log. Starts the log's writer, so it must run inside the runtime.
     pub fn new(
         config: &Config,
         catalogue: &Catalogue,
         secret: &[u8],
-        store: Arc<dyn ConsentStore>,
+        log: Arc<dyn ConsentLog>,
     ) -> Result<Gateway, GatewayError> {
         let engine = Engine::new(config, catalogue, secret);
         let clients = config
@@ -61,7 +62,8 @@ impl Gateway {
         Ok(Gateway {
             engine,
             clients,
-            store,
+            writer: LogWriter::start(Arc::clone(&log)),
+            log,
             timeouts: config.server.timeouts,
         })
     }
@@ -70,7 +72,7 @@ impl Gateway {
     /// before a restart, so visitors' sessions keep reaching the origin.
     pub async fn load_learned_cookies(&self) -> Result<(), crate::store::StoreError> {
         for site in self.engine.sites() {
-            let names = self.store.functional_cookies(&site.site().name).await?;
+            let names = self.log.functional_cookies(&site.site().name).await?;
             site.classifier()
                 .remember_functional(names.iter().map(String::as_str));
         }
@@ -82,7 +84,7 @@ impl Gateway {
         if names.is_empty() {
             return;
         }
-        let store = Arc::clone(&self.store);
+        let store = Arc::clone(&self.log);
         let site = site.to_owned();
         tokio::spawn(async move {
             for name in names {
@@ -102,8 +104,37 @@ impl Gateway {
         Some((&self.engine.sites()[i], &self.clients[i]))
     }
 
-    /// The consent store.
-    pub fn store(&self) -> &Arc<dyn ConsentStore> {
-        &self.store
+    /// Every site's engine.
+    pub fn sites(&self) -> &[Arc<SiteEngine>] {
+        self.engine.sites()
+    }
+
+    /// The consent log.
+    pub fn log(&self) -> &Arc<dyn ConsentLog> {
+        &self.log
+    }
+
+    /// Records a decision or event; resolves once it is durable.
+    pub async fn record(
+        &self,
+        record: consentry_engine::ConsentRecord,
+    ) -> Result<u64, crate::store::StoreError> {
+        self.writer.append(record).await
+    }
+}
+
+/// Prunes consent records older than `retention` now and then every hour. The log stays
+/// verifiable: the pruned start is replaced by a signed checkpoint.
+pub async fn prune_periodically(gateway: Arc<Gateway>, retention: std::time::Duration) {
+    let mut every_hour = tokio::time::interval(std::time::Duration::from_secs(3600));
+    loop {
+        every_hour.tick().await;
+        let now = crate::unix_now();
+        let before = now.saturating_sub(retention.as_secs());
+        match gateway.log.prune(before, now).await {
+            Ok(0) => {}
+            Ok(pruned) => tracing::info!(pruned, "pruned consent records past their retention"),
+            Err(e) => tracing::warn!(error = %e, "pruning the consent log failed; will try again"),
+        }
     }
 }

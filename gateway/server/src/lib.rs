@@ -8,8 +8,10 @@ mod endpoint;
 mod entropy;
 mod forwarding;
 mod gateway;
+pub mod log_cli;
 mod pages;
 mod proxy;
+pub mod receipt;
 mod rewritten_body;
 pub mod secret;
 mod server;
@@ -17,7 +19,7 @@ pub mod store;
 mod upstream;
 
 pub use entropy::{random_bytes, unix_now};
-pub use gateway::{Gateway, GatewayError};
+pub use gateway::{prune_periodically, Gateway, GatewayError};
 pub use server::{serve, tls_acceptor as server_tls, Listening, TlsError};
 
 /// The body type of every response the gateway sends.

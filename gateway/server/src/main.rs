@@ -8,9 +8,9 @@ use std::sync::Arc;
 
 use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand};
-use consentry_config::{Catalogue, Config, DEFAULT_DATA_DIR, STARTER_CONFIG};
-use consentry_gateway::store::SqliteStore;
-use consentry_gateway::{demo, secret, serve, Gateway, Listening};
+use consentry_config::{Catalogue, Config, Storage, DEFAULT_DATA_DIR, STARTER_CONFIG};
+use consentry_engine::chain::ChainKey;
+use consentry_gateway::{demo, log_cli, secret, serve, store, Gateway, Listening};
 use tokio::net::TcpListener;
 
 #[derive(Parser)]
@@ -74,6 +74,57 @@ enum Command {
         #[arg(long, short, default_value = "consentry.toml")]
         config: PathBuf,
     },
+    /// Read, export, erase and verify the consent log.
+    Log {
+        #[command(subcommand)]
+        command: LogCommand,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+}
+
+/// Which store a `log` command reads: the one a config names, or the embedded one in a
+/// data directory.
+#[derive(clap::Args)]
+struct StoreArgs {
+    /// A config file (its storage, data directory and secret are used).
+    #[arg(long, short, global = true, conflicts_with = "data_dir")]
+    config: Option<PathBuf>,
+    /// The data directory of the embedded store (as for `consentry demo` and `proxy`).
+    #[arg(long, global = true)]
+    data_dir: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum LogCommand {
+    /// Walk the hash chain and name the first record that was altered, inserted or removed.
+    Verify,
+    /// Write records as JSON lines (default) or CSV.
+    Export {
+        /// `jsonl` or `csv`.
+        #[arg(long, default_value = "jsonl")]
+        format: String,
+        /// From this time on: `2026-01-31`, `2026-01-31T12:00:00Z` or seconds since 1970.
+        #[arg(long)]
+        since: Option<String>,
+        /// Before this time, in the same forms.
+        #[arg(long)]
+        until: Option<String>,
+        /// Only this site.
+        #[arg(long)]
+        site: Option<String>,
+        /// Only this visitor.
+        #[arg(long)]
+        consent_id: Option<String>,
+    },
+    /// Remove a visitor's personal fields from their records (the erasure is recorded).
+    Erase {
+        /// The visitor's consent id.
+        #[arg(long)]
+        consent_id: String,
+    },
+    /// Counts: records, by kind and site, erased, pruned.
+    Stats,
 }
 
 fn main() -> ExitCode {
@@ -122,6 +173,7 @@ fn run(command: Command) -> Result<()> {
             let config = Config::quick_start(&to, SocketAddr::new(bind, port), data_dir)?;
             runtime()?.block_on(start(config, None))
         }
+        Command::Log { command, store } => runtime()?.block_on(log_command(command, store)),
         Command::Demo {
             port,
             bind,
@@ -198,11 +250,22 @@ async fn start(config: Config, what: Option<&str>) -> Result<()> {
         Some(secret) => secret.clone(),
         None => secret::load_or_create(data_dir)?,
     };
-    let store = SqliteStore::open(data_dir)?;
-    tracing::info!(path = %store.path().display(), "consent records are kept in SQLite");
+    let log = store::open(&config.storage, data_dir, ChainKey::derive(&key)).await?;
+    match &config.storage {
+        Storage::Sqlite => {
+            tracing::info!(dir = %data_dir.display(), "consent records are kept in SQLite")
+        }
+        Storage::Postgres(_) => tracing::info!("consent records are kept in PostgreSQL"),
+    }
     let catalogue = Catalogue::builtin()?;
-    let gateway = Arc::new(Gateway::new(&config, &catalogue, &key, Arc::new(store))?);
+    let gateway = Arc::new(Gateway::new(&config, &catalogue, &key, log)?);
     gateway.load_learned_cookies().await?;
+    if let Some(retention) = config.consent.retention {
+        tokio::spawn(consentry_gateway::prune_periodically(
+            Arc::clone(&gateway),
+            retention,
+        ));
+    }
     let tls = match &config.server.tls {
         Some(files) => Some(consentry_gateway::server_tls(files)?),
         None => None,
@@ -262,4 +325,128 @@ async fn shutdown_signal() {
         () = terminate => {},
     }
     tracing::info!("stopping: finishing open requests");
+}
+
+/// Parses a time given on the command line.
+fn parse_time(text: &str) -> Result<u64> {
+    if let Ok(seconds) = text.parse::<u64>() {
+        return Ok(seconds);
+    }
+    let full = if text.len() == 10 {
+        format!("{text}T00:00:00Z")
+    } else {
+        text.to_owned()
+    };
+    let at = humantime::parse_rfc3339_weak(&full).with_context(|| {
+        format!("`{text}` is not a time such as 2026-01-31 or 2026-01-31T12:00:00Z")
+    })?;
+    Ok(at
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs()))
+}
+
+async fn log_command(command: LogCommand, args: StoreArgs) -> Result<()> {
+    let config = match &args.config {
+        Some(path) => load_config(path)?,
+        None => Config::quick_start(
+            "http://127.0.0.1",
+            SocketAddr::from(([127, 0, 0, 1], 0)),
+            args.data_dir
+                .clone()
+                .unwrap_or_else(|| PathBuf::from(DEFAULT_DATA_DIR)),
+        )?,
+    };
+    let data_dir = &config.server.data_dir;
+    let key = match &config.consent.secret {
+        Some(secret) => secret.clone(),
+        None => secret::load_existing(data_dir)?,
+    };
+    let chain_key = ChainKey::derive(&key);
+    let log = store::open(&config.storage, data_dir, chain_key.clone()).await?;
+    match command {
+        LogCommand::Verify => match log_cli::verify_log(log.as_ref(), &chain_key).await {
+            Ok(verified) => {
+                println!(
+                    "consent log OK: {} records verified ({} erased){}; head {}",
+                    verified.records,
+                    verified.erased,
+                    if verified.pruned_before > 0 {
+                        format!(
+                            ", {} pruned before a valid checkpoint",
+                            verified.pruned_before
+                        )
+                    } else {
+                        String::new()
+                    },
+                    verified.head
+                );
+                Ok(())
+            }
+            Err(e) => bail!("{e}"),
+        },
+        LogCommand::Export {
+            format,
+            since,
+            until,
+            site,
+            consent_id,
+        } => {
+            let format = match format.as_str() {
+                "jsonl" | "json" => log_cli::ExportFormat::JsonLines,
+                "csv" => log_cli::ExportFormat::Csv,
+                other => bail!("--format: `{other}` is not jsonl or csv"),
+            };
+            let filter = store::LogFilter {
+                since: since.as_deref().map(parse_time).transpose()?,
+                until: until.as_deref().map(parse_time).transpose()?,
+                site,
+                consent_id,
+            };
+            let mut out = std::io::stdout().lock();
+            let n = log_cli::export(log.as_ref(), &filter, format, &mut out).await?;
+            out.flush()?;
+            eprintln!("exported {n} records");
+            Ok(())
+        }
+        LogCommand::Erase { consent_id } => {
+            let catalogue = Catalogue::builtin()?;
+            let gateway = Gateway::new(&config, &catalogue, &key, log)?;
+            let site = gateway
+                .sites()
+                .first()
+                .cloned()
+                .context("no site configured")?;
+            let erased = consentry_gateway::receipt::erase_and_record(
+                &gateway,
+                &site,
+                &consent_id,
+                consentry_engine::Visitor::default(),
+                consentry_gateway::unix_now(),
+            )
+            .await?;
+            println!("erased the personal fields of {} record(s) of {consent_id}; the erasure is recorded", erased.len());
+            Ok(())
+        }
+        LogCommand::Stats => {
+            let stats = log.stats().await?;
+            println!("records: {} ({} erased)", stats.records, stats.erased);
+            if let (Some(first), Some(last)) = (stats.first_at, stats.last_at) {
+                println!(
+                    "from {} to {}",
+                    consentry_engine::format_time(first),
+                    consentry_engine::format_time(last)
+                );
+            }
+            if let Some(seq) = stats.pruned_up_to {
+                println!("pruned up to record {seq} (signed checkpoint)");
+            }
+            for (kind, n) in &stats.by_kind {
+                println!("  {kind:<12} {n}");
+            }
+            for (site, n) in &stats.by_site {
+                println!("  site {site:<12} {n}");
+            }
+            Ok(())
+        }
+    }
 }

@@ -53,6 +53,12 @@ pub fn error_page(status: StatusCode, message: &str) -> Response<ResponseBody> {
     response(status, "text/html; charset=utf-8", full(html))
 }
 
+/// A whole HTML page.
+pub fn html(status: StatusCode, html: String, head_only: bool) -> Response<ResponseBody> {
+    let body = if head_only { empty() } else { full(html) };
+    response(status, "text/html; charset=utf-8", body)
+}
+
 /// A plain-text answer with a reason, for clients of Consentry's own endpoints.
 pub fn text(status: StatusCode, message: &str) -> Response<ResponseBody> {
     response(

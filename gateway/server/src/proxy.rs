@@ -16,7 +16,7 @@ use hyper_util::rt::TokioIo;
 use crate::forwarding::{is_upgrade, remove_hop_by_hop, set_forwarded};
 use crate::rewritten_body::RewrittenBody;
 use crate::upstream::UpstreamClient;
-use crate::{endpoint, pages, unix_now, Gateway, ResponseBody};
+use crate::{endpoint, pages, random_bytes, receipt, unix_now, Gateway, ResponseBody};
 
 /// What the gateway knows about the connection a request came on.
 #[derive(Debug, Clone, Copy)]
@@ -60,6 +60,8 @@ pub async fn handle(
         Route::Origin => forward(&gateway, site, client, connection, &host, request).await,
         Route::Consent => endpoint::consent(&gateway, site, connection, &host, request).await,
         Route::Asset(asset) => pages::asset(asset, request.method()),
+        Route::Receipt => receipt::receipt(&gateway, site, &request).await,
+        Route::Erase => receipt::erase(&gateway, site, connection, &host, request).await,
         Route::MethodNotAllowed(allow) => pages::method_not_allowed(allow),
         Route::NotFound => pages::text(StatusCode::NOT_FOUND, "not found"),
     };
@@ -67,7 +69,7 @@ pub async fn handle(
 }
 
 async fn forward(
-    gateway: &Gateway,
+    gateway: &Arc<Gateway>,
     site: &SiteEngine,
     client: &UpstreamClient,
     connection: Connection,
@@ -90,6 +92,8 @@ async fn forward(
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
     let method = parts.method.clone();
+    // What the reprompt record needs of the visitor's request, before it goes upstream.
+    let request_headers = reprompt_headers(&consent, &parts.headers);
 
     remove_hop_by_hop(&mut parts.headers, upgrade);
     set_forwarded(&mut parts.headers, connection.peer, host, connection.https);
@@ -147,6 +151,17 @@ async fn forward(
     let (set_cookies, plan) =
         site.prepare_response(&consent, &info, parts.status, &mut parts.headers, now);
     gateway.remember_functional(&site.site().name, set_cookies.newly_unclassified);
+    if matches!(plan, BodyPlan::Rewrite(_)) && method == http::Method::GET {
+        record_reprompt(
+            gateway,
+            site,
+            &consent,
+            &request_headers,
+            connection,
+            now,
+            &mut parts.headers,
+        );
+    }
     let body = match plan {
         BodyPlan::Pass => body.map_err(Into::into).boxed_unsync(),
         BodyPlan::Rewrite(rewriter) => RewrittenBody::new(body, *rewriter).boxed_unsync(),
@@ -186,4 +201,63 @@ async fn tunnel(client: hyper::upgrade::OnUpgrade, origin: hyper::upgrade::OnUpg
         }
         Err(e) => tracing::debug!(error = %e, "protocol switch failed"),
     }
+}
+
+/// The request headers a re-prompt record needs (language, agent), kept only when the
+/// visitor's decision lapsed.
+fn reprompt_headers(
+    consent: &consentry_engine::VisitorConsent,
+    headers: &http::HeaderMap,
+) -> http::HeaderMap {
+    let mut kept = http::HeaderMap::new();
+    if consent.stale.is_some() {
+        for name in [header::ACCEPT_LANGUAGE, header::USER_AGENT] {
+            if let Some(value) = headers.get(&name) {
+                kept.insert(name, value.clone());
+            }
+        }
+    }
+    kept
+}
+
+/// Records that a visitor whose decision lapsed is asked again, once: the lapsed cookie is
+/// removed in the same response. The record is written off the request path.
+fn record_reprompt(
+    gateway: &Arc<Gateway>,
+    site: &SiteEngine,
+    consent: &consentry_engine::VisitorConsent,
+    request_headers: &http::HeaderMap,
+    connection: Connection,
+    now: u64,
+    response_headers: &mut http::HeaderMap,
+) {
+    let Ok(random) = random_bytes::<16>() else {
+        return;
+    };
+    let visitor = consentry_engine::Visitor {
+        ip: Some(connection.peer.ip()),
+        user_agent: request_headers
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok()),
+        country: None,
+    };
+    let Some((record, clear)) = site.reprompt(
+        consent,
+        request_headers,
+        visitor,
+        connection.https,
+        now,
+        random,
+    ) else {
+        return;
+    };
+    if let Ok(value) = HeaderValue::from_str(&clear) {
+        response_headers.append(header::SET_COOKIE, value);
+    }
+    let gateway = Arc::clone(gateway);
+    tokio::spawn(async move {
+        if let Err(e) = gateway.record(record).await {
+            tracing::warn!(error = %e, "re-prompt not recorded");
+        }
+    });
 }

@@ -58,6 +58,20 @@ pub fn load_or_create(data_dir: &Path) -> Result<Vec<u8>, SecretError> {
     }
 }
 
+/// The signing key in `data_dir`, which must exist: commands that read the log never make
+/// a new one.
+pub fn load_existing(data_dir: &Path) -> Result<Vec<u8>, SecretError> {
+    let path = data_dir.join(SECRET_FILE);
+    if !path.exists() {
+        return Err(SecretError::Unreadable {
+            path,
+            reason: "no signing key here: is this a Consentry data directory? (or pass --config)"
+                .into(),
+        });
+    }
+    load_or_create(data_dir)
+}
+
 fn create(path: &Path) -> Result<Vec<u8>, SecretError> {
     let err = |source| SecretError::Create {
         path: path.to_owned(),

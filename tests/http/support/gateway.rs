@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 /// A running gateway; stopped when dropped.
 pub struct Gateway {
     child: Child,
+    args: Vec<String>,
     /// The gateway's base URL, ending in `/`.
     pub url: String,
     /// Its data directory.
@@ -43,15 +44,19 @@ impl Gateway {
     pub fn with_config(toml: &str) -> Gateway {
         let data_dir = tempfile::tempdir().expect("data dir");
         let config = data_dir.path().join("consentry.toml");
-        let toml = toml.replace("{data_dir}", path_str(data_dir.path()));
-        std::fs::write(&config, toml).expect("write config");
+        std::fs::write(
+            &config,
+            toml.replace("{data_dir}", path_str(data_dir.path())),
+        )
+        .expect("write config");
         let config = path_str(&config).to_owned();
         Gateway::spawn(&["run", "--config", &config], data_dir)
     }
 
-    /// Like [`Gateway::with_config`], on an existing data directory (a restart).
+    /// Like [`Gateway::with_config`], on an existing data directory, beside the gateway that
+    /// owns it.
     pub fn with_config_in(toml: &str, dir: &Path) -> Gateway {
-        let config = dir.join("consentry-restart.toml");
+        let config = dir.join("consentry-second.toml");
         std::fs::write(&config, toml.replace("{data_dir}", path_str(dir))).expect("write config");
         let config = path_str(&config).to_owned();
         // The first gateway owns the directory; this one only borrows it.
@@ -60,49 +65,40 @@ impl Gateway {
     }
 
     fn spawn(args: &[&str], data_dir: tempfile::TempDir) -> Gateway {
-        let mut child = Command::new(binary())
-            .args(args)
-            .env(
-                "RUST_LOG",
-                std::env::var("CONSENTRY_TEST_LOG").unwrap_or_else(|_| "warn".into()),
-            )
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("start consentry");
-        let stdout = child.stdout.take().expect("stdout");
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            let mut lines = BufReader::new(stdout).lines();
-            if let Some(Ok(line)) = lines.next() {
-                let _ = tx.send(line);
-            }
-            // Keep reading so the gateway never blocks on a full pipe.
-            for _ in lines {}
-        });
-        let deadline = Instant::now() + Duration::from_secs(30);
-        let line = loop {
-            if let Ok(line) = rx.recv_timeout(Duration::from_millis(100)) {
-                break line;
-            }
-            if let Ok(Some(status)) = child.try_wait() {
-                panic!("consentry exited before listening: {status}");
-            }
-            assert!(
-                Instant::now() < deadline,
-                "consentry did not start within 30 s"
-            );
-        };
-        let url = line
-            .strip_prefix("Consentry listening on ")
-            .unwrap_or_else(|| panic!("unexpected first line: {line}"))
-            .trim()
-            .to_owned();
+        let (child, url) = start(args);
         Gateway {
             child,
+            args: args.iter().map(|a| (*a).to_owned()).collect(),
             url,
             data_dir,
         }
+    }
+
+    /// Kills the gateway with SIGKILL: no shutdown, no flush.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// Starts the gateway again with the same arguments and data directory (killing it
+    /// first if it still runs).
+    pub fn restart(&mut self) {
+        self.kill();
+        let args: Vec<&str> = self.args.iter().map(String::as_str).collect();
+        let (child, url) = start(&args);
+        self.child = child;
+        self.url = url;
+    }
+
+    /// Restarts a gateway started by [`Gateway::with_config`] with a new config.
+    pub fn restart_with(&mut self, toml: &str) {
+        let config = self.data_dir.path().join("consentry.toml");
+        std::fs::write(
+            &config,
+            toml.replace("{data_dir}", path_str(self.data_dir.path())),
+        )
+        .expect("write config");
+        self.restart();
     }
 
     /// The URL of `path` (which starts with `/`) on the gateway.
@@ -122,9 +118,49 @@ impl Gateway {
 
 impl Drop for Gateway {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        self.kill();
     }
+}
+
+/// Starts `consentry` and waits for its first line; returns the process and its URL.
+fn start(args: &[&str]) -> (Child, String) {
+    let log = std::env::var("CONSENTRY_TEST_LOG").unwrap_or_else(|_| "warn".into());
+    let mut child = Command::new(binary())
+        .args(args)
+        .env("RUST_LOG", log)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("start consentry");
+    let stdout = child.stdout.take().expect("stdout");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut lines = BufReader::new(stdout).lines();
+        if let Some(Ok(line)) = lines.next() {
+            let _ = tx.send(line);
+        }
+        // Keep reading so the gateway never blocks on a full pipe.
+        for _ in lines {}
+    });
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let line = loop {
+        if let Ok(line) = rx.recv_timeout(Duration::from_millis(100)) {
+            break line;
+        }
+        if let Ok(Some(status)) = child.try_wait() {
+            panic!("consentry exited before listening: {status}");
+        }
+        assert!(
+            Instant::now() < deadline,
+            "consentry did not start within 30 s"
+        );
+    };
+    let url = line
+        .strip_prefix("Consentry listening on ")
+        .unwrap_or_else(|| panic!("unexpected first line: {line}"))
+        .trim()
+        .to_owned();
+    (child, url)
 }
 
 fn path_str(path: &Path) -> &str {

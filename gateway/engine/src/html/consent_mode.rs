@@ -1,11 +1,16 @@
 //! Google Consent Mode v2 defaults, injected at the start of `<head>` before any tag runs.
 
+use base64::Engine as _;
 use consentry_config::Category;
+use sha2::{Digest, Sha256};
 
 use crate::Grants;
 
-/// The inline script that sets Consent Mode's default signals from the visitor's grants.
-pub fn consent_mode_defaults(grants: Grants) -> String {
+/// The `id` of the inline script, so the banner and tests can find it.
+const SCRIPT_ID: &str = "consentry-consent-mode";
+
+/// The text of the inline script: Consent Mode's default signals from the visitor's grants.
+fn script_text(grants: Grants) -> String {
     let state = |category: Category| {
         if grants.allows(category) {
             "granted"
@@ -17,11 +22,34 @@ pub fn consent_mode_defaults(grants: Grants) -> String {
     let analytics = state(Category::Analytics);
     let preferences = state(Category::Preferences);
     format!(
-        "<script id=\"consentry-consent-mode\">window.dataLayer=window.dataLayer||[];\
+        "window.dataLayer=window.dataLayer||[];\
 function gtag(){{dataLayer.push(arguments);}}\
 gtag('consent','default',{{ad_storage:'{ads}',ad_user_data:'{ads}',ad_personalization:'{ads}',\
 analytics_storage:'{analytics}',functionality_storage:'{preferences}',personalization_storage:'{preferences}',\
-security_storage:'granted'}});</script>"
+security_storage:'granted'}});"
+    )
+}
+
+/// The inline script that sets Consent Mode's default signals from the visitor's grants.
+pub fn consent_mode_defaults(grants: Grants) -> String {
+    format!(
+        "<script id=\"{SCRIPT_ID}\">{}</script>",
+        script_text(grants)
+    )
+}
+
+/// The CSP source expression (`'sha256-...'`) that allows exactly the script of
+/// [`consent_mode_defaults`] for these grants.
+pub fn consent_mode_hash(grants: Grants) -> String {
+    csp_hash(&script_text(grants))
+}
+
+/// The CSP hash source of an inline element's text.
+pub fn csp_hash(text: &str) -> String {
+    let digest = Sha256::digest(text.as_bytes());
+    format!(
+        "'sha256-{}'",
+        base64::engine::general_purpose::STANDARD.encode(digest)
     )
 }
 
@@ -36,5 +64,23 @@ mod tests {
         let analytics = consent_mode_defaults(Grants::of([Category::Analytics]));
         assert!(analytics.contains("analytics_storage:'granted'"));
         assert!(analytics.contains("ad_storage:'denied'"));
+    }
+
+    #[test]
+    fn hash_covers_the_exact_script_text() {
+        let html = consent_mode_defaults(Grants::NECESSARY_ONLY);
+        let text = html
+            .trim_start_matches("<script id=\"consentry-consent-mode\">")
+            .trim_end_matches("</script>");
+        assert_eq!(consent_mode_hash(Grants::NECESSARY_ONLY), csp_hash(text));
+        assert_ne!(
+            consent_mode_hash(Grants::NECESSARY_ONLY),
+            consent_mode_hash(Grants::of([Category::Analytics]))
+        );
+        // The digest of the empty string, as browsers compute it.
+        assert_eq!(
+            csp_hash(""),
+            "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='"
+        );
     }
 }

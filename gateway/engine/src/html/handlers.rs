@@ -11,7 +11,7 @@ use lol_html::html_content::{ContentType, Element, EndTag, TextChunk};
 use lol_html::send::{SendHandlerTypes, Settings};
 use lol_html::{bail_out, element, end, end_tag, text, HandlerResult};
 
-use super::{PageContext, RewriteStats};
+use super::{PageContext, PageFindings, RewriteStats};
 use crate::trackers::{Tracker, TrackerIndex};
 
 type El<'r, 't> = Element<'r, 't, SendHandlerTypes>;
@@ -38,6 +38,7 @@ pub(super) struct Page {
 #[derive(Debug, Default)]
 pub(super) struct PageState {
     pub stats: RewriteStats,
+    findings: PageFindings,
     head_done: bool,
     body_done: bool,
     held: Option<Held>,
@@ -67,6 +68,20 @@ impl Page {
 
     fn allows(&self, category: Category) -> bool {
         self.ctx.grants.allows(category)
+    }
+
+    /// Notes a tracker's vendor for the banner's list.
+    fn found(&self, tracker: Tracker<'_>) {
+        let mut st = self.state();
+        let vendors = &mut st.findings.vendors;
+        if !vendors.iter().any(|(v, _)| v == tracker.vendor) {
+            vendors.push((tracker.vendor.to_owned(), tracker.category));
+        }
+    }
+
+    /// The HTML for the end of the body, from what was found.
+    fn body_html(&self, st: &PageState) -> String {
+        (self.ctx.body_html)(&st.findings)
     }
 }
 
@@ -109,7 +124,7 @@ pub(super) fn register(
                 let mut st = page.state();
                 if !st.body_done {
                     st.body_done = true;
-                    end.before(&page.ctx.body_html, ContentType::Html);
+                    end.before(&page.body_html(&st), ContentType::Html);
                 }
                 Ok(())
             }))
@@ -125,7 +140,7 @@ pub(super) fn register(
             }
             if !st.body_done {
                 st.body_done = true;
-                end.append(&doc_end.ctx.body_html, ContentType::Html);
+                end.append(&doc_end.body_html(&st), ContentType::Html);
             }
             Ok(())
         }))
@@ -190,6 +205,7 @@ fn on_script(el: &mut El<'_, '_>, page: &Arc<Page>) -> HandlerResult {
     }
     if let Some(src) = el.get_attribute("src") {
         if let Some(tracker) = page.trackers.for_url(&src) {
+            page.found(tracker);
             if !page.allows(tracker.category) {
                 block_script(el, ty.as_deref(), tracker.category)?;
                 page.state().stats.scripts_blocked += 1;
@@ -244,6 +260,9 @@ fn hold(el: &mut El<'_, '_>, page: &Arc<Page>, tag: &'static str) -> HandlerResu
             return Ok(());
         }
         let tracker = page.trackers.for_inline_script(&held.text);
+        if let Some(t) = tracker {
+            page.found(t);
+        }
         let html = match tracker {
             Some(t) if !page.allows(t.category) => neutralised(&held, t, &page),
             _ => format!(
@@ -302,7 +321,10 @@ fn on_iframe(el: &mut El<'_, '_>, page: &Page) -> HandlerResult {
     let (category, vendor) = match mark_category(el) {
         Some(category) => (category, SITE_VENDOR.to_owned()),
         None => match src.as_deref().and_then(|s| page.trackers.for_url(s)) {
-            Some(t) => (t.category, t.vendor.to_owned()),
+            Some(t) => {
+                page.found(t);
+                (t.category, t.vendor.to_owned())
+            }
             None => return Ok(()),
         },
     };
@@ -348,6 +370,9 @@ fn on_img(el: &mut El<'_, '_>, page: &Page) -> HandlerResult {
         return Ok(());
     }
     let tracker = src.as_deref().and_then(|s| page.trackers.for_url(s));
+    if let Some(t) = tracker {
+        page.found(t);
+    }
     if tracker.is_some_and(|t| !page.allows(t.category)) {
         el.remove();
         page.state().stats.pixels_removed += 1;

@@ -2,6 +2,7 @@
 //! Consent Mode defaults and the banner. Bytes go in with [`PageRewriter::write`] and come
 //! out as they are ready; nothing waits for the whole page.
 
+mod banner;
 mod consent_mode;
 mod handlers;
 
@@ -10,23 +11,48 @@ use std::sync::{Arc, Mutex, PoisonError};
 use lol_html::send::{HtmlRewriter, Settings};
 use lol_html::{AsciiCompatibleEncoding, MemorySettings, OutputSink};
 
-pub use consent_mode::consent_mode_defaults;
+pub(crate) use banner::{page_context, BannerInputs};
+pub use consent_mode::{consent_mode_defaults, consent_mode_hash, csp_hash};
 
 use crate::trackers::TrackerIndex;
 use crate::Grants;
 use handlers::Page;
 
+/// Builds the HTML inserted before `</body>` from what the rewrite found on the page.
+pub type BodyHtml = Arc<dyn Fn(&PageFindings) -> String + Send + Sync>;
+
+/// Builds the placeholder shown in place of a blocked embed, from vendor and category.
+pub type Placeholder = Arc<dyn Fn(&str, consentry_config::Category) -> String + Send + Sync>;
+
 /// What one page's rewrite needs to know.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct PageContext {
     /// What the visitor allowed.
     pub grants: Grants,
     /// Inserted at the start of `<head>` (or before the first script when there is none).
     pub head_html: String,
-    /// Inserted once before `</body>`, or at the end when there is no `</body>`.
-    pub body_html: String,
-    /// Builds the placeholder shown in place of a blocked embed, from vendor and category.
-    pub placeholder: fn(&str, consentry_config::Category) -> String,
+    /// Inserted once before `</body>`, or at the end when there is no `</body>`; built when
+    /// it is reached, so it can name the vendors found on the page.
+    pub body_html: BodyHtml,
+    /// The placeholder of a blocked embed.
+    pub placeholder: Placeholder,
+}
+
+impl std::fmt::Debug for PageContext {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PageContext")
+            .field("grants", &self.grants)
+            .field("head_html", &self.head_html)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What the rewrite has found on a page so far.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct PageFindings {
+    /// The vendors of the trackers recognised (blocked or allowed), with their category, in
+    /// the order first seen.
+    pub vendors: Vec<(String, consentry_config::Category)>,
 }
 
 /// What the rewrite did to a page.

@@ -28,8 +28,8 @@ fn context(grants: Grants) -> PageContext {
     PageContext {
         grants,
         head_html: "<script id=\"cm\"></script>".into(),
-        body_html: "<div id=\"banner\"></div>".into(),
-        placeholder: |vendor, category| format!("blocked {vendor} {category}"),
+        body_html: Arc::new(|_: &PageFindings| "<div id=\"banner\"></div>".to_owned()),
+        placeholder: Arc::new(|vendor, category| format!("blocked {vendor} {category}")),
     }
 }
 
@@ -198,4 +198,37 @@ fn non_utf8_pages_are_rewritten_in_their_charset() {
         ),
         Err(RewriteError::UnsupportedCharset(_))
     ));
+}
+
+#[test]
+fn the_banner_is_built_at_the_end_with_the_vendors_found() {
+    let mut ctx = context(Grants::NECESSARY_ONLY);
+    ctx.body_html = Arc::new(|findings: &PageFindings| {
+        let vendors: Vec<String> = findings
+            .vendors
+            .iter()
+            .map(|(v, c)| format!("{v}={c}"))
+            .collect();
+        format!("<div id=\"banner\">{}</div>", vendors.join("|"))
+    });
+    let mut rewriter = PageRewriter::new(ctx, trackers(), None).expect("rewriter");
+    let mut out = rewriter.write(PAGE.as_bytes()).expect("write");
+    out.extend(rewriter.end().expect("end").0);
+    let out = String::from_utf8(out).expect("utf-8");
+    let banner = out
+        .split("<div id=\"banner\">")
+        .nth(1)
+        .and_then(|b| b.split("</div>").next())
+        .expect("banner");
+    let vendors: Vec<&str> = banner.split('|').collect();
+    assert_eq!(
+        vendors,
+        [
+            "Google Tag Manager=analytics",
+            "Google tag=analytics",
+            "Meta (Facebook)=marketing",
+            "YouTube=marketing"
+        ],
+        "each vendor once, in page order"
+    );
 }

@@ -1,26 +1,30 @@
-//! The embedded store: one SQLite file in the data directory.
+//! The embedded store: one SQLite file in the data directory. Each batch of records is one
+//! `BEGIN IMMEDIATE` transaction committed with `synchronous=FULL`, so an acknowledged
+//! decision survives a crash, and several gateways on one directory keep one chain.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
 
-use consentry_config::Category;
+use consentry_engine::chain::{chain, ChainKey, ChainedRecord, Checkpoint, GENESIS};
 use consentry_engine::schema::{
-    INSERT_CONSENT_RECORD, INSERT_FUNCTIONAL_COOKIE, SCHEMA, SELECT_FUNCTIONAL_COOKIES,
+    ERASE, INSERT_CHECKPOINT, INSERT_FUNCTIONAL_COOKIE, INSERT_LOG, LOG_COLUMNS, SCHEMA,
+    SELECT_CHECKPOINT, SELECT_FUNCTIONAL_COOKIES, SELECT_HEAD,
 };
-use consentry_engine::{ConsentRecord, DecisionKind};
-use rusqlite::{params, Connection};
+use consentry_engine::ConsentRecord;
+use rusqlite::{params, Connection, OptionalExtension, Row, ToSql, TransactionBehavior};
 
-use super::{ConsentStore, StoreError, StoreFuture};
+use super::rows::{db_time, filter_clause, FilterValue, LogRow};
+use super::{ConsentLog, LogFilter, LogStats, StoreError, StoreFuture};
 
 /// The database file's name in the data directory.
 pub const DATABASE_FILE: &str = "consentry.sqlite3";
 
-/// Consent records in SQLite. Writes are synchronous on a blocking thread and committed with
-/// `synchronous=FULL`, so an acknowledged decision survives a crash.
+/// The consent log in SQLite.
 #[derive(Clone)]
 pub struct SqliteStore {
     connection: Arc<Mutex<Connection>>,
     path: PathBuf,
+    key: ChainKey,
 }
 
 impl std::fmt::Debug for SqliteStore {
@@ -37,9 +41,9 @@ fn db_err(e: rusqlite::Error) -> StoreError {
 
 impl SqliteStore {
     /// Opens (creating if needed) the store in `data_dir`.
-    pub fn open(data_dir: &Path) -> Result<SqliteStore, StoreError> {
+    pub fn open(data_dir: &Path, key: ChainKey) -> Result<SqliteStore, StoreError> {
         let open_err = |reason: String| StoreError::Open {
-            path: data_dir.display().to_string(),
+            location: data_dir.display().to_string(),
             reason,
         };
         std::fs::create_dir_all(data_dir).map_err(|e| open_err(e.to_string()))?;
@@ -47,13 +51,14 @@ impl SqliteStore {
         let connection = Connection::open(&path).map_err(|e| open_err(e.to_string()))?;
         connection
             .execute_batch(
-                "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=5000;",
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=10000;",
             )
             .map_err(db_err)?;
         connection.execute_batch(SCHEMA).map_err(db_err)?;
         Ok(SqliteStore {
             connection: Arc::new(Mutex::new(connection)),
             path,
+            key,
         })
     }
 
@@ -76,84 +81,246 @@ impl SqliteStore {
     }
 }
 
-impl ConsentStore for SqliteStore {
-    fn append<'a>(&'a self, record: &'a ConsentRecord) -> StoreFuture<'a, ()> {
-        let record = record.clone();
+fn log_row(row: &Row<'_>) -> rusqlite::Result<LogRow> {
+    Ok(LogRow {
+        seq: row.get(0)?,
+        record_id: row.get(1)?,
+        consent_id: row.get(2)?,
+        recorded_at: row.get(3)?,
+        site: row.get(4)?,
+        policy_version: row.get(5)?,
+        banner_hash: row.get(6)?,
+        language: row.get(7)?,
+        kind: row.get(8)?,
+        flags: [
+            row.get(9)?,
+            row.get(10)?,
+            row.get(11)?,
+            row.get(12)?,
+            row.get(13)?,
+            row.get(19)?,
+        ],
+        country: row.get(14)?,
+        ip_prefix: row.get(15)?,
+        browser: row.get(16)?,
+        detail: row.get(17)?,
+        personal_digest: row.get(18)?,
+        prev_hash: row.get(20)?,
+        hash: row.get(21)?,
+    })
+}
+
+fn query_records(
+    conn: &Connection,
+    sql: &str,
+    values: &[&dyn ToSql],
+) -> Result<Vec<ChainedRecord>, StoreError> {
+    let mut statement = conn.prepare(sql).map_err(db_err)?;
+    let rows = statement
+        .query_map(values, log_row)
+        .map_err(db_err)?
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(db_err)?;
+    rows.into_iter().map(LogRow::into_record).collect()
+}
+
+fn checkpoint(conn: &Connection) -> Result<Option<Checkpoint>, StoreError> {
+    conn.query_row(SELECT_CHECKPOINT, [], |row| {
+        Ok(Checkpoint {
+            seq: u64::try_from(row.get::<_, i64>(0)?).unwrap_or(0),
+            hash: row.get(1)?,
+            created_at: u64::try_from(row.get::<_, i64>(2)?).unwrap_or(0),
+            signature: row.get(3)?,
+        })
+    })
+    .optional()
+    .map_err(db_err)
+}
+
+/// The position and hash new records chain after.
+fn head(conn: &Connection) -> Result<(u64, String), StoreError> {
+    let last: Option<(i64, String)> = conn
+        .query_row(SELECT_HEAD, [], |row| Ok((row.get(0)?, row.get(1)?)))
+        .optional()
+        .map_err(db_err)?;
+    Ok(match last {
+        Some((seq, hash)) => (u64::try_from(seq).unwrap_or(0), hash),
+        None => match checkpoint(conn)? {
+            Some(cp) => (cp.seq, cp.hash),
+            None => (0, GENESIS.to_owned()),
+        },
+    })
+}
+
+fn insert(conn: &Connection, record: &ChainedRecord) -> Result<(), StoreError> {
+    let r = &record.record;
+    conn.execute(
+        INSERT_LOG,
+        params![
+            db_time(record.seq),
+            r.record_id,
+            r.consent_id,
+            db_time(r.recorded_at),
+            r.site,
+            r.policy_version,
+            r.banner_hash,
+            r.language,
+            r.kind.as_str(),
+            r.via_form,
+            r.gpc,
+            r.preferences,
+            r.analytics,
+            r.marketing,
+            r.country,
+            r.ip_prefix,
+            r.browser,
+            r.detail,
+            record.personal_digest,
+            record.erased,
+            record.prev_hash,
+            record.hash,
+        ],
+    )
+    .map_err(db_err)?;
+    Ok(())
+}
+
+impl ConsentLog for SqliteStore {
+    fn append_batch<'a>(&'a self, records: &'a [ConsentRecord]) -> StoreFuture<'a, Vec<u64>> {
+        let records = records.to_vec();
+        let key = self.key.clone();
         Box::pin(self.with_connection(move |conn| {
-            let granted = record
-                .granted
-                .iter()
-                .map(|c| c.as_str())
-                .collect::<Vec<_>>()
-                .join(",");
-            conn.execute(
-                INSERT_CONSENT_RECORD,
-                params![
-                    record.consent_id,
-                    record.site,
-                    i64::try_from(record.recorded_at).unwrap_or(i64::MAX),
-                    record.policy_version,
-                    record.action.as_str(),
-                    record.via_form,
-                    record.gpc,
-                    granted,
-                ],
-            )
-            .map_err(db_err)?;
-            Ok(())
+            let tx = conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .map_err(db_err)?;
+            let (seq, hash) = head(&tx)?;
+            let chained = chain(&key, seq, &hash, &records);
+            for record in &chained {
+                insert(&tx, record)?;
+            }
+            tx.commit().map_err(db_err)?;
+            Ok(chained.iter().map(|r| r.seq).collect())
         }))
     }
 
-    fn records_for<'a>(&'a self, consent_id: &'a str) -> StoreFuture<'a, Vec<ConsentRecord>> {
+    fn records_for<'a>(&'a self, consent_id: &'a str) -> StoreFuture<'a, Vec<ChainedRecord>> {
         let consent_id = consent_id.to_owned();
         Box::pin(self.with_connection(move |conn| {
-            let mut statement = conn
-                .prepare(
-                    "SELECT consent_id, site, recorded_at, policy_version, action, via_form, gpc, granted \
-                     FROM consent_records WHERE consent_id = ?1 ORDER BY id",
-                )
-                .map_err(db_err)?;
-            let rows = statement
-                .query_map([consent_id], |row| {
-                    Ok((
-                        row.get::<_, String>(0)?,
-                        row.get::<_, String>(1)?,
-                        row.get::<_, i64>(2)?,
-                        row.get::<_, u32>(3)?,
-                        row.get::<_, String>(4)?,
-                        row.get::<_, bool>(5)?,
-                        row.get::<_, bool>(6)?,
-                        row.get::<_, String>(7)?,
-                    ))
-                })
-                .map_err(db_err)?;
-            rows.map(|row| {
-                let (consent_id, site, at, policy_version, action, via_form, gpc, granted) = row.map_err(db_err)?;
-                Ok(ConsentRecord {
-                    consent_id,
-                    site,
-                    recorded_at: u64::try_from(at).unwrap_or(0),
-                    policy_version,
-                    action: parse_action(&action)?,
-                    via_form,
-                    gpc,
-                    granted: granted
-                        .split(',')
-                        .filter(|s| !s.is_empty())
-                        .map(|s| s.parse::<Category>().map_err(|e| StoreError::Database(e.to_string())))
-                        .collect::<Result<_, _>>()?,
-                })
-            })
-            .collect()
+            let sql =
+                format!("SELECT {LOG_COLUMNS} FROM consent_log WHERE consent_id = ?1 ORDER BY seq");
+            query_records(conn, &sql, &[&consent_id])
         }))
     }
 
-    fn count(&self) -> StoreFuture<'_, u64> {
+    fn export<'a>(&'a self, filter: &'a LogFilter) -> StoreFuture<'a, Vec<ChainedRecord>> {
+        let (clause, values) = filter_clause(filter);
+        Box::pin(self.with_connection(move |conn| {
+            let sql = format!("SELECT {LOG_COLUMNS} FROM consent_log{clause} ORDER BY seq");
+            let params: Vec<&dyn ToSql> = values
+                .iter()
+                .map(|v| match v {
+                    FilterValue::Int(i) => i as &dyn ToSql,
+                    FilterValue::Text(t) => t as &dyn ToSql,
+                })
+                .collect();
+            query_records(conn, &sql, &params)
+        }))
+    }
+
+    fn chain(&self) -> StoreFuture<'_, (Option<Checkpoint>, Vec<ChainedRecord>)> {
         Box::pin(self.with_connection(|conn| {
-            let n: i64 = conn
-                .query_row("SELECT COUNT(*) FROM consent_records", [], |row| row.get(0))
+            let tx = conn.transaction().map_err(db_err)?;
+            let cp = checkpoint(&tx)?;
+            let records = query_records(
+                &tx,
+                &format!("SELECT {LOG_COLUMNS} FROM consent_log ORDER BY seq"),
+                &[],
+            )?;
+            Ok((cp, records))
+        }))
+    }
+
+    fn erase<'a>(&'a self, consent_id: &'a str) -> StoreFuture<'a, Vec<u64>> {
+        let consent_id = consent_id.to_owned();
+        Box::pin(self.with_connection(move |conn| {
+            if consent_id.is_empty() {
+                return Ok(Vec::new());
+            }
+            let tx = conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)
                 .map_err(db_err)?;
-            Ok(u64::try_from(n).unwrap_or(0))
+            let seqs: Vec<u64> = {
+                let mut statement = tx
+                    .prepare("SELECT seq FROM consent_log WHERE consent_id = ?1 ORDER BY seq")
+                    .map_err(db_err)?;
+                let rows = statement
+                    .query_map([&consent_id], |row| row.get::<_, i64>(0))
+                    .map_err(db_err)?
+                    .collect::<Result<Vec<_>, _>>()
+                    .map_err(db_err)?;
+                rows.into_iter()
+                    .filter_map(|s| u64::try_from(s).ok())
+                    .collect()
+            };
+            tx.execute(ERASE, [&consent_id]).map_err(db_err)?;
+            tx.commit().map_err(db_err)?;
+            Ok(seqs)
+        }))
+    }
+
+    fn prune(&self, before: u64, now: u64) -> StoreFuture<'_, u64> {
+        let key = self.key.clone();
+        Box::pin(self.with_connection(move |conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(db_err)?;
+            let last: Option<(i64, String)> = tx
+                .query_row(
+                    "SELECT seq, hash FROM consent_log WHERE recorded_at < ?1 ORDER BY seq DESC LIMIT 1",
+                    [db_time(before)],
+                    |row| Ok((row.get(0)?, row.get(1)?)),
+                )
+                .optional()
+                .map_err(db_err)?;
+            let Some((seq, hash)) = last else { return Ok(0) };
+            let cp = Checkpoint::new(&key, u64::try_from(seq).unwrap_or(0), &hash, now);
+            tx.execute("DELETE FROM consent_log_checkpoint", []).map_err(db_err)?;
+            tx.execute(
+                INSERT_CHECKPOINT,
+                params![db_time(cp.seq), cp.hash, db_time(cp.created_at), cp.signature],
+            )
+            .map_err(db_err)?;
+            let pruned = tx.execute("DELETE FROM consent_log WHERE seq <= ?1", [seq]).map_err(db_err)?;
+            tx.commit().map_err(db_err)?;
+            Ok(pruned as u64)
+        }))
+    }
+
+    fn stats(&self) -> StoreFuture<'_, LogStats> {
+        Box::pin(self.with_connection(|conn| {
+            let count = |sql: &str| -> Result<Vec<(String, u64)>, StoreError> {
+                let mut statement = conn.prepare(sql).map_err(db_err)?;
+                let rows = statement
+                    .query_map([], |row| Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)?)))
+                    .map_err(db_err)?
+                    .collect::<Result<Vec<_>, _>>()
+                    .map_err(db_err)?;
+                Ok(rows.into_iter().map(|(k, n)| (k, u64::try_from(n).unwrap_or(0))).collect())
+            };
+            let (records, erased, first, last): (i64, Option<i64>, Option<i64>, Option<i64>) = conn
+                .query_row(
+                    "SELECT COUNT(*), SUM(erased), MIN(recorded_at), MAX(recorded_at) FROM consent_log",
+                    [],
+                    |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
+                )
+                .map_err(db_err)?;
+            Ok(LogStats {
+                records: u64::try_from(records).unwrap_or(0),
+                erased: erased.and_then(|e| u64::try_from(e).ok()).unwrap_or(0),
+                by_kind: count("SELECT kind, COUNT(*) FROM consent_log GROUP BY kind ORDER BY kind")?,
+                by_site: count("SELECT site, COUNT(*) FROM consent_log GROUP BY site ORDER BY site")?,
+                first_at: first.and_then(|t| u64::try_from(t).ok()),
+                last_at: last.and_then(|t| u64::try_from(t).ok()),
+                pruned_up_to: checkpoint(conn)?.map(|cp| cp.seq),
+            })
         }))
     }
 
@@ -165,11 +332,8 @@ impl ConsentStore for SqliteStore {
     ) -> StoreFuture<'a, ()> {
         let (site, name) = (site.to_owned(), name.to_owned());
         Box::pin(self.with_connection(move |conn| {
-            conn.execute(
-                INSERT_FUNCTIONAL_COOKIE,
-                params![site, name, i64::try_from(now).unwrap_or(i64::MAX)],
-            )
-            .map_err(db_err)?;
+            conn.execute(INSERT_FUNCTIONAL_COOKIE, params![site, name, db_time(now)])
+                .map_err(db_err)?;
             Ok(())
         }))
     }
@@ -188,38 +352,20 @@ impl ConsentStore for SqliteStore {
     }
 }
 
-fn parse_action(text: &str) -> Result<DecisionKind, StoreError> {
-    serde_json::from_value(serde_json::Value::String(text.to_owned()))
-        .map_err(|_| StoreError::Database(format!("unknown action `{text}` in the consent log")))
-}
-
+/// Runs the SQLite store through the shared store tests.
 #[cfg(test)]
 mod tests {
-    use consentry_engine::DecisionKind;
-
     use super::*;
 
     #[tokio::test]
-    async fn records_are_appended_and_read_back() {
+    async fn the_shared_store_tests_pass_on_sqlite() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let store = SqliteStore::open(dir.path()).expect("open");
-        let record = ConsentRecord {
-            consent_id: "abc".into(),
-            site: "shop".into(),
-            recorded_at: 1_700_000_000,
-            policy_version: 2,
-            action: DecisionKind::Custom,
-            via_form: true,
-            gpc: false,
-            granted: vec![Category::Necessary, Category::Analytics],
-        };
-        store.append(&record).await.expect("append");
+        let store = SqliteStore::open(dir.path(), ChainKey::derive(b"test key")).expect("open");
+        super::super::tests::exercise(&store, &ChainKey::derive(b"test key")).await;
         drop(store);
-        let reopened = SqliteStore::open(dir.path()).expect("reopen");
-        assert_eq!(reopened.count().await.expect("count"), 1);
-        assert_eq!(
-            reopened.records_for("abc").await.expect("read"),
-            vec![record]
-        );
+        // Everything is still there after reopening.
+        let reopened =
+            SqliteStore::open(dir.path(), ChainKey::derive(b"test key")).expect("reopen");
+        assert!(reopened.stats().await.expect("stats").records > 0);
     }
 }

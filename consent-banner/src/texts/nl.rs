@@ -1,0 +1,37 @@
+//! Dutch.
+
+use super::{Builtin, Units};
+
+pub(crate) static TEXTS: Builtin = Builtin {
+    title: "Cookies op deze site",
+    body: "We gebruiken cookies die nodig zijn om de site te laten werken. Met uw toestemming gebruiken we ook cookies voor statistieken en marketing. U kunt uw keuze altijd wijzigen via Cookie-instellingen.",
+    accept_all: "Alles accepteren",
+    reject_all: "Alles weigeren",
+    settings: "Instellingen",
+    save: "Keuze opslaan",
+    manage: "Cookie-instellingen",
+    privacy: "Privacyverklaring",
+    choose: "Kies welke cookies u toestaat",
+    always_on: "altijd aan",
+    cookies: "Partijen en cookies",
+    this_site: "Deze site",
+    saved: "Uw keuze is opgeslagen.",
+    embed_blocked: "Deze inhoud van {vendor} is geblokkeerd totdat u cookies voor {category} toestaat.",
+    necessary: "Noodzakelijk",
+    preferences: "Voorkeuren",
+    analytics: "Statistieken",
+    marketing: "Marketing",
+    necessary_purpose: "Nodig om de site te laten werken, zoals uw sessie, beveiliging en deze keuze. Ze kunnen niet uit.",
+    preferences_purpose: "Onthouden uw instellingen, zoals taal of regio, en maken extra functies mogelijk.",
+    analytics_purpose: "Tellen bezoeken en laten zien hoe de site wordt gebruikt, zodat we die kunnen verbeteren.",
+    marketing_purpose: "Laten advertentiepartners en ingesloten media u over sites heen herkennen om relevante advertenties en inhoud te tonen.",
+};
+
+pub(crate) static UNITS: Units = Units {
+    minute: ["minuut", "minuten"],
+    hour: ["uur", "uur"],
+    day: ["dag", "dagen"],
+    month: ["maand", "maanden"],
+    year: ["jaar", "jaar"],
+    session: "sessie",
+};

@@ -1,0 +1,136 @@
+//! Store tests every backend must pass: the same suite on SQLite and on PostgreSQL.
+
+use consentry_engine::chain::{verify, ChainKey};
+use consentry_engine::{ConsentRecord, RecordKind};
+
+use super::{ConsentLog, LogFilter};
+
+pub(super) fn record(consent_id: &str, site: &str, at: u64, kind: RecordKind) -> ConsentRecord {
+    ConsentRecord {
+        record_id: format!("{consent_id}-{at}"),
+        consent_id: consent_id.to_owned(),
+        recorded_at: at,
+        site: site.to_owned(),
+        policy_version: 1,
+        banner_hash: "ab".repeat(32),
+        language: "nl".into(),
+        kind,
+        via_form: kind == RecordKind::RejectAll,
+        gpc: false,
+        preferences: false,
+        analytics: kind == RecordKind::AcceptAll,
+        marketing: kind == RecordKind::AcceptAll,
+        country: Some("NL".into()),
+        ip_prefix: Some("203.0.113.0/24".into()),
+        browser: Some("Firefox".into()),
+        detail: String::new(),
+    }
+}
+
+/// Appends, reads, filters, erases, prunes and verifies.
+pub(super) async fn exercise(store: &dyn ConsentLog, key: &ChainKey) {
+    let first = store
+        .append_batch(&[
+            record("alice", "shop", 1_000, RecordKind::AcceptAll),
+            record("bob", "shop", 1_001, RecordKind::RejectAll),
+        ])
+        .await
+        .expect("append");
+    assert_eq!(first, vec![1, 2]);
+    let next = store
+        .append_batch(&[
+            record("alice", "blog", 2_000, RecordKind::Withdraw),
+            record("carol", "shop", 3_000, RecordKind::Custom),
+        ])
+        .await
+        .expect("append");
+    assert_eq!(next, vec![3, 4]);
+
+    let alice = store.records_for("alice").await.expect("alice");
+    assert_eq!(alice.iter().map(|r| r.seq).collect::<Vec<_>>(), vec![1, 3]);
+    assert_eq!(
+        alice[0].record,
+        record("alice", "shop", 1_000, RecordKind::AcceptAll)
+    );
+    let shop_since = store
+        .export(&LogFilter {
+            since: Some(1_001),
+            site: Some("shop".into()),
+            ..LogFilter::default()
+        })
+        .await
+        .expect("export");
+    assert_eq!(
+        shop_since.iter().map(|r| r.seq).collect::<Vec<_>>(),
+        vec![2, 4]
+    );
+    let until = store
+        .export(&LogFilter {
+            until: Some(2_000),
+            ..LogFilter::default()
+        })
+        .await
+        .expect("export");
+    assert_eq!(until.len(), 2);
+
+    let (checkpoint, all) = store.chain().await.expect("chain");
+    assert!(checkpoint.is_none());
+    assert_eq!(verify(key, None, &all).map(|v| v.records), Ok(4));
+
+    // Erasure removes personal fields and keeps the chain verifiable.
+    assert_eq!(store.erase("alice").await.expect("erase"), vec![1, 3]);
+    assert!(store.records_for("alice").await.expect("gone").is_empty());
+    let (_, all) = store.chain().await.expect("chain");
+    assert!(
+        all[0].erased && all[0].record.consent_id.is_empty() && all[0].record.ip_prefix.is_none()
+    );
+    assert_eq!(verify(key, None, &all).map(|v| v.erased), Ok(2));
+
+    // Pruning keeps a signed checkpoint from which the rest verifies, and new records
+    // chain on after it.
+    assert_eq!(store.prune(1_500, 9_000).await.expect("prune"), 2);
+    let (checkpoint, kept) = store.chain().await.expect("chain");
+    let checkpoint = checkpoint.expect("checkpoint");
+    assert_eq!((checkpoint.seq, kept.len()), (2, 2));
+    assert_eq!(
+        verify(key, Some(&checkpoint), &kept).map(|v| v.pruned_before),
+        Ok(2)
+    );
+    assert_eq!(
+        store
+            .append_batch(&[record("dave", "shop", 4_000, RecordKind::Custom)])
+            .await
+            .expect("append"),
+        vec![5]
+    );
+    let (checkpoint, kept) = store.chain().await.expect("chain");
+    assert_eq!(
+        verify(key, checkpoint.as_ref(), &kept).map(|v| v.records),
+        Ok(3)
+    );
+
+    let stats = store.stats().await.expect("stats");
+    assert_eq!(
+        (stats.records, stats.erased, stats.pruned_up_to),
+        (3, 1, Some(2))
+    );
+    assert!(stats.by_site.contains(&("shop".to_owned(), 2)));
+
+    store
+        .remember_functional_cookie("shop", "app_sess", 1)
+        .await
+        .expect("remember");
+    store
+        .remember_functional_cookie("shop", "app_sess", 2)
+        .await
+        .expect("remember twice");
+    assert_eq!(
+        store.functional_cookies("shop").await.expect("read"),
+        vec!["app_sess".to_owned()]
+    );
+    assert!(store
+        .functional_cookies("blog")
+        .await
+        .expect("read")
+        .is_empty());
+}
