@@ -495,3 +495,30 @@ async fn a_new_policy_version_asks_every_visitor_again() {
     assert_eq!(again["consent_id"], body["consent_id"]);
     assert_eq!(again["policy_version"], 2);
 }
+
+#[tokio::test]
+async fn records_past_their_retention_are_pruned_and_the_log_still_verifies() {
+    let origin = Origin::start().await;
+    let mut gateway = Gateway::with_config(&config(&origin, "sqlite", "retention = \"2s\""));
+    for action in ["accept_all", "reject_all", "custom"] {
+        decide(&gateway, None, serde_json::json!({"action": action})).await;
+    }
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    // The pruning task runs when the gateway starts and every hour after.
+    gateway.restart();
+    let (_, fresh) = decide(&gateway, None, serde_json::json!({"action": "reject_all"})).await;
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    let records = loop {
+        let records = exported(&gateway, &[]);
+        if records.len() == 1 || std::time::Instant::now() > deadline {
+            break records;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert_eq!(records.len(), 1, "the three old records are pruned");
+    assert_eq!(records[0]["consent_id"], fresh["consent_id"]);
+    assert_eq!(records[0]["seq"], 4, "positions keep counting after a prune");
+    let (ok, stdout, stderr) = log_cli(&gateway, &["verify"]);
+    assert!(ok, "{stderr}");
+    assert!(stdout.contains("3 pruned before a valid checkpoint"), "{stdout}");
+}
