@@ -151,7 +151,7 @@
     ev.preventDefault();
     var cats = [];
     if (action === "custom") boxes.forEach(function (x) { if (x.checked) cats.push(x.name); });
-    fetch(form.action, {
+    fetch(form.getAttribute("action"), {
       method: "POST",
       credentials: "same-origin",
       headers: { "content-type": "application/json" },

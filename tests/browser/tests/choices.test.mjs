@@ -27,7 +27,7 @@ describe("choices", () => {
     }
     assert.deepEqual(v.external, [], "requests to other hosts before consent");
     assert.deepEqual(await optionalCookies(v.context), []);
-    assert.equal(await v.page.locator("#consentry form[role=dialog]").isVisible(), true);
+    assert.equal(await v.page.locator("#consentry .cy-box[role=dialog]").isVisible(), true);
     assert.equal(await v.page.evaluate(() => window.__statsLoaded), undefined);
     await v.context.close();
   });
