@@ -193,7 +193,7 @@ async fn a_tampered_consent_cookie_counts_as_no_consent() {
         "trackers still blocked"
     );
     assert!(
-        html.contains("<div id=\"consentry\" class=\"consentry\""),
+        html.contains("<div id=\"consentry\" class=\"consentry "),
         "the visitor is asked again"
     );
 }

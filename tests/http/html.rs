@@ -151,7 +151,7 @@ async fn granted_trackers_pass_after_consent() {
     assert!(html.contains("ad_storage:'granted'") && html.contains("analytics_storage:'granted'"));
     assert!(!html.contains("data-consentry=\"marketing\""));
     // The banner is now the small settings control, offering to change the choice.
-    assert!(html.contains("<details id=\"consentry\" class=\"consentry consentry-manage\""));
+    assert!(html.contains("<details id=\"consentry\" class=\"consentry consentry-manage "));
     assert!(html.contains("name=\"marketing\" value=\"on\" checked"));
 }
 

@@ -6,6 +6,7 @@ mod support;
 mod cli;
 mod consent;
 mod cookies;
+mod csp;
 mod html;
 mod proxy;
 mod records;

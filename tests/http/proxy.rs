@@ -153,7 +153,11 @@ async fn banner_assets_are_served_from_the_site_with_long_caching() {
         .await
         .expect("html");
     let start = html.find("/__consentry/banner.").expect("asset link");
-    let path: String = html[start..].chars().take_while(|c| *c != '"').collect();
+    // The first may be inside an embed's `srcdoc`, where quotes are `&quot;`.
+    let path: String = html[start..]
+        .chars()
+        .take_while(|c| *c != '"' && *c != '&')
+        .collect();
     let asset = client().get(gateway.at(&path)).send().await.expect("asset");
     assert_eq!(asset.status(), 200);
     let cache = asset
