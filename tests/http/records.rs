@@ -517,8 +517,61 @@ async fn records_past_their_retention_are_pruned_and_the_log_still_verifies() {
     };
     assert_eq!(records.len(), 1, "the three old records are pruned");
     assert_eq!(records[0]["consent_id"], fresh["consent_id"]);
-    assert_eq!(records[0]["seq"], 4, "positions keep counting after a prune");
+    assert_eq!(
+        records[0]["seq"], 4,
+        "positions keep counting after a prune"
+    );
     let (ok, stdout, stderr) = log_cli(&gateway, &["verify"]);
     assert!(ok, "{stderr}");
-    assert!(stdout.contains("3 pruned before a valid checkpoint"), "{stdout}");
+    assert!(
+        stdout.contains("3 pruned before a valid checkpoint"),
+        "{stdout}"
+    );
+}
+
+#[tokio::test]
+async fn several_gateways_on_one_postgres_keep_one_chain() {
+    let Ok(admin) = std::env::var("CONSENTRY_TEST_POSTGRES") else {
+        eprintln!("CONSENTRY_TEST_POSTGRES is not set: the shared-PostgreSQL test did not run");
+        return;
+    };
+    let url = fresh_postgres_database(&admin).await;
+    let origin = Origin::start().await;
+    // Gateways of one site share the signing secret, and so the chain's key.
+    let shared = config(
+        &origin,
+        &url,
+        "secret = \"one-secret-shared-by-every-gateway-of-this-site\"",
+    );
+    let gateways = [Gateway::with_config(&shared), Gateway::with_config(&shared)];
+    let mut posts = Vec::new();
+    for gateway in &gateways {
+        for _ in 0..16 {
+            let url = gateway.at("/__consentry/consent");
+            posts.push(tokio::spawn(async move {
+                let client = client();
+                for _ in 0..10 {
+                    let response = client
+                        .post(&url)
+                        .json(&serde_json::json!({"action": "accept_all"}))
+                        .send()
+                        .await
+                        .expect("decision");
+                    assert_eq!(response.status(), 200);
+                }
+            }));
+        }
+    }
+    for post in posts {
+        post.await.expect("client");
+    }
+    let records = exported(&gateways[0], &[]);
+    assert_eq!(records.len(), 320);
+    let seqs: Vec<u64> = records.iter().filter_map(|r| r["seq"].as_u64()).collect();
+    assert_eq!(seqs, (1..=320).collect::<Vec<_>>(), "one gapless chain");
+    let (ok, stdout, stderr) = log_cli(&gateways[1], &["verify"]);
+    assert!(
+        ok && stdout.contains("320 records verified"),
+        "{stdout}{stderr}"
+    );
 }

@@ -33,6 +33,7 @@ mod request_cookies;
 pub mod schema;
 mod set_cookie;
 mod site;
+pub mod store;
 mod trackers;
 
 pub use body::{BodyError, BodyRewriter, MAX_DECODED_BYTES};

@@ -169,7 +169,10 @@ pub fn truncate_ip(ip: IpAddr) -> String {
 pub fn browser_family(user_agent: &str) -> Option<String> {
     let parsed = woothee::parser::Parser::new().parse(user_agent)?;
     // Browsers only: crawlers and HTTP libraries are not visitors' browsers.
-    let is_browser = matches!(parsed.category, "pc" | "smartphone" | "mobilephone" | "appliance");
+    let is_browser = matches!(
+        parsed.category,
+        "pc" | "smartphone" | "mobilephone" | "appliance"
+    );
     (is_browser && parsed.name != woothee::woothee::VALUE_UNKNOWN).then(|| parsed.name.to_owned())
 }
 

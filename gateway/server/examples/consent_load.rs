@@ -13,7 +13,10 @@ use hyper_util::rt::TokioExecutor;
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
-    let url: hyper::Uri = args.next().ok_or("usage: consent_load URL CLIENTS SECONDS")?.parse()?;
+    let url: hyper::Uri = args
+        .next()
+        .ok_or("usage: consent_load URL CLIENTS SECONDS")?
+        .parse()?;
     let clients: usize = args.next().map_or(Ok(16), |a| a.parse())?;
     let seconds: u64 = args.next().map_or(Ok(10), |a| a.parse())?;
     let client: Client<_, Full<Bytes>> = Client::builder(TokioExecutor::new()).build_http();
@@ -27,7 +30,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             while Instant::now() < until {
                 let request = hyper::Request::post(url.clone())
                     .header("content-type", "application/json")
-                    .body(Full::new(Bytes::from_static(br#"{"action":"custom","categories":["analytics"]}"#)));
+                    .body(Full::new(Bytes::from_static(
+                        br#"{"action":"custom","categories":["analytics"]}"#,
+                    )));
                 let Ok(request) = request else { break };
                 let started = Instant::now();
                 match client.request(request).await {

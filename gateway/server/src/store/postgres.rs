@@ -12,8 +12,8 @@ use tokio::sync::Mutex;
 use tokio_postgres::types::ToSql;
 use tokio_postgres::{Client, GenericClient, NoTls, Row};
 
-use super::rows::{db_time, filter_clause, FilterValue, LogRow};
 use super::{ConsentLog, LogFilter, LogStats, StoreError, StoreFuture};
+use consentry_engine::store::rows::{db_time, filter_clause, FilterValue, LogRow};
 
 /// The advisory lock every writer of the chain takes.
 const CHAIN_LOCK: i64 = 0x636f_6e73_656e_7472;

@@ -13,8 +13,8 @@ use consentry_engine::schema::{
 use consentry_engine::ConsentRecord;
 use rusqlite::{params, Connection, OptionalExtension, Row, ToSql, TransactionBehavior};
 
-use super::rows::{db_time, filter_clause, FilterValue, LogRow};
 use super::{ConsentLog, LogFilter, LogStats, StoreError, StoreFuture};
+use consentry_engine::store::rows::{db_time, filter_clause, FilterValue, LogRow};
 
 /// The database file's name in the data directory.
 pub const DATABASE_FILE: &str = "consentry.sqlite3";

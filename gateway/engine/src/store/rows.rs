@@ -1,33 +1,51 @@
-//! Turning stored rows into records, the same for every backend.
+//! Turning stored rows into records and export filters into SQL, the same for every backend.
 
-use consentry_engine::chain::ChainedRecord;
-use consentry_engine::{ConsentRecord, RecordKind};
+use super::{LogFilter, StoreError};
+use crate::chain::ChainedRecord;
+use crate::{ConsentRecord, RecordKind};
 
-use super::StoreError;
-
-/// One `consent_log` row, as plain values in the order of `LOG_COLUMNS`.
-pub(super) struct LogRow {
+/// One `consent_log` row, as plain values in the order of `LOG_COLUMNS`; `flags` are
+/// `via_form, gpc, preferences, analytics, marketing, erased` as 0 or 1.
+pub struct LogRow {
+    /// Position in the chain.
     pub seq: i64,
+    /// The record's random id.
     pub record_id: String,
+    /// The visitor's consent id; empty once erased.
     pub consent_id: String,
+    /// Seconds since the epoch.
     pub recorded_at: i64,
+    /// The site's name.
     pub site: String,
+    /// The policy version.
     pub policy_version: i64,
+    /// SHA-256 of the banner shown.
     pub banner_hash: String,
+    /// The banner's language.
     pub language: String,
+    /// The record kind's name.
     pub kind: String,
+    /// The 0/1 columns, in the order above.
     pub flags: [i64; 6],
+    /// Two-letter country.
     pub country: Option<String>,
+    /// The visitor's network.
     pub ip_prefix: Option<String>,
+    /// The browser family.
     pub browser: Option<String>,
+    /// Free text.
     pub detail: String,
+    /// Digest of the personal fields.
     pub personal_digest: String,
+    /// The previous record's hash.
     pub prev_hash: String,
+    /// This record's hash.
     pub hash: String,
 }
 
 impl LogRow {
-    pub(super) fn into_record(self) -> Result<ChainedRecord, StoreError> {
+    /// The record this row holds.
+    pub fn into_record(self) -> Result<ChainedRecord, StoreError> {
         let corrupt = |reason: String| StoreError::Corrupt {
             seq: self.seq,
             reason,
@@ -67,12 +85,12 @@ impl LogRow {
 }
 
 /// Seconds as the databases store them.
-pub(super) fn db_time(t: u64) -> i64 {
+pub fn db_time(t: u64) -> i64 {
     i64::try_from(t).unwrap_or(i64::MAX)
 }
 
 /// The WHERE clause and its text parameters for an export filter, with `?N` placeholders.
-pub(super) fn filter_clause(filter: &super::LogFilter) -> (String, Vec<FilterValue>) {
+pub fn filter_clause(filter: &LogFilter) -> (String, Vec<FilterValue>) {
     let mut clauses = Vec::new();
     let mut values = Vec::new();
     if let Some(since) = filter.since {
@@ -100,7 +118,10 @@ pub(super) fn filter_clause(filter: &super::LogFilter) -> (String, Vec<FilterVal
 }
 
 /// A filter parameter.
-pub(super) enum FilterValue {
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FilterValue {
+    /// A number (a time).
     Int(i64),
+    /// Text (a site, a consent id).
     Text(String),
 }
