@@ -24,3 +24,14 @@ step "A throwaway PostgreSQL for the store tests"
 
 step "Unit and black-box HTTP tests (SQLite and PostgreSQL)"
 cargo test --workspace --locked
+
+step "Browser tests: the banner in headless Chromium, against the demo site behind the gateway"
+if ! command -v chromium >/dev/null 2>&1; then
+  apt-get update
+  DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
+fi
+(
+  cd tests/browser
+  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund
+  CONSENTRY_BIN="$PWD/../../target/debug/consentry" node --test --test-concurrency=1 tests/
+)

@@ -147,6 +147,7 @@ describe("access", () => {
         assert.equal(await v.page.locator("#cy-title").textContent(), title);
         assert.equal(await v.page.locator("#consentry").getAttribute("lang"), lang);
         await v.page.screenshot({ path: artifact(`banner-${lang}-${size}.png`) });
+        await v.page.locator("#consentry .cy-box").screenshot({ path: artifact(`banner-${lang}-${size}-box.png`) });
         await v.page.locator("#consentry .cy-set > summary").click();
         await v.page.screenshot({ path: artifact(`banner-${lang}-${size}-settings.png`) });
         await v.context.close();
