@@ -161,6 +161,30 @@ impl CookieList {
         );
     }
 
+    /// Adds a cookie the site's server sets: under the catalogue's vendor when it is a known
+    /// tracker cookie (a server-side pixel), otherwise under the site itself, whose cookie it
+    /// is even when a framework gave it its name.
+    pub fn add_set_by_site(&mut self, name: &str, category: Category, lifetime: Option<Lifetime>) {
+        if self.has(name) {
+            return;
+        }
+        let known = catalogue().iter().find(|e| {
+            e.category == category
+                && category != Category::Necessary
+                && (e.name == name || (e.name.contains('*') && glob_matches(&e.name, name)))
+        });
+        let vendor = known.map(|e| e.vendor.as_str());
+        let lifetime = lifetime.or(known.map(|e| e.lifetime));
+        self.push(
+            category,
+            vendor,
+            Some(ListedCookie {
+                name: name.to_owned(),
+                lifetime,
+            }),
+        );
+    }
+
     /// Adds the site's own rules.
     pub fn add_rules(&mut self, rules: &[CookieRule]) {
         for rule in rules {
@@ -214,6 +238,17 @@ mod tests {
         );
         assert_eq!(list.of(Category::Necessary)[0].vendor, None);
         assert_eq!(list.count(Category::Necessary), 1);
+        list.add_set_by_site("session", Category::Necessary, None);
+        list.add_set_by_site("_fbp", Category::Marketing, None);
+        assert_eq!(
+            list.of(Category::Necessary)[0].cookies.len(),
+            2,
+            "the site's own"
+        );
+        assert_eq!(
+            list.of(Category::Marketing)[0].vendor.as_deref(),
+            Some("Meta (Facebook)")
+        );
     }
 
     #[test]

@@ -15,7 +15,8 @@ use crate::consent_cookie::{consent_id_from, ConsentCookie, CookieSigner, CONSEN
 use crate::decision::DecisionKind;
 use crate::decision::{safe_return_path, DecisionRequest};
 use crate::html::{
-    consent_mode_hash, csp_hash, page_context, BannerInputs, PageRewriter, RewriteError,
+    consent_mode_hash, csp_hash, page_context, set_cookie_lifetimes, BannerInputs, OriginCookie,
+    PageRewriter, RewriteError,
 };
 use crate::receipt::{ERASE_PATH, RECEIPT_PATH};
 use crate::record::{browser_family, truncate_ip, ConsentRecord, IpRecording, RecordKind, Visitor};
@@ -318,6 +319,8 @@ impl SiteEngine {
         headers: &mut HeaderMap,
         now: u64,
     ) -> (SetCookieFilter, BodyPlan) {
+        // What the origin sets, for the banner's list of cookies (with their real lifetimes).
+        let set_by_origin = set_cookie_lifetimes(headers);
         let filter = filter_set_cookies(headers, &self.classifier, consent.grants, now);
         for name in &filter.newly_unclassified {
             tracing::info!(
@@ -327,7 +330,15 @@ impl SiteEngine {
                 "new unclassified cookie set by the origin; treated as necessary (HttpOnly or session); classify it in [site.cookies]"
             );
         }
-        let plan = self.body_plan(consent, request, status, headers);
+        let origin_cookies: Vec<OriginCookie> = set_by_origin
+            .into_iter()
+            .map(|(name, lifetime)| OriginCookie {
+                category: self.classifier.for_request(&name).category,
+                name,
+                lifetime,
+            })
+            .collect();
+        let plan = self.body_plan(consent, request, status, headers, &origin_cookies);
         (filter, plan)
     }
 
@@ -337,6 +348,7 @@ impl SiteEngine {
         request: &RequestInfo<'_>,
         status: StatusCode,
         headers: &mut HeaderMap,
+        origin_cookies: &[OriginCookie],
     ) -> BodyPlan {
         if request.method == Method::HEAD
             || status.is_informational()
@@ -356,13 +368,14 @@ impl SiteEngine {
             tracing::warn!(encoding = ?encoding, "HTML in a content coding the gateway cannot decode passes unrewritten");
             return BodyPlan::Pass;
         };
-        let rewriter = match self.page_rewriter(consent, request, charset.as_deref()) {
-            Ok(r) => r,
-            Err(e) => {
-                tracing::warn!(error = %e, "HTML passes unrewritten");
-                return BodyPlan::Pass;
-            }
-        };
+        let rewriter =
+            match self.page_rewriter_with(consent, request, charset.as_deref(), origin_cookies) {
+                Ok(r) => r,
+                Err(e) => {
+                    tracing::warn!(error = %e, "HTML passes unrewritten");
+                    return BodyPlan::Pass;
+                }
+            };
         // A Content-Security-Policy keeps working: the inline script (and a theme's style)
         // the gateway adds are allowed by their hashes, not by weakening the policy.
         let styles: Vec<String> = consentry_banner::theme_css(&self.site.banner.theme)
@@ -387,6 +400,16 @@ impl SiteEngine {
         request: &RequestInfo<'_>,
         charset: Option<&str>,
     ) -> Result<PageRewriter, RewriteError> {
+        self.page_rewriter_with(consent, request, charset, &[])
+    }
+
+    fn page_rewriter_with(
+        &self,
+        consent: &VisitorConsent,
+        request: &RequestInfo<'_>,
+        charset: Option<&str>,
+        origin_cookies: &[OriginCookie],
+    ) -> Result<PageRewriter, RewriteError> {
         let context = page_context(&BannerInputs {
             site: &self.site,
             assets: &self.assets,
@@ -394,6 +417,7 @@ impl SiteEngine {
             lifetime_secs: self.policy.lifetime_secs,
             consent,
             request,
+            origin_cookies,
         });
         PageRewriter::new(context, Arc::clone(&self.trackers), charset)
     }

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use consentry_banner::{embed_placeholder, render, Assets, BannerView, CookieList, Language};
 use consentry_config::{Category, Lifetime, LifetimeUnit, Site};
+use http::header::{self, HeaderMap};
 
 use super::{consent_mode_defaults, PageContext, PageFindings};
 use crate::consent::VisitorConsent;
@@ -26,6 +27,43 @@ pub(crate) struct BannerInputs<'a> {
     pub consent: &'a VisitorConsent,
     /// The visitor's request.
     pub request: &'a RequestInfo<'a>,
+    /// The cookies the origin sets with this page.
+    pub origin_cookies: &'a [OriginCookie],
+}
+
+/// A cookie the origin sets with a page: classified, with the lifetime it is given.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct OriginCookie {
+    /// Its name.
+    pub name: String,
+    /// Its category, as the gateway treats it.
+    pub category: Category,
+    /// How long it lives, when the `Set-Cookie` says (`Expires` alone is not converted).
+    pub lifetime: Option<Lifetime>,
+}
+
+/// The names and lifetimes of the cookies a response sets (deletions left out).
+pub(crate) fn set_cookie_lifetimes(headers: &HeaderMap) -> Vec<(String, Option<Lifetime>)> {
+    let mut out: Vec<(String, Option<Lifetime>)> = Vec::new();
+    for value in headers.get_all(header::SET_COOKIE) {
+        let Some(cookie) = value
+            .to_str()
+            .ok()
+            .and_then(|v| cookie::Cookie::parse(v).ok())
+        else {
+            continue;
+        };
+        let lifetime = match (cookie.max_age(), cookie.expires()) {
+            (Some(age), _) if age.whole_seconds() <= 0 => continue,
+            (Some(age), _) => u64::try_from(age.whole_seconds()).ok().map(lifetime_of),
+            (None, None) => Some(Lifetime::Session),
+            (None, Some(_)) => None,
+        };
+        if !out.iter().any(|(n, _)| n == cookie.name()) {
+            out.push((cookie.name().to_owned(), lifetime));
+        }
+    }
+    out
 }
 
 /// The page context for one page view.
@@ -53,6 +91,9 @@ pub(crate) fn page_context(inputs: &BannerInputs<'_>) -> PageContext {
         Some(lifetime_of(inputs.lifetime_secs)),
     );
     cookies.add_rules(&site.cookie_rules);
+    for c in inputs.origin_cookies {
+        cookies.add_set_by_site(&c.name, c.category, c.lifetime);
+    }
     let grants = inputs.consent.grants;
     let decided: Option<Vec<Category>> = inputs
         .consent
@@ -122,5 +163,34 @@ mod tests {
         assert_eq!(lifetime_of(180 * 86_400).to_string(), "6 months");
         assert_eq!(lifetime_of(86_400 * 10).to_string(), "10 days");
         assert_eq!(lifetime_of(90).to_string(), "1 minute");
+    }
+
+    #[test]
+    fn set_cookies_give_names_and_lifetimes() {
+        let mut headers = HeaderMap::new();
+        for value in [
+            "session=1; Path=/; HttpOnly",
+            "_fbp=fb.1; Max-Age=7776000; Path=/",
+            "old=; Max-Age=0",
+            "dated=1; Expires=Wed, 21 Oct 2037 07:28:00 GMT",
+            "session=2",
+        ] {
+            headers.append(
+                header::SET_COOKIE,
+                http::HeaderValue::from_str(value).expect("value"),
+            );
+        }
+        let found: Vec<(String, Option<String>)> = set_cookie_lifetimes(&headers)
+            .into_iter()
+            .map(|(n, l)| (n, l.map(|l| l.to_string())))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("session".to_owned(), Some("session".to_owned())),
+                ("_fbp".to_owned(), Some("3 months".to_owned())),
+                ("dated".to_owned(), None),
+            ]
+        );
     }
 }

@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use lol_html::send::{HtmlRewriter, Settings};
 use lol_html::{AsciiCompatibleEncoding, MemorySettings, OutputSink};
 
-pub(crate) use banner::{page_context, BannerInputs};
+pub(crate) use banner::{page_context, set_cookie_lifetimes, BannerInputs, OriginCookie};
 pub use consent_mode::{consent_mode_defaults, consent_mode_hash, csp_hash};
 
 use crate::trackers::TrackerIndex;
