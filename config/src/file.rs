@@ -30,6 +30,7 @@ pub(crate) struct FileServer {
     pub connect_timeout: Option<Spanned<String>>,
     pub upstream_timeout: Option<Spanned<String>>,
     pub upstream_idle_timeout: Option<Spanned<String>>,
+    pub geoip_database: Option<String>,
 }
 
 /// `[consent]`: the policy every site shares.

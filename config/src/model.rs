@@ -32,6 +32,8 @@ pub struct ServerSettings {
     pub tls: Option<TlsFiles>,
     /// How long to wait for what.
     pub timeouts: Timeouts,
+    /// A MaxMind database (GeoLite2/GeoIP2 Country or City) for visitors' countries.
+    pub geoip_database: Option<PathBuf>,
 }
 
 /// PEM files for TLS towards visitors.

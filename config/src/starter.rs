@@ -19,6 +19,9 @@ header_read_timeout = "10s"
 connect_timeout = "5s"
 upstream_timeout = "60s"
 upstream_idle_timeout = "90s"
+# A MaxMind database (GeoLite2 or GeoIP2, Country or City) gives visitors' countries for
+# consent records; without one, the country is left empty.
+# geoip_database = "/var/lib/GeoIP/GeoLite2-Country.mmdb"
 
 [consent]
 # Raise this when your cookie policy changes: every visitor is asked again.

@@ -68,6 +68,7 @@ impl Config {
                 data_dir,
                 tls: None,
                 timeouts: Timeouts::default(),
+                geoip_database: None,
             },
             consent: ConsentSettings::default(),
             storage: Storage::default(),
@@ -208,6 +209,7 @@ impl Validator<'_> {
             data_dir: PathBuf::from(file.data_dir.unwrap_or_else(|| DEFAULT_DATA_DIR.into())),
             tls,
             timeouts,
+            geoip_database: file.geoip_database.map(PathBuf::from),
         }
     }
 

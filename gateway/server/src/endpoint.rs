@@ -56,13 +56,14 @@ pub async fn consent(
             );
         }
     };
+    let country = gateway.country(connection.peer.ip());
     let visitor = Visitor {
         ip: Some(connection.peer.ip()),
         user_agent: parts
             .headers
             .get(header::USER_AGENT)
             .and_then(|v| v.to_str().ok()),
-        country: None,
+        country: country.as_deref(),
     };
     let outcome = site.decide(
         &decision,

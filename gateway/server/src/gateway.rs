@@ -5,6 +5,7 @@ use std::sync::Arc;
 use consentry_config::{Catalogue, Config, Timeouts};
 use consentry_engine::{Engine, SiteEngine};
 
+use crate::geo::CountryLookup;
 use crate::store::{ConsentLog, LogWriter};
 use crate::upstream::{client_for, UpstreamClient, UpstreamError};
 
@@ -12,6 +13,9 @@ use crate::upstream::{client_for, UpstreamClient, UpstreamError};
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum GatewayError {
+    /// The GeoIP database could not be read.
+    #[error(transparent)]
+    Geo(#[from] crate::geo::GeoError),
     /// A site's origin client could not be built.
     #[error("site `{site}`: {source}")]
     Upstream {
@@ -29,6 +33,7 @@ pub struct Gateway {
     pub(crate) log: Arc<dyn ConsentLog>,
     pub(crate) writer: LogWriter,
     pub(crate) timeouts: Timeouts,
+    pub(crate) countries: Option<CountryLookup>,
 }
 
 impl std::fmt::Debug for Gateway {
@@ -65,6 +70,10 @@ impl Gateway {
             writer: LogWriter::start(Arc::clone(&log)),
             log,
             timeouts: config.server.timeouts,
+            countries: match &config.server.geoip_database {
+                Some(path) => Some(CountryLookup::open(path)?),
+                None => None,
+            },
         })
     }
 
@@ -102,6 +111,11 @@ impl Gateway {
     pub(crate) fn site(&self, host: &str) -> Option<(&Arc<SiteEngine>, &UpstreamClient)> {
         let i = self.engine.site_index_for_host(host)?;
         Some((&self.engine.sites()[i], &self.clients[i]))
+    }
+
+    /// The visitor's country, when a GeoIP database is configured and knows the address.
+    pub fn country(&self, ip: std::net::IpAddr) -> Option<String> {
+        self.countries.as_ref()?.country(ip)
     }
 
     /// Every site's engine.

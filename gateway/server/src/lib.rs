@@ -8,6 +8,7 @@ mod endpoint;
 mod entropy;
 mod forwarding;
 mod gateway;
+pub mod geo;
 pub mod log_cli;
 mod pages;
 mod proxy;

@@ -232,6 +232,9 @@ fn check_files(config: &Config) -> Result<()> {
         files.push((&tls.cert, "server.tls_cert".into()));
         files.push((&tls.key, "server.tls_key".into()));
     }
+    if let Some(geoip) = &config.server.geoip_database {
+        files.push((geoip, "server.geoip_database".into()));
+    }
     for (i, site) in config.sites.iter().enumerate() {
         if let Some(ca) = &site.upstream_ca {
             files.push((ca, format!("site[{i}].upstream_ca")));

@@ -234,12 +234,13 @@ fn record_reprompt(
     let Ok(random) = random_bytes::<16>() else {
         return;
     };
+    let country = gateway.country(connection.peer.ip());
     let visitor = consentry_engine::Visitor {
         ip: Some(connection.peer.ip()),
         user_agent: request_headers
             .get(header::USER_AGENT)
             .and_then(|v| v.to_str().ok()),
-        country: None,
+        country: country.as_deref(),
     };
     let Some((record, clear)) = site.reprompt(
         consent,
