@@ -1,5 +1,7 @@
 //! The banner's CSS and JS, served from the site's own origin under content-hashed names.
 
+use std::sync::OnceLock;
+
 use sha2::{Digest, Sha256};
 
 /// The path prefix under which the gateway answers for itself.
@@ -33,7 +35,7 @@ impl Assets {
     pub fn new() -> Assets {
         Assets {
             css: asset("banner", "css", "text/css; charset=utf-8", CSS),
-            js: asset("banner", "js", "text/javascript; charset=utf-8", JS),
+            js: asset("banner", "js", "text/javascript; charset=utf-8", compact_js()),
         }
     }
 
@@ -47,6 +49,19 @@ impl Default for Assets {
     fn default() -> Self {
         Assets::new()
     }
+}
+
+/// The script as served: the source without its comment lines and indentation (line breaks
+/// stay, so no statement changes meaning), made once per process.
+fn compact_js() -> &'static str {
+    static COMPACT: OnceLock<String> = OnceLock::new();
+    COMPACT.get_or_init(|| {
+        JS.lines()
+            .map(str::trim)
+            .filter(|line| !line.is_empty() && !line.starts_with("//") && !line.starts_with("/*"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    })
 }
 
 fn asset(stem: &str, ext: &str, content_type: &'static str, body: &'static str) -> Asset {

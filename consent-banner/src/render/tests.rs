@@ -142,3 +142,12 @@ fn placeholder_needs_no_inline_style() {
     assert!(html.contains("YouTube") && html.contains("marketing"));
     assert!(html.contains(&assets.css.path));
 }
+
+#[test]
+fn the_served_script_is_the_source_without_comments_or_indentation() {
+    let assets = Assets::new();
+    let js = std::str::from_utf8(assets.js.body).expect("utf-8");
+    assert!(js.starts_with("(function (d, w) {\n\"use strict\";"), "{js}");
+    assert!(!js.lines().any(|l| l.starts_with("//") || l.starts_with(' ')));
+    assert!(js.ends_with("})(document, window);"));
+}
