@@ -89,6 +89,34 @@ pub struct BannerTheme {
 }
 
 impl BannerTheme {
+    /// The four colours (background, text, accent, accent text) when the theme sets any of
+    /// them, the unset ones at the built-in light values the contrast check assumed: a site
+    /// that picks colours gets those in both light and dark schemes.
+    pub fn colours(&self) -> Option<[&str; 4]> {
+        let set = [
+            &self.background,
+            &self.text,
+            &self.accent,
+            &self.accent_text,
+        ];
+        if set.iter().all(|c| c.is_none()) {
+            return None;
+        }
+        let defaults = [
+            DEFAULT_COLOURS.background,
+            DEFAULT_COLOURS.text,
+            DEFAULT_COLOURS.accent,
+            DEFAULT_COLOURS.accent_text,
+        ];
+        let mut out = defaults;
+        for (slot, value) in out.iter_mut().zip(set) {
+            if let Some(v) = value {
+                *slot = v.as_str();
+            }
+        }
+        Some(out)
+    }
+
     /// Whether any value is set.
     pub fn is_set(&self) -> bool {
         self.background.is_some()

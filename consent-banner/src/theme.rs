@@ -12,16 +12,16 @@ pub fn theme_css(theme: &BannerTheme) -> Option<String> {
         return None;
     }
     let mut css = String::from(".consentry{");
-    for (property, value) in [
-        ("--cy-bg", &theme.background),
-        ("--cy-fg", &theme.text),
-        ("--cy-accent", &theme.accent),
-        ("--cy-accent-fg", &theme.accent_text),
-        ("--cy-font", &theme.font),
-    ] {
-        if let Some(value) = value {
+    if let Some(colours) = theme.colours() {
+        for (property, value) in ["--cy-bg", "--cy-fg", "--cy-accent", "--cy-accent-fg"]
+            .into_iter()
+            .zip(colours)
+        {
             let _ = write!(css, "{property}:{value};");
         }
+    }
+    if let Some(font) = &theme.font {
+        let _ = write!(css, "--cy-font:{font};");
     }
     css.push('}');
     Some(css)
@@ -41,7 +41,7 @@ mod tests {
         };
         assert_eq!(
             theme_css(&theme).as_deref(),
-            Some(".consentry{--cy-accent:#005a32;--cy-font:Georgia, serif;}")
+            Some(".consentry{--cy-bg:#ffffff;--cy-fg:#1d1d1f;--cy-accent:#005a32;--cy-accent-fg:#ffffff;--cy-font:Georgia, serif;}")
         );
     }
 }

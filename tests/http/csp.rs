@@ -169,7 +169,10 @@ async fn a_themed_banner_style_is_allowed_by_its_hash() {
     let gateway = Gateway::with_config(&config(&upstream, theme));
     let (csp, _, html) = fetch(&gateway, "/default-src", None).await;
     let style = inline(&html, "<style id=\"consentry-theme\">", "</style>");
-    assert_eq!(style, ".consentry{--cy-accent:#005a32;}");
+    assert_eq!(
+        style,
+        ".consentry{--cy-bg:#ffffff;--cy-fg:#1d1d1f;--cy-accent:#005a32;--cy-accent-fg:#ffffff;}"
+    );
     let style_hash = consentry_engine::csp_hash(&style);
     assert!(
         csp[0].ends_with(&format!("; style-src 'self' {style_hash}")),

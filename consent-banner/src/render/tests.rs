@@ -125,7 +125,7 @@ fn site_texts_theme_and_position_are_applied_and_escaped() {
     assert!(html.contains(
         "<h2 id=\"cy-title\">Koekjes &lt;script&gt;alert(1)&lt;/script&gt; &amp; meer</h2>"
     ));
-    assert!(html.contains("<style id=\"consentry-theme\">.consentry{--cy-accent:#005a32;}</style>"));
+    assert!(html.contains("<style id=\"consentry-theme\">.consentry{--cy-bg:#ffffff;--cy-fg:#1d1d1f;--cy-accent:#005a32;--cy-accent-fg:#ffffff;}</style>"));
 }
 
 #[test]
@@ -147,7 +147,12 @@ fn placeholder_needs_no_inline_style() {
 fn the_served_script_is_the_source_without_comments_or_indentation() {
     let assets = Assets::new();
     let js = std::str::from_utf8(assets.js.body).expect("utf-8");
-    assert!(js.starts_with("(function (d, w) {\n\"use strict\";"), "{js}");
-    assert!(!js.lines().any(|l| l.starts_with("//") || l.starts_with(' ')));
+    assert!(
+        js.starts_with("(function (d, w) {\n\"use strict\";"),
+        "{js}"
+    );
+    assert!(!js
+        .lines()
+        .any(|l| l.starts_with("//") || l.starts_with(' ')));
     assert!(js.ends_with("})(document, window);"));
 }
