@@ -35,7 +35,12 @@ impl Assets {
     pub fn new() -> Assets {
         Assets {
             css: asset("banner", "css", "text/css; charset=utf-8", CSS),
-            js: asset("banner", "js", "text/javascript; charset=utf-8", compact_js()),
+            js: asset(
+                "banner",
+                "js",
+                "text/javascript; charset=utf-8",
+                compact_js(),
+            ),
         }
     }
 
