@@ -22,7 +22,7 @@
   }
 
   d.addEventListener("click", function (ev) {
-    var a = ev.target.closest && ev.target.closest('a[href="#consentry-settings"]');
+    var a = ev.target.closest && ev.target.closest('[href="#consentry-settings"]');
     if (a) { opener = a; openSettings(ev); }
   });
 
