@@ -31,6 +31,7 @@ pub(crate) struct FileServer {
     pub upstream_timeout: Option<Spanned<String>>,
     pub upstream_idle_timeout: Option<Spanned<String>>,
     pub geoip_database: Option<String>,
+    pub worker_threads: Option<Spanned<i64>>,
 }
 
 /// `[consent]`: the policy every site shares.

@@ -34,6 +34,8 @@ pub struct ServerSettings {
     pub timeouts: Timeouts,
     /// A MaxMind database (GeoLite2/GeoIP2 Country or City) for visitors' countries.
     pub geoip_database: Option<PathBuf>,
+    /// Threads serving requests; one per core when absent.
+    pub worker_threads: Option<usize>,
 }
 
 /// PEM files for TLS towards visitors.

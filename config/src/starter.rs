@@ -22,6 +22,8 @@ upstream_idle_timeout = "90s"
 # A MaxMind database (GeoLite2 or GeoIP2, Country or City) gives visitors' countries for
 # consent records; without one, the country is left empty.
 # geoip_database = "/var/lib/GeoIP/GeoLite2-Country.mmdb"
+# Threads serving requests; one per core when left out.
+# worker_threads = 2
 
 [consent]
 # Raise this when your cookie policy changes: every visitor is asked again.

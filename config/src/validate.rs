@@ -69,6 +69,7 @@ impl Config {
                 tls: None,
                 timeouts: Timeouts::default(),
                 geoip_database: None,
+                worker_threads: None,
             },
             consent: ConsentSettings::default(),
             storage: Storage::default(),
@@ -210,6 +211,13 @@ impl Validator<'_> {
             tls,
             timeouts,
             geoip_database: file.geoip_database.map(PathBuf::from),
+            worker_threads: file.worker_threads.and_then(|n| match usize::try_from(*n.get_ref()) {
+                Ok(threads @ 1..=1024) => Some(threads),
+                _ => {
+                    self.report(n.span().start, "server.worker_threads", "must be a whole number from 1 to 1024");
+                    None
+                }
+            }),
         }
     }
 

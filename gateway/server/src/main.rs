@@ -58,6 +58,9 @@ enum Command {
         /// Where the embedded store and the signing key live.
         #[arg(long, default_value = DEFAULT_DATA_DIR)]
         data_dir: PathBuf,
+        /// Threads serving requests (default: one per core).
+        #[arg(long)]
+        threads: Option<usize>,
     },
     /// Write a commented starter config.
     Init {
@@ -162,23 +165,25 @@ fn run(command: Command) -> Result<()> {
         Command::Run { config } => {
             let parsed = load_config(&config)?;
             check_files(&parsed)?;
-            runtime()?.block_on(start(parsed, None))
+            runtime(parsed.server.worker_threads)?.block_on(start(parsed, None))
         }
         Command::Proxy {
             to,
             port,
             bind,
             data_dir,
+            threads,
         } => {
-            let config = Config::quick_start(&to, SocketAddr::new(bind, port), data_dir)?;
-            runtime()?.block_on(start(config, None))
+            let mut config = Config::quick_start(&to, SocketAddr::new(bind, port), data_dir)?;
+            config.server.worker_threads = threads;
+            runtime(threads)?.block_on(start(config, None))
         }
-        Command::Log { command, store } => runtime()?.block_on(log_command(command, store)),
+        Command::Log { command, store } => runtime(None)?.block_on(log_command(command, store)),
         Command::Demo {
             port,
             bind,
             data_dir,
-        } => runtime()?.block_on(async move {
+        } => runtime(None)?.block_on(async move {
             let origin = demo::start_origin(SocketAddr::from(([127, 0, 0, 1], 0)))
                 .await
                 .context("starting the demo site")?;
@@ -196,8 +201,12 @@ fn run(command: Command) -> Result<()> {
     }
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime> {
-    tokio::runtime::Builder::new_multi_thread()
+fn runtime(worker_threads: Option<usize>) -> Result<tokio::runtime::Runtime> {
+    let mut builder = tokio::runtime::Builder::new_multi_thread();
+    if let Some(threads) = worker_threads {
+        builder.worker_threads(threads);
+    }
+    builder
         .enable_all()
         .build()
         .context("starting the async runtime")
