@@ -23,6 +23,15 @@ impl Kind {
     }
 }
 
+/// The hash sources of what the gateway inlines into a page: scripts, then styles.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct InlineHashes {
+    /// `'sha256-...'` of each inline script.
+    pub scripts: Vec<String>,
+    /// `'sha256-...'` of each inline style.
+    pub styles: Vec<String>,
+}
+
 /// Adds hash sources for the gateway's inline `scripts` and `styles` (each a CSP source such
 /// as `'sha256-...'`) to every policy in `headers`, enforced or report-only, that would
 /// otherwise block them.
@@ -52,8 +61,9 @@ fn amend_all(headers: &mut HeaderMap, name: &HeaderName, scripts: &[String], sty
     }
 }
 
-/// One header value: a comma-separated list of policies, each amended on its own.
-fn amend(header: &str, scripts: &[String], styles: &[String]) -> String {
+/// One header value (or `<meta>` content): a comma-separated list of policies, each amended
+/// on its own.
+pub(crate) fn amend(header: &str, scripts: &[String], styles: &[String]) -> String {
     header
         .split(',')
         .map(|policy| {

@@ -15,8 +15,8 @@ use crate::consent_cookie::{consent_id_from, ConsentCookie, CookieSigner, CONSEN
 use crate::decision::DecisionKind;
 use crate::decision::{safe_return_path, DecisionRequest};
 use crate::html::{
-    consent_mode_hash, csp_hash, page_context, set_cookie_lifetimes, BannerInputs, OriginCookie,
-    PageRewriter, RewriteError,
+    inline_hashes, page_context, set_cookie_lifetimes, BannerInputs, OriginCookie, PageRewriter,
+    RewriteError,
 };
 use crate::receipt::{ERASE_PATH, RECEIPT_PATH};
 use crate::record::{browser_family, truncate_ip, ConsentRecord, IpRecording, RecordKind, Visitor};
@@ -378,11 +378,8 @@ impl SiteEngine {
             };
         // A Content-Security-Policy keeps working: the inline script (and a theme's style)
         // the gateway adds are allowed by their hashes, not by weakening the policy.
-        let styles: Vec<String> = consentry_banner::theme_css(&self.site.banner.theme)
-            .map(|css| csp_hash(&css))
-            .into_iter()
-            .collect();
-        crate::csp::allow_inline(headers, &[consent_mode_hash(consent.grants)], &styles);
+        let hashes = inline_hashes(&self.site, consent.grants);
+        crate::csp::allow_inline(headers, &hashes.scripts, &hashes.styles);
         headers.remove(header::CONTENT_LENGTH);
         // The body now depends on the visitor's consent: no validator of the origin's
         // fits it, and no shared cache may hand it to another visitor.

@@ -3,15 +3,19 @@
 
 use std::sync::Arc;
 
-use consentry_banner::{embed_placeholder, render, Assets, BannerView, CookieList, Language};
+use consentry_banner::{
+    embed_placeholder, render, theme_css, Assets, BannerView, CookieList, Language,
+};
 use consentry_config::{Category, Lifetime, LifetimeUnit, Site};
 use http::header::{self, HeaderMap};
 
-use super::{consent_mode_defaults, PageContext, PageFindings};
+use super::{consent_mode_defaults, consent_mode_hash, csp_hash, PageContext, PageFindings};
 use crate::consent::VisitorConsent;
 use crate::consent_cookie::CONSENT_COOKIE;
+use crate::csp::InlineHashes;
 use crate::decision::safe_return_path;
 use crate::site::{RequestInfo, CONSENT_PATH};
+use crate::Grants;
 
 /// What the banner of one page view is made from.
 pub(crate) struct BannerInputs<'a> {
@@ -64,6 +68,18 @@ pub(crate) fn set_cookie_lifetimes(headers: &HeaderMap) -> Vec<(String, Option<L
         }
     }
     out
+}
+
+/// The hashes of what the gateway inlines into a page for these grants: the Consent Mode
+/// script, and the theme's style when the site has one.
+pub(crate) fn inline_hashes(site: &Site, grants: Grants) -> InlineHashes {
+    InlineHashes {
+        scripts: vec![consent_mode_hash(grants)],
+        styles: theme_css(&site.banner.theme)
+            .map(|css| csp_hash(&css))
+            .into_iter()
+            .collect(),
+    }
 }
 
 /// The page context for one page view.
@@ -126,6 +142,7 @@ pub(crate) fn page_context(inputs: &BannerInputs<'_>) -> PageContext {
     };
     PageContext {
         grants,
+        inline_hashes: inline_hashes(site, grants),
         head_html: consent_mode_defaults(grants),
         body_html: Arc::new(body_html),
         placeholder: Arc::new(move |vendor, category| {

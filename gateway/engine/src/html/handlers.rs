@@ -90,8 +90,8 @@ pub(super) fn register(
     settings: Settings<'static, 'static>,
     page: &Arc<Page>,
 ) -> Settings<'static, 'static> {
-    let p = [(); 8].map(|()| Arc::clone(page));
-    let [head, script, held_text, noscript, iframe, img, link, body] = p;
+    let p = [(); 9].map(|()| Arc::clone(page));
+    let [head, script, held_text, noscript, iframe, img, link, body, meta] = p;
     let doc_end = Arc::clone(page);
     let bail = Arc::clone(page);
     settings
@@ -114,6 +114,9 @@ pub(super) fn register(
         .append_element_content_handler(element!("link[href]", move |el: &mut El| {
             on_link(el, &link);
             Ok(())
+        }))
+        .append_element_content_handler(element!("meta[http-equiv][content]", move |el: &mut El| {
+            on_meta(el, &meta)
         }))
         .append_element_content_handler(element!("body", move |el: &mut El| {
             if body.state().body_done {
@@ -376,6 +379,25 @@ fn on_img(el: &mut El<'_, '_>, page: &Page) -> HandlerResult {
     if tracker.is_some_and(|t| !page.allows(t.category)) {
         el.remove();
         page.state().stats.pixels_removed += 1;
+    }
+    Ok(())
+}
+
+/// A policy in `<meta http-equiv="Content-Security-Policy">` gets the same hashes as one in
+/// a header: the banner's inline parts come after it in the page.
+fn on_meta(el: &mut El<'_, '_>, page: &Page) -> HandlerResult {
+    let is_policy = el
+        .get_attribute("http-equiv")
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("content-security-policy"));
+    if !is_policy {
+        return Ok(());
+    }
+    if let Some(content) = el.get_attribute("content") {
+        let hashes = &page.ctx.inline_hashes;
+        let amended = crate::csp::amend(&content, &hashes.scripts, &hashes.styles);
+        if amended != content {
+            el.set_attribute("content", &amended)?;
+        }
     }
     Ok(())
 }

@@ -11,7 +11,9 @@ use std::sync::{Arc, Mutex, PoisonError};
 use lol_html::send::{HtmlRewriter, Settings};
 use lol_html::{AsciiCompatibleEncoding, MemorySettings, OutputSink};
 
-pub(crate) use banner::{page_context, set_cookie_lifetimes, BannerInputs, OriginCookie};
+pub(crate) use banner::{
+    inline_hashes, page_context, set_cookie_lifetimes, BannerInputs, OriginCookie,
+};
 pub use consent_mode::{consent_mode_defaults, consent_mode_hash, csp_hash};
 
 use crate::trackers::TrackerIndex;
@@ -29,6 +31,8 @@ pub type Placeholder = Arc<dyn Fn(&str, consentry_config::Category) -> String + 
 pub struct PageContext {
     /// What the visitor allowed.
     pub grants: Grants,
+    /// Hashes of what `head_html` and `body_html` inline, added to a `<meta>` policy.
+    pub inline_hashes: crate::csp::InlineHashes,
     /// Inserted at the start of `<head>` (or before the first script when there is none).
     pub head_html: String,
     /// Inserted once before `</body>`, or at the end when there is no `</body>`; built when

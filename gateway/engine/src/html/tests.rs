@@ -27,6 +27,10 @@ fn trackers() -> Arc<TrackerIndex> {
 fn context(grants: Grants) -> PageContext {
     PageContext {
         grants,
+        inline_hashes: crate::csp::InlineHashes {
+            scripts: vec!["'sha256-cm='".into()],
+            styles: vec!["'sha256-theme='".into()],
+        },
         head_html: "<script id=\"cm\"></script>".into(),
         body_html: Arc::new(|_: &PageFindings| "<div id=\"banner\"></div>".to_owned()),
         placeholder: Arc::new(|vendor, category| format!("blocked {vendor} {category}")),
@@ -231,4 +235,15 @@ fn the_banner_is_built_at_the_end_with_the_vendors_found() {
         ],
         "each vendor once, in page order"
     );
+}
+
+#[test]
+fn a_meta_policy_gets_the_hashes_too() {
+    let page = "<html><head><meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'self'\"><meta http-equiv=\"refresh\" content=\"30\"></head><body></body></html>";
+    let (out, _) = rewrite(page, Grants::NECESSARY_ONLY);
+    assert!(
+        out.contains("content=\"default-src 'self'; script-src 'self' 'sha256-cm='; style-src 'self' 'sha256-theme='\""),
+        "{out}"
+    );
+    assert!(out.contains("<meta http-equiv=\"refresh\" content=\"30\">"));
 }
