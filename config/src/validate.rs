@@ -211,13 +211,19 @@ impl Validator<'_> {
             tls,
             timeouts,
             geoip_database: file.geoip_database.map(PathBuf::from),
-            worker_threads: file.worker_threads.and_then(|n| match usize::try_from(*n.get_ref()) {
-                Ok(threads @ 1..=1024) => Some(threads),
-                _ => {
-                    self.report(n.span().start, "server.worker_threads", "must be a whole number from 1 to 1024");
-                    None
-                }
-            }),
+            worker_threads: file
+                .worker_threads
+                .and_then(|n| match usize::try_from(*n.get_ref()) {
+                    Ok(threads @ 1..=1024) => Some(threads),
+                    _ => {
+                        self.report(
+                            n.span().start,
+                            "server.worker_threads",
+                            "must be a whole number from 1 to 1024",
+                        );
+                        None
+                    }
+                }),
         }
     }
 
