@@ -6,6 +6,7 @@ use crate::support::binary;
 
 #[test]
 fn init_writes_a_config_that_check_accepts() {
+    crate::native_only!("the consentry command line");
     let dir = tempfile::tempdir().expect("dir");
     let config = dir.path().join("consentry.toml");
     let init = Command::new(binary())
@@ -42,6 +43,7 @@ fn init_writes_a_config_that_check_accepts() {
 
 #[test]
 fn check_names_file_line_and_key_of_every_problem() {
+    crate::native_only!("the consentry command line");
     let dir = tempfile::tempdir().expect("dir");
     let config = dir.path().join("broken.toml");
     std::fs::write(
@@ -69,6 +71,7 @@ fn check_names_file_line_and_key_of_every_problem() {
 
 #[test]
 fn proxy_rejects_an_origin_that_is_not_a_url() {
+    crate::native_only!("the consentry command line");
     let out = Command::new(binary())
         .args([
             "proxy",

@@ -30,6 +30,7 @@ upstream = "{}"
 
 #[tokio::test]
 async fn sites_are_chosen_by_host_and_unknown_hosts_are_refused() {
+    crate::native_only!("absolute-form targets are refused by the runtime before the Worker");
     let (shop, blog) = (Origin::start().await, Origin::start().await);
     let gateway = Gateway::with_config(&two_sites(&shop, &blog, ""));
     let get = |host: &'static str| {
@@ -109,6 +110,7 @@ async fn a_slow_origin_gives_a_504() {
 
 #[tokio::test]
 async fn forwarding_headers_are_set_and_hop_by_hop_headers_removed() {
+    crate::native_only!("the runtime's fetch sends the origin URL's Host, not the visitor's");
     let (origin, gateway) = crate::support::setup().await;
     client()
         .get(gateway.at("/page?q=1"))
@@ -173,6 +175,7 @@ async fn banner_assets_are_served_from_the_site_with_long_caching() {
 
 #[tokio::test]
 async fn websocket_upgrades_pass_through() {
+    crate::native_only!("the runtime switches protocols for WebSocket only");
     let (_origin, gateway) = crate::support::setup().await;
     let mut stream = tokio::net::TcpStream::connect(gateway.authority())
         .await
@@ -207,6 +210,7 @@ async fn websocket_upgrades_pass_through() {
 
 #[tokio::test]
 async fn visitors_can_speak_http2() {
+    crate::native_only!("HTTP/2 with prior knowledge to the native server");
     let (_origin, gateway) = crate::support::setup().await;
     let h2 = reqwest::Client::builder()
         .http2_prior_knowledge()
@@ -223,6 +227,7 @@ async fn visitors_can_speak_http2() {
 
 #[tokio::test]
 async fn tls_is_served_with_http2_by_alpn() {
+    crate::native_only!("the native server's TLS certificates");
     let origin = Origin::start().await;
     let cert =
         rcgen::generate_simple_self_signed(vec!["localhost".to_owned()]).expect("certificate");
@@ -293,6 +298,7 @@ async fn raw_request(gateway: &Gateway, request: &str) -> String {
 
 #[tokio::test]
 async fn https_origins_are_reached_with_a_configured_ca() {
+    crate::native_only!("a private CA file for the origin (upstream_ca)");
     let cert =
         rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_owned()]).expect("certificate");
     let origin = Origin::start_tls(&cert.cert.pem(), &cert.signing_key.serialize_pem()).await;
@@ -346,6 +352,7 @@ async fn request_bodies_stream_through_whole() {
 
 #[tokio::test]
 async fn a_visitor_who_never_finishes_the_headers_is_cut_off() {
+    crate::native_only!("the native server's header-read timeout");
     let origin = Origin::start().await;
     let config = format!(
         "[server]\nlisten = \"127.0.0.1:0\"\ndata_dir = \"{{data_dir}}\"\nheader_read_timeout = \"1s\"\n\n[[site]]\nhosts = [\"*\"]\nupstream = \"{}\"\n",

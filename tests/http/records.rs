@@ -578,6 +578,7 @@ async fn several_gateways_on_one_postgres_keep_one_chain() {
 
 #[tokio::test]
 async fn the_country_comes_from_the_configured_geoip_database() {
+    crate::native_only!("a MaxMind database file; at the edge the country is request.cf's");
     // A small MaxMind database of our own: loopback is in the Netherlands.
     let mut db = maxminddb_writer::Database::default();
     db.metadata.binary_format_major_version = 2;

@@ -51,6 +51,14 @@ impl VisitorConsent {
         }
     }
 
+    /// The visitor's consent id: from their valid decision, or from one that lapsed.
+    pub fn consent_id(&self) -> Option<&str> {
+        self.decision
+            .as_ref()
+            .or(self.stale.as_ref())
+            .map(|c| c.consent_id.as_str())
+    }
+
     /// Evaluates the consent cookie values a request carries (the first valid one counts).
     pub fn evaluate<'a>(
         values: impl IntoIterator<Item = &'a str>,

@@ -24,9 +24,12 @@ mod consent_cookie;
 mod csp;
 mod decision;
 mod engine;
+mod erasure;
+pub mod forwarding;
 mod glob;
 mod grants;
 mod html;
+pub mod pages;
 mod receipt;
 mod record;
 mod request_cookies;
@@ -47,6 +50,7 @@ pub use decision::{
     parse_decision, safe_return_path, BadDecision, DecisionKind, DecisionRequest, MAX_DECISION_BODY,
 };
 pub use engine::Engine;
+pub use erasure::erasure_detail;
 pub use grants::Grants;
 pub use html::{
     consent_mode_defaults, consent_mode_hash, csp_hash, BodyHtml, PageContext, PageFindings,

@@ -2,7 +2,7 @@
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
 /// A running gateway; stopped when dropped.
@@ -125,8 +125,7 @@ impl Drop for Gateway {
 /// Starts `consentry` and waits for its first line; returns the process and its URL.
 fn start(args: &[&str]) -> (Child, String) {
     let log = std::env::var("CONSENTRY_TEST_LOG").unwrap_or_else(|_| "warn".into());
-    let mut child = Command::new(binary())
-        .args(args)
+    let mut child = super::worker::command(args)
         .env("RUST_LOG", log)
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())

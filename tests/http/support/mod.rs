@@ -3,9 +3,11 @@
 
 mod gateway;
 mod origin;
+mod worker;
 
 pub use gateway::{binary, Gateway};
 pub use origin::{binary_body, Origin};
+pub use worker::native_only;
 
 use reqwest::header::{HeaderMap, SET_COOKIE};
 
