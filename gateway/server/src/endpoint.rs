@@ -1,13 +1,13 @@
 //! `POST /__consentry/consent`: a decision from the banner (JSON) or a plain form.
 
+use consentry_engine::pages::{decision_answer, Refusal};
 use consentry_engine::{
     host_without_port, is_same_origin, parse_decision, SiteEngine, Visitor, MAX_DECISION_BODY,
 };
-use http::header::{self, HeaderValue};
+use http::header;
 use http::{Request, Response, StatusCode};
 use http_body_util::{BodyExt, Limited};
 use hyper::body::Incoming;
-use serde_json::json;
 
 use crate::proxy::Connection;
 use crate::{pages, random_bytes, unix_now, Gateway, ResponseBody};
@@ -23,19 +23,16 @@ pub async fn consent(
 ) -> Response<ResponseBody> {
     let (parts, body) = request.into_parts();
     if !is_same_origin(&parts.headers, host) {
-        return pages::text(
-            StatusCode::FORBIDDEN,
-            "decisions are only taken from the site's own pages",
-        );
+        return pages::from_engine(Refusal::CrossSiteDecision.page());
     }
     let body = match Limited::new(body, MAX_DECISION_BODY).collect().await {
         Ok(collected) => collected.to_bytes(),
         Err(e) if e.is::<http_body_util::LengthLimitError>() => {
-            return pages::text(StatusCode::PAYLOAD_TOO_LARGE, "decision body too large");
+            return pages::from_engine(Refusal::TooLarge.page());
         }
         Err(e) => {
             tracing::debug!(error = %e, "decision body could not be read");
-            return pages::text(StatusCode::BAD_REQUEST, "decision body could not be read");
+            return pages::from_engine(Refusal::Unreadable.page());
         }
     };
     let content_type = parts
@@ -50,10 +47,7 @@ pub async fn consent(
         Ok(bytes) => bytes,
         Err(e) => {
             tracing::error!(error = %e, "no randomness for a consent id");
-            return pages::text(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "decision could not be recorded; try again",
-            );
+            return pages::from_engine(Refusal::NotRecorded.page());
         }
     };
     let country = gateway.country(connection.peer.ip());
@@ -76,10 +70,7 @@ pub async fn consent(
     );
     if let Err(e) = gateway.record(outcome.record.clone()).await {
         tracing::error!(error = %e, "consent record not stored; decision refused");
-        return pages::text(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "decision could not be recorded; try again",
-        );
+        return pages::from_engine(Refusal::NotRecorded.page());
     }
     tracing::info!(
         site = %outcome.record.site,
@@ -87,21 +78,5 @@ pub async fn consent(
         via_form = outcome.record.via_form,
         "consent recorded"
     );
-    let mut response = match &outcome.redirect_to {
-        Some(location) => pages::see_other(location),
-        None => pages::json(
-            StatusCode::OK,
-            &json!({
-                "consent_id": outcome.record.consent_id,
-                "granted": outcome.record.granted_names(),
-                "policy_version": outcome.record.policy_version,
-            }),
-        ),
-    };
-    for cookie in &outcome.set_cookies {
-        if let Ok(value) = HeaderValue::from_str(cookie) {
-            response.headers_mut().append(header::SET_COOKIE, value);
-        }
-    }
-    response
+    pages::from_engine(decision_answer(&outcome))
 }

@@ -5,9 +5,10 @@ use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use consentry_engine::forwarding::upstream_uri;
+use consentry_engine::pages as engine_pages;
 use consentry_engine::{BodyPlan, RequestInfo, Route, SiteEngine};
 use http::header::{self, HeaderValue};
-use http::uri::{PathAndQuery, Uri};
 use http::{Request, Response, StatusCode};
 use http_body_util::BodyExt;
 use hyper::body::Incoming;
@@ -47,14 +48,11 @@ pub async fn handle(
                 .map(str::to_owned)
         });
     let Some(host) = host.filter(|h| !h.is_empty()) else {
-        return Ok(pages::text(StatusCode::BAD_REQUEST, "missing Host header"));
+        return Ok(pages::from_engine(engine_pages::missing_host()));
     };
     let Some((site, client)) = gateway.site(&host) else {
         tracing::debug!(%host, "request for a host that is not configured");
-        return Ok(pages::error_page(
-            StatusCode::MISDIRECTED_REQUEST,
-            "This gateway does not serve that host.",
-        ));
+        return Ok(pages::from_engine(engine_pages::misdirected()));
     };
     let response = match site.route(request.method(), request.uri().path()) {
         Route::Origin => forward(&gateway, site, client, connection, &host, request).await,
@@ -63,7 +61,7 @@ pub async fn handle(
         Route::Receipt => receipt::receipt(&gateway, site, &request).await,
         Route::Erase => receipt::erase(&gateway, site, connection, &host, request).await,
         Route::MethodNotAllowed(allow) => pages::method_not_allowed(allow),
-        Route::NotFound => pages::text(StatusCode::NOT_FOUND, "not found"),
+        Route::NotFound => pages::from_engine(engine_pages::not_found()),
     };
     Ok(response)
 }
@@ -105,7 +103,7 @@ async fn forward(
         Ok(uri) => uri,
         Err(e) => {
             tracing::warn!(error = %e, path = %path_and_query, "cannot build the origin URI");
-            return pages::text(StatusCode::BAD_REQUEST, "bad request target");
+            return pages::from_engine(engine_pages::bad_target());
         }
     };
     // Towards the origin the gateway speaks HTTP/1.1 or negotiates HTTP/2 itself.
@@ -119,17 +117,11 @@ async fn forward(
         Ok(Ok(response)) => response,
         Ok(Err(e)) => {
             tracing::warn!(error = %e, site = %site.site().name, "origin unreachable");
-            return pages::error_page(
-                StatusCode::BAD_GATEWAY,
-                "The site could not be reached just now. Please try again in a moment.",
-            );
+            return pages::from_engine(engine_pages::origin_unreachable());
         }
         Err(_) => {
             tracing::warn!(site = %site.site().name, timeout = ?gateway.timeouts.upstream, "origin timed out");
-            return pages::error_page(
-                StatusCode::GATEWAY_TIMEOUT,
-                "The site took too long to answer. Please try again in a moment.",
-            );
+            return pages::from_engine(engine_pages::origin_timeout());
         }
     };
 
@@ -167,25 +159,6 @@ async fn forward(
         BodyPlan::Rewrite(rewriter) => RewrittenBody::new(body, *rewriter).boxed_unsync(),
     };
     Response::from_parts(parts, body)
-}
-
-/// Joins the origin's base URL and the request's path and query.
-fn upstream_uri(base: &url::Url, path_and_query: &str) -> Result<Uri, http::Error> {
-    let prefix = base.path().trim_end_matches('/');
-    let pq: PathAndQuery = if prefix.is_empty() {
-        path_and_query.parse()?
-    } else {
-        format!("{prefix}{path_and_query}").parse()?
-    };
-    let authority = match base.port() {
-        Some(port) => format!("{}:{port}", base.host_str().unwrap_or_default()),
-        None => base.host_str().unwrap_or_default().to_owned(),
-    };
-    Uri::builder()
-        .scheme(base.scheme())
-        .authority(authority)
-        .path_and_query(pq)
-        .build()
 }
 
 /// Copies bytes both ways between visitor and origin after a protocol switch.
