@@ -21,4 +21,5 @@ if command -v wasm-opt >/dev/null 2>&1; then
 fi
 WASM_BINDGEN_BIN="$bindgen" ESBUILD_BIN="$PWD/node_modules/.bin/esbuild" \
   worker-build --release "${opt[@]}"
+node strip-names.mjs build/index_bg.wasm
 ls -l build/index.js build/index_bg.wasm

@@ -15,7 +15,8 @@ pub enum ContentCoding {
     Gzip,
     /// `deflate` (zlib-wrapped, as HTTP defines it).
     Deflate,
-    /// `br`.
+    /// `br` (with the `brotli` feature; a Worker leaves brotli to the runtime).
+    #[cfg(feature = "brotli")]
     Brotli,
 }
 
@@ -30,6 +31,7 @@ impl ContentCoding {
             "" | "identity" => Some(ContentCoding::Identity),
             "gzip" | "x-gzip" => Some(ContentCoding::Gzip),
             "deflate" => Some(ContentCoding::Deflate),
+            #[cfg(feature = "brotli")]
             "br" => Some(ContentCoding::Brotli),
             _ => None,
         }
@@ -41,6 +43,7 @@ impl ContentCoding {
             ContentCoding::Identity => None,
             ContentCoding::Gzip => Some("gzip"),
             ContentCoding::Deflate => Some("deflate"),
+            #[cfg(feature = "brotli")]
             ContentCoding::Brotli => Some("br"),
         }
     }
@@ -56,8 +59,11 @@ pub struct CodingError {
 }
 
 /// Brotli quality for on-the-fly compression: fast, still well under gzip's size.
+#[cfg(feature = "brotli")]
 const BROTLI_QUALITY: u32 = 4;
+#[cfg(feature = "brotli")]
 const BROTLI_WINDOW: u32 = 22;
+#[cfg(feature = "brotli")]
 const BUFFER: usize = 16 * 1024;
 
 /// Decodes a body chunk by chunk.
@@ -69,6 +75,7 @@ pub enum Decoder {
     /// zlib.
     Deflate(Box<ZlibDecoder<Vec<u8>>>),
     /// brotli.
+    #[cfg(feature = "brotli")]
     Brotli(Box<brotli::DecompressorWriter<Vec<u8>>>),
 }
 
@@ -79,6 +86,7 @@ impl Decoder {
             ContentCoding::Identity => Decoder::Identity,
             ContentCoding::Gzip => Decoder::Gzip(Box::new(GzDecoder::new(Vec::new()))),
             ContentCoding::Deflate => Decoder::Deflate(Box::new(ZlibDecoder::new(Vec::new()))),
+            #[cfg(feature = "brotli")]
             ContentCoding::Brotli => Decoder::Brotli(Box::new(brotli::DecompressorWriter::new(
                 Vec::new(),
                 BUFFER,
@@ -91,6 +99,7 @@ impl Decoder {
             Decoder::Identity => ContentCoding::Identity,
             Decoder::Gzip(_) => ContentCoding::Gzip,
             Decoder::Deflate(_) => ContentCoding::Deflate,
+            #[cfg(feature = "brotli")]
             Decoder::Brotli(_) => ContentCoding::Brotli,
         }
     }
@@ -109,6 +118,7 @@ impl Decoder {
                 d.write_all(chunk).map_err(err)?;
                 Ok(std::mem::take(d.get_mut()))
             }
+            #[cfg(feature = "brotli")]
             Decoder::Brotli(d) => {
                 d.write_all(chunk).map_err(err)?;
                 Ok(std::mem::take(d.get_mut()))
@@ -124,6 +134,7 @@ impl Decoder {
             Decoder::Identity => Ok(Vec::new()),
             Decoder::Gzip(d) => d.finish().map_err(err),
             Decoder::Deflate(d) => d.finish().map_err(err),
+            #[cfg(feature = "brotli")]
             Decoder::Brotli(d) => d.into_inner().map_err(|_| {
                 err(std::io::Error::new(
                     std::io::ErrorKind::UnexpectedEof,
@@ -143,6 +154,7 @@ pub enum Encoder {
     /// zlib.
     Deflate(Box<ZlibEncoder<Vec<u8>>>),
     /// brotli.
+    #[cfg(feature = "brotli")]
     Brotli(Box<brotli::CompressorWriter<Vec<u8>>>),
 }
 
@@ -157,6 +169,7 @@ impl Encoder {
             ContentCoding::Deflate => {
                 Encoder::Deflate(Box::new(ZlibEncoder::new(Vec::new(), Compression::new(5))))
             }
+            #[cfg(feature = "brotli")]
             ContentCoding::Brotli => Encoder::Brotli(Box::new(brotli::CompressorWriter::new(
                 Vec::new(),
                 BUFFER,
@@ -185,6 +198,7 @@ impl Encoder {
                 write_flush(e.as_mut(), &chunk);
                 std::mem::take(e.get_mut())
             }
+            #[cfg(feature = "brotli")]
             Encoder::Brotli(e) => {
                 write_flush(e.as_mut(), &chunk);
                 std::mem::take(e.get_mut())
@@ -198,6 +212,7 @@ impl Encoder {
             Encoder::Identity => Vec::new(),
             Encoder::Gzip(e) => e.finish().unwrap_or_default(),
             Encoder::Deflate(e) => e.finish().unwrap_or_default(),
+            #[cfg(feature = "brotli")]
             Encoder::Brotli(e) => e.into_inner(),
         }
     }
@@ -215,12 +230,15 @@ mod tests {
             .cycle()
             .take(100_000)
             .collect();
-        for coding in [
+        #[allow(unused_mut)]
+        let mut codings = vec![
             ContentCoding::Identity,
             ContentCoding::Gzip,
             ContentCoding::Deflate,
-            ContentCoding::Brotli,
-        ] {
+        ];
+        #[cfg(feature = "brotli")]
+        codings.push(ContentCoding::Brotli);
+        for coding in codings {
             let mut encoder = Encoder::new(coding);
             let mut encoded = Vec::new();
             for piece in text.chunks(7_000) {
@@ -257,6 +275,7 @@ mod tests {
             ContentCoding::from_header(Some("GZIP")),
             Some(ContentCoding::Gzip)
         );
+        #[cfg(feature = "brotli")]
         assert_eq!(
             ContentCoding::from_header(Some("br")),
             Some(ContentCoding::Brotli)
