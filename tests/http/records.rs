@@ -375,6 +375,8 @@ async fn the_owner_erases_exports_and_counts_from_the_command_line() {
     let mine = exported(&gateway, &["--consent-id", id]);
     assert_eq!(mine.len(), 1);
     assert!(exported(&gateway, &["--site", "elsewhere"]).is_empty());
+    // Consent ids are base64url and may start with a dash.
+    assert!(exported(&gateway, &["--consent-id", "-starts-with-a-dash"]).is_empty());
     assert_eq!(
         exported(
             &gateway,

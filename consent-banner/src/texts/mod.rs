@@ -37,6 +37,11 @@ macro_rules! texts {
             /// The keys, in the order of the fields.
             pub const KEYS: &'static [&'static str] = &[$(stringify!($key),)*];
 
+            /// Every text with its key, in the order of [`Texts::KEYS`].
+            pub fn entries(&self) -> Vec<(&'static str, &str)> {
+                vec![$((stringify!($key), self.$key.as_ref()),)*]
+            }
+
             /// Replaces the text named `key`; false when there is no such text.
             fn set(&mut self, key: &str, text: &'a str) -> bool {
                 match key {

@@ -11,7 +11,8 @@ use std::sync::Arc;
 
 use consentry_config::{Catalogue, Config};
 use consentry_engine::{
-    filter_set_cookies, CookieClassifier, Engine, Grants, RequestCookies, RequestInfo, VisitorConsent,
+    filter_set_cookies, CookieClassifier, Engine, Grants, RequestCookies, RequestInfo,
+    VisitorConsent,
 };
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use http::header::{HeaderValue, SET_COOKIE};
@@ -63,7 +64,14 @@ fn cookies(c: &mut Criterion) {
         }
         b.iter_batched(
             || template.clone(),
-            |mut headers| black_box(filter_set_cookies(&mut headers, &classifier, Grants::NECESSARY_ONLY, 1_700_000_000)),
+            |mut headers| {
+                black_box(filter_set_cookies(
+                    &mut headers,
+                    &classifier,
+                    Grants::NECESSARY_ONLY,
+                    1_700_000_000,
+                ))
+            },
             criterion::BatchSize::SmallInput,
         )
     });
@@ -71,8 +79,12 @@ fn cookies(c: &mut Criterion) {
 }
 
 fn rewrite(c: &mut Criterion) {
-    let config = Config::quick_start("http://127.0.0.1:8000", "127.0.0.1:0".parse().expect("addr"), "d".into())
-        .expect("config");
+    let config = Config::quick_start(
+        "http://127.0.0.1:8000",
+        "127.0.0.1:0".parse().expect("addr"),
+        "d".into(),
+    )
+    .expect("config");
     let engine = Engine::new(&config, &Catalogue::builtin().expect("catalogue"), &[7; 32]);
     let site = Arc::clone(engine.site_for_host("bench.test").expect("site"));
     let consent = VisitorConsent::undecided(false);
@@ -85,28 +97,39 @@ fn rewrite(c: &mut Criterion) {
     let mut group = c.benchmark_group("html");
     for (name, page) in pages() {
         group.throughput(Throughput::Bytes(page.len() as u64));
-        group.bench_with_input(BenchmarkId::new("consentry rewrite", name), &page, |b, page| {
-            b.iter(|| {
-                let mut rewriter = site.page_rewriter(&consent, &info, None).expect("rewriter");
-                let mut out = 0;
-                for chunk in page.chunks(16 * 1024) {
-                    out += rewriter.write(chunk).expect("write").len();
-                }
-                out += rewriter.end().expect("end").0.len();
-                black_box(out)
-            })
-        });
-        group.bench_with_input(BenchmarkId::new("lol_html, no handlers", name), &page, |b, page| {
-            b.iter(|| {
-                let mut out = 0usize;
-                let mut rewriter = lol_html::HtmlRewriter::new(lol_html::Settings::new(), |c: &[u8]| out += c.len());
-                for chunk in page.chunks(16 * 1024) {
-                    rewriter.write(chunk).expect("write");
-                }
-                rewriter.end().expect("end");
-                black_box(out)
-            })
-        });
+        group.bench_with_input(
+            BenchmarkId::new("consentry rewrite", name),
+            &page,
+            |b, page| {
+                b.iter(|| {
+                    let mut rewriter = site.page_rewriter(&consent, &info, None).expect("rewriter");
+                    let mut out = 0;
+                    for chunk in page.chunks(16 * 1024) {
+                        out += rewriter.write(chunk).expect("write").len();
+                    }
+                    out += rewriter.end().expect("end").0.len();
+                    black_box(out)
+                })
+            },
+        );
+        group.bench_with_input(
+            BenchmarkId::new("lol_html, no handlers", name),
+            &page,
+            |b, page| {
+                b.iter(|| {
+                    let mut out = 0usize;
+                    let mut rewriter =
+                        lol_html::HtmlRewriter::new(lol_html::Settings::new(), |c: &[u8]| {
+                            out += c.len()
+                        });
+                    for chunk in page.chunks(16 * 1024) {
+                        rewriter.write(chunk).expect("write");
+                    }
+                    rewriter.end().expect("end");
+                    black_box(out)
+                })
+            },
+        );
     }
     group.finish();
 }

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use consentry_banner::{render, Assets, BannerView, Language, ASSET_PREFIX};
+use consentry_banner::{Assets, Language, ASSET_PREFIX};
 use consentry_config::{Catalogue, ConsentSettings, Site};
 use http::header::{self, HeaderMap, HeaderValue};
 use http::{Method, StatusCode};
@@ -15,8 +15,8 @@ use crate::consent_cookie::{consent_id_from, ConsentCookie, CookieSigner, CONSEN
 use crate::decision::DecisionKind;
 use crate::decision::{safe_return_path, DecisionRequest};
 use crate::html::{
-    inline_hashes, page_context, set_cookie_lifetimes, BannerInputs, OriginCookie, PageRewriter,
-    RewriteError,
+    banner_language, inline_hashes, page_context, set_cookie_lifetimes, BannerInputs, OriginCookie,
+    PageRewriter, RewriteError,
 };
 use crate::receipt::{ERASE_PATH, RECEIPT_PATH};
 use crate::record::{browser_family, truncate_ip, ConsentRecord, IpRecording, RecordKind, Visitor};
@@ -226,25 +226,25 @@ impl SiteEngine {
         let accept = headers
             .get(header::ACCEPT_LANGUAGE)
             .and_then(|v| v.to_str().ok());
-        Language::negotiate(accept, self.language)
+        banner_language(&self.site, self.language, accept)
     }
 
-    /// SHA-256 (hex) of the exact first-layer banner shown in `language`: the proof of what
-    /// the visitor was told.
+    /// SHA-256 (hex) of the banner's texts as shown in `language`, the site's replacements
+    /// included, and of its privacy link: the proof of what the visitor was told. Each text
+    /// enters as `key=value` on its own line.
     pub fn banner_hash(&self, language: Language) -> String {
-        let html = render(
-            &BannerView {
-                language,
-                decided: None,
-                return_to: "/",
-                privacy_url: self.site.privacy_url.as_deref(),
-                endpoint: CONSENT_PATH,
-                settings: &self.site.banner,
-                cookies: &consentry_banner::CookieList::new(),
-            },
-            &self.assets,
-        );
-        Sha256::digest(html.as_bytes())
+        let texts = consentry_banner::Texts::new(language, &self.site.banner.texts);
+        let mut hasher = Sha256::new();
+        for (key, value) in texts.entries() {
+            hasher.update(key.as_bytes());
+            hasher.update(b"=");
+            hasher.update(value.replace('\n', " ").as_bytes());
+            hasher.update(b"\n");
+        }
+        hasher.update(b"privacy_url=");
+        hasher.update(self.site.privacy_url.as_deref().unwrap_or("").as_bytes());
+        hasher
+            .finalize()
             .iter()
             .map(|b| format!("{b:02x}"))
             .collect()

@@ -116,14 +116,14 @@ enum LogCommand {
         /// Only this site.
         #[arg(long)]
         site: Option<String>,
-        /// Only this visitor.
-        #[arg(long)]
+        /// Only this visitor. (Consent ids may start with `-`.)
+        #[arg(long, allow_hyphen_values = true)]
         consent_id: Option<String>,
     },
     /// Remove a visitor's personal fields from their records (the erasure is recorded).
     Erase {
-        /// The visitor's consent id.
-        #[arg(long)]
+        /// The visitor's consent id. (Consent ids may start with `-`.)
+        #[arg(long, allow_hyphen_values = true)]
         consent_id: String,
     },
     /// Counts: records, by kind and site, erased, pruned.

@@ -26,19 +26,16 @@ pub fn empty() -> ResponseBody {
 /// One of the engine's pages as a response.
 pub fn from_engine(page: Page) -> Response<ResponseBody> {
     page.map(|body| match body {
-        Cow::Borrowed(bytes) if bytes.is_empty() => empty(),
+        Cow::Borrowed([]) => empty(),
         Cow::Borrowed(bytes) => full(Bytes::from_static(bytes)),
         Cow::Owned(bytes) => full(bytes),
     })
 }
 
-
-
 /// A plain-text answer with a reason, for clients of Consentry's own endpoints.
 pub fn text(status: StatusCode, message: &str) -> Response<ResponseBody> {
     from_engine(engine::text(status, message))
 }
-
 
 /// A 303 to a path on the same site.
 pub fn see_other(location: &str) -> Response<ResponseBody> {

@@ -82,9 +82,13 @@ pub(crate) fn inline_hashes(site: &Site, grants: Grants) -> InlineHashes {
     }
 }
 
-/// The page context for one page view.
-pub(crate) fn page_context(inputs: &BannerInputs<'_>) -> PageContext {
-    let site = inputs.site;
+/// The banner's language for a visitor: the best of the site's languages for their
+/// `Accept-Language`, or the site's default.
+pub(crate) fn banner_language(
+    site: &Site,
+    fallback: Language,
+    accept_language: Option<&str>,
+) -> Language {
     let offered: Vec<Language> = if site.banner.languages.is_empty() {
         Language::ALL.to_vec()
     } else {
@@ -94,12 +98,18 @@ pub(crate) fn page_context(inputs: &BannerInputs<'_>) -> PageContext {
             .filter_map(|code| Language::from_code(code))
             .collect()
     };
-    let fallback = if offered.contains(&inputs.fallback) {
-        inputs.fallback
+    let fallback = if offered.contains(&fallback) {
+        fallback
     } else {
-        offered.first().copied().unwrap_or(inputs.fallback)
+        offered.first().copied().unwrap_or(fallback)
     };
-    let language = Language::negotiate_among(inputs.request.accept_language, &offered, fallback);
+    Language::negotiate_among(accept_language, &offered, fallback)
+}
+
+/// The page context for one page view.
+pub(crate) fn page_context(inputs: &BannerInputs<'_>) -> PageContext {
+    let site = inputs.site;
+    let language = banner_language(site, inputs.fallback, inputs.request.accept_language);
     let mut cookies = CookieList::new();
     cookies.add_cookie(
         CONSENT_COOKIE,

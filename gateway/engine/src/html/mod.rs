@@ -12,7 +12,7 @@ use lol_html::send::{HtmlRewriter, Settings};
 use lol_html::{AsciiCompatibleEncoding, MemorySettings, OutputSink};
 
 pub(crate) use banner::{
-    inline_hashes, page_context, set_cookie_lifetimes, BannerInputs, OriginCookie,
+    banner_language, inline_hashes, page_context, set_cookie_lifetimes, BannerInputs, OriginCookie,
 };
 pub use consent_mode::{consent_mode_defaults, consent_mode_hash, csp_hash};
 
