@@ -35,3 +35,25 @@ fi
   PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund
   CONSENTRY_BIN="$PWD/../../target/debug/consentry" node --test --test-concurrency=1 tests/
 )
+
+step "The Cloudflare Worker: wasm-bindgen-cli and worker-build of the versions in wasm/Cargo.lock, npm packages"
+locked_version() { grep -A1 "^name = \"$1\"\$" wasm/Cargo.lock | sed -n 's/^version = "\(.*\)"$/\1/p'; }
+installed() { cargo install --list | grep "^$1 v$2:" >/dev/null; }
+bindgen_version=$(locked_version wasm-bindgen)
+worker_version=$(locked_version worker)
+installed wasm-bindgen-cli "$bindgen_version" ||
+  cargo install wasm-bindgen-cli --version "$bindgen_version" --locked
+installed worker-build "$worker_version" ||
+  cargo install worker-build --version "$worker_version" --locked
+(cd wasm && npm ci --no-audit --no-fund)
+
+step "The Worker: formatting and lints for wasm32-unknown-unknown"
+(cd wasm && cargo fmt -- --check && cargo clippy --target wasm32-unknown-unknown --all-targets --locked -- -D warnings)
+
+step "The Worker: build (wasm/build.sh)"
+wasm/build.sh
+
+step "Black-box HTTP tests against the Worker in workerd with a local D1 (wasm/dev.sh)"
+# The Worker keeps its consent log in D1: the PostgreSQL runs of the records tests are native.
+env -u CONSENTRY_TEST_POSTGRES CONSENTRY_TEST_TARGET=worker \
+  cargo test -p consentry-gateway --test http --locked

@@ -19,7 +19,9 @@ use wasm_bindgen::JsValue;
 use worker::{D1Database, D1PreparedStatement, D1Result};
 
 /// How often an append is tried against other writers before it fails.
-const APPEND_ATTEMPTS: u32 = 64;
+const APPEND_ATTEMPTS: u32 = 100;
+/// The longest pause between two attempts, in milliseconds.
+const MAX_PAUSE_MS: u64 = 250;
 
 /// The consent log in one D1 database.
 pub struct D1Store {
@@ -274,10 +276,11 @@ impl ConsentLog for D1Store {
                 match self.try_append(records).await {
                     Err(e) if is_conflict(&e) && attempt < APPEND_ATTEMPTS => {
                         tracing::debug!(attempt, "another writer appended first; chaining again");
-                        // A random pause, growing with the attempts, spreads out the writers
-                        // that met at the same position.
-                        let spread = u64::from(crate::io::random_bytes::<1>().map_or(0, |b| b[0]));
-                        let pause = spread * u64::from(attempt.min(8)) / 64;
+                        // A random pause under a ceiling that doubles with every attempt
+                        // spreads out the writers that met at the same position.
+                        let ceiling = (1u64 << attempt.min(8)).min(MAX_PAUSE_MS);
+                        let random = crate::io::random_bytes::<2>().map_or(0, u16::from_le_bytes);
+                        let pause = u64::from(random) % (ceiling + 1);
                         worker::Delay::from(std::time::Duration::from_millis(pause)).await;
                         attempt += 1;
                     }
