@@ -14,6 +14,10 @@
 //!    rewritten; a [`BodyRewriter`] then takes the body chunk by chunk.
 //! 4. A posted decision is parsed by [`parse_decision`] and answered by
 //!    [`SiteEngine::decide`], whose record the host stores before answering.
+//!
+//! Around that, [`forwarding`] sets the headers between visitor and origin and joins the
+//! origin's URL, and [`pages`] writes every answer Consentry gives itself (error pages, the
+//! consent endpoint's and the receipt page's answers), so that both hosts answer alike.
 
 mod body;
 pub mod chain;
