@@ -14,9 +14,12 @@ use consentry_engine::schema::{
 use consentry_engine::store::rows::{db_time, filter_clause, FilterValue, LogRow};
 use consentry_engine::store::{ConsentLog, LogFilter, LogStats, StoreError, StoreFuture};
 use consentry_engine::ConsentRecord;
-use serde::Deserialize;
 use wasm_bindgen::JsValue;
 use worker::{D1Database, D1PreparedStatement, D1Result};
+
+mod rows;
+
+use rows::{Count, D1Checkpoint, D1LogRow, Head, Name, Seq, Totals};
 
 /// How often an append is tried against other writers before it fails.
 const APPEND_ATTEMPTS: u32 = 100;
@@ -54,113 +57,6 @@ fn text(value: &str) -> JsValue {
 
 fn opt_text(value: Option<&str>) -> JsValue {
     value.map_or(JsValue::NULL, JsValue::from_str)
-}
-
-/// A `consent_log` row as D1 returns it.
-#[derive(Deserialize)]
-struct D1LogRow {
-    seq: i64,
-    record_id: String,
-    consent_id: String,
-    recorded_at: i64,
-    site: String,
-    policy_version: i64,
-    banner_hash: String,
-    language: String,
-    kind: String,
-    via_form: i64,
-    gpc: i64,
-    preferences: i64,
-    analytics: i64,
-    marketing: i64,
-    country: Option<String>,
-    ip_prefix: Option<String>,
-    browser: Option<String>,
-    detail: String,
-    personal_digest: String,
-    erased: i64,
-    prev_hash: String,
-    hash: String,
-}
-
-impl From<D1LogRow> for LogRow {
-    fn from(r: D1LogRow) -> LogRow {
-        LogRow {
-            seq: r.seq,
-            record_id: r.record_id,
-            consent_id: r.consent_id,
-            recorded_at: r.recorded_at,
-            site: r.site,
-            policy_version: r.policy_version,
-            banner_hash: r.banner_hash,
-            language: r.language,
-            kind: r.kind,
-            flags: [
-                r.via_form,
-                r.gpc,
-                r.preferences,
-                r.analytics,
-                r.marketing,
-                r.erased,
-            ],
-            country: r.country,
-            ip_prefix: r.ip_prefix,
-            browser: r.browser,
-            detail: r.detail,
-            personal_digest: r.personal_digest,
-            prev_hash: r.prev_hash,
-            hash: r.hash,
-        }
-    }
-}
-
-#[derive(Deserialize)]
-struct Head {
-    seq: i64,
-    hash: String,
-}
-
-#[derive(Deserialize)]
-struct D1Checkpoint {
-    seq: i64,
-    hash: String,
-    created_at: i64,
-    signature: String,
-}
-
-impl From<D1Checkpoint> for Checkpoint {
-    fn from(c: D1Checkpoint) -> Checkpoint {
-        Checkpoint {
-            seq: u64::try_from(c.seq).unwrap_or(0),
-            hash: c.hash,
-            created_at: u64::try_from(c.created_at).unwrap_or(0),
-            signature: c.signature,
-        }
-    }
-}
-
-#[derive(Deserialize)]
-struct Seq {
-    seq: i64,
-}
-
-#[derive(Deserialize)]
-struct Name {
-    name: String,
-}
-
-#[derive(Deserialize)]
-struct Count {
-    key: String,
-    n: i64,
-}
-
-#[derive(Deserialize)]
-struct Totals {
-    records: i64,
-    erased: Option<i64>,
-    first_at: Option<i64>,
-    last_at: Option<i64>,
 }
 
 fn records(result: &D1Result) -> Result<Vec<ChainedRecord>, StoreError> {
