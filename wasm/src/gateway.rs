@@ -66,6 +66,21 @@ fn apply_log_filter(env: &Env) {
     }
 }
 
+/// Says which settings of a config are the native server's and do nothing at the edge.
+fn warn_of_native_settings(config: &Config) {
+    if config.server.tls.is_some() {
+        tracing::warn!("server.tls_cert and tls_key are ignored: Cloudflare terminates TLS");
+    }
+    if config.server.geoip_database.is_some() {
+        tracing::warn!("server.geoip_database is ignored: the country comes from request.cf");
+    }
+    for site in &config.sites {
+        if site.upstream_ca.is_some() {
+            tracing::warn!(site = %site.name, "upstream_ca is ignored: a Worker trusts the public CAs");
+        }
+    }
+}
+
 /// Everything a request needs, kept for the isolate's life.
 pub struct Gateway {
     /// Every site's engine.
@@ -122,6 +137,7 @@ impl Gateway {
                     .into(),
             ));
         }
+        warn_of_native_settings(&config);
         let secret = match &config.consent.secret {
             Some(secret) => secret.clone(),
             None => {
