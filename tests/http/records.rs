@@ -501,10 +501,11 @@ async fn a_new_policy_version_asks_every_visitor_again() {
 #[tokio::test]
 async fn records_past_their_retention_are_pruned_and_the_log_still_verifies() {
     let origin = Origin::start().await;
-    let mut gateway = Gateway::with_config(&config(&origin, "sqlite", "retention = \"2s\""));
+    let mut gateway = Gateway::with_config(&config(&origin, "sqlite", "retention = \"1s\""));
     for action in ["accept_all", "reject_all", "custom"] {
         decide(&gateway, None, serde_json::json!({"action": action})).await;
     }
+    // Times are whole seconds: 2.5 s after the last decision, `now - 1 s` is always past it.
     tokio::time::sleep(Duration::from_millis(2500)).await;
     // The pruning task runs when the gateway starts and every hour after.
     gateway.restart();
