@@ -130,8 +130,28 @@ async fn an_unknown_session_cookie_the_origin_sets_keeps_reaching_it_after_a_res
         .await
         .expect("page");
     assert_eq!(origin.cookies_at("/page"), "app_sess=1");
-    // A new gateway on the same data directory still knows it.
+    // The name is kept in the store off the request path: wait until it is there.
     let data_dir = gateway.data_dir.path().to_owned();
+    let db = rusqlite::Connection::open(data_dir.join("consentry.sqlite3")).expect("store");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let kept: i64 = db
+            .query_row(
+                "SELECT COUNT(*) FROM functional_cookies WHERE name = 'app_sess'",
+                [],
+                |row| row.get(0),
+            )
+            .unwrap_or(0);
+        if kept == 1 {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "app_sess was never kept in the store"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    // A new gateway on the same data directory still knows it.
     let restarted = crate::support::Gateway::with_config_in(&config, &data_dir);
     client()
         .get(restarted.at("/page?again"))
