@@ -3,29 +3,13 @@
 
 use consentry_engine::pages::{self, Refusal};
 use consentry_engine::store::ConsentLog;
-use consentry_engine::{
-    render_receipt, ReceiptView, RequestCookies, SiteEngine, Visitor, RECEIPT_PATH,
-};
-use http::{header, HeaderMap, Method};
+use consentry_engine::{render_receipt, ReceiptView, SiteEngine, Visitor, RECEIPT_PATH};
+use http::Method;
 use worker::Env;
 
 use crate::gateway::Gateway;
 use crate::io::{self, random_bytes, unix_now};
 use crate::proxy::Visit;
-
-fn visitor_consent(
-    site: &SiteEngine,
-    headers: &HeaderMap,
-    now: u64,
-) -> consentry_engine::VisitorConsent {
-    let cookies = RequestCookies::parse(
-        headers
-            .get_all(header::COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok()),
-    );
-    site.consent(&cookies, headers, now)
-}
 
 /// `GET /__consentry/receipt`: the visitor's consent id, choices and records.
 pub async fn receipt(
@@ -34,7 +18,7 @@ pub async fn receipt(
     env: &Env,
     visit: &Visit,
 ) -> web_sys::Response {
-    let consent = visitor_consent(site, &visit.headers, unix_now());
+    let consent = site.consent_of(&visit.headers, unix_now());
     let records = match consent.consent_id() {
         Some(id) => {
             let found = match gateway.store(env) {
@@ -72,7 +56,7 @@ pub async fn erase(
         return io::page(Refusal::CrossSiteErasure.page());
     }
     let now = unix_now();
-    let consent = visitor_consent(site, &visit.headers, now);
+    let consent = site.consent_of(&visit.headers, now);
     let Some(consent_id) = consent.consent_id() else {
         return io::page(pages::see_other(RECEIPT_PATH));
     };

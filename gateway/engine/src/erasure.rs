@@ -2,38 +2,30 @@
 //! of the erasure, the same on every host.
 
 use consentry_banner::Language;
-use consentry_config::Category;
-use http::header::{self, HeaderMap};
+use http::header::HeaderMap;
 
 use crate::consent_cookie::CONSENT_COOKIE;
 use crate::record::{ConsentRecord, RecordKind, Visitor};
 use crate::request_cookies::RequestCookies;
-use crate::set_cookie::expiring_set_cookies;
 use crate::site::{host_without_port, SiteEngine};
+use crate::Grants;
 
 impl SiteEngine {
     /// The `Set-Cookie` values that forget a visitor whose records were erased: the consent
     /// cookie, and every cookie they carry that is not necessary (for `host` and its parent
     /// domains). `secure` says whether they came over HTTPS.
     pub fn erasure_cookies(&self, headers: &HeaderMap, host: &str, secure: bool) -> Vec<String> {
-        let cookies = RequestCookies::parse(
-            headers
-                .get_all(header::COOKIE)
-                .iter()
-                .filter_map(|v| v.to_str().ok()),
-        );
-        let host = host_without_port(host);
+        let cookies = RequestCookies::from_headers(headers);
         let mut set_cookies = vec![format!(
             "{CONSENT_COOKIE}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax{}",
             if secure { "; Secure" } else { "" }
         )];
-        for name in cookies.names() {
-            if name != CONSENT_COOKIE
-                && self.classifier().for_request(name).category != Category::Necessary
-            {
-                set_cookies.extend(expiring_set_cookies(name, host, secure));
-            }
-        }
+        set_cookies.extend(self.expiring_cookies(
+            &cookies,
+            Grants::NECESSARY_ONLY,
+            host_without_port(host),
+            secure,
+        ));
         set_cookies
     }
 

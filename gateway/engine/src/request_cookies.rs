@@ -48,6 +48,16 @@ impl<'a> RequestCookies<'a> {
         cookies
     }
 
+    /// Parses every `Cookie` header of a request's headers.
+    pub fn from_headers(headers: &'a http::HeaderMap) -> Self {
+        RequestCookies::parse(
+            headers
+                .get_all(http::header::COOKIE)
+                .iter()
+                .filter_map(|v| v.to_str().ok()),
+        )
+    }
+
     /// The values of every cookie named `name`.
     pub fn values<'s>(&'s self, name: &'s str) -> impl Iterator<Item = &'a str> + 's {
         self.pairs

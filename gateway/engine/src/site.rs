@@ -255,6 +255,33 @@ impl SiteEngine {
         self.policy
     }
 
+    /// The visitor's consent on a request, from its headers.
+    pub fn consent_of(&self, headers: &HeaderMap, now: u64) -> VisitorConsent {
+        self.consent(&RequestCookies::from_headers(headers), headers, now)
+    }
+
+    /// `Set-Cookie` values that delete every cookie the request carries whose category is
+    /// not in `grants` (the consent cookie aside), for `host` and its parent domains.
+    pub(crate) fn expiring_cookies(
+        &self,
+        cookies: &RequestCookies<'_>,
+        grants: crate::Grants,
+        host: &str,
+        secure: bool,
+    ) -> Vec<String> {
+        let mut seen = std::collections::HashSet::new();
+        let mut set_cookies = Vec::new();
+        for name in cookies.names() {
+            if name == CONSENT_COOKIE || !seen.insert(name) {
+                continue;
+            }
+            if !grants.allows(self.classifier.for_request(name).category) {
+                set_cookies.extend(expiring_set_cookies(name, host, secure));
+            }
+        }
+        set_cookies
+    }
+
     /// The visitor's consent from the request's cookies and `Sec-GPC`. `now` is seconds
     /// since the Unix epoch.
     pub fn consent(
@@ -285,11 +312,7 @@ impl SiteEngine {
         now: u64,
     ) -> (VisitorConsent, CookieFilter) {
         let (consent, filter) = {
-            let values = headers
-                .get_all(header::COOKIE)
-                .iter()
-                .filter_map(|v| v.to_str().ok());
-            let cookies = RequestCookies::parse(values);
+            let cookies = RequestCookies::from_headers(headers);
             let consent = self.consent(&cookies, headers, now);
             let filter = cookies.filter(&self.classifier, consent.grants);
             (consent, filter)
@@ -433,11 +456,7 @@ impl SiteEngine {
         now: u64,
         random: [u8; 32],
     ) -> DecisionOutcome {
-        let values = headers
-            .get_all(header::COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok());
-        let cookies = RequestCookies::parse(values);
+        let cookies = RequestCookies::from_headers(headers);
         let previous = self.consent(&cookies, headers, now);
         let grants = decision.grants(previous.gpc);
         let (id_random, record_random) = split_random(random);
@@ -458,15 +477,7 @@ impl SiteEngine {
             self.policy.lifetime_secs,
             if secure { "; Secure" } else { "" }
         )];
-        let mut expired = std::collections::HashSet::new();
-        for name in cookies.names() {
-            if name == CONSENT_COOKIE || !expired.insert(name) {
-                continue;
-            }
-            if !grants.allows(self.classifier.for_request(name).category) {
-                set_cookies.extend(expiring_set_cookies(name, host, secure));
-            }
-        }
+        set_cookies.extend(self.expiring_cookies(&cookies, grants, host, secure));
         let language = self.language_for(headers);
         let kind = match decision.kind {
             DecisionKind::AcceptAll => RecordKind::AcceptAll,

@@ -2,9 +2,8 @@
 
 use consentry_engine::pages::{erased_from_query, erasure_answer, receipt_page, Refusal};
 use consentry_engine::{
-    is_same_origin, render_receipt, ReceiptView, RequestCookies, SiteEngine, Visitor, RECEIPT_PATH,
+    is_same_origin, render_receipt, ReceiptView, SiteEngine, Visitor, RECEIPT_PATH,
 };
-use http::header;
 use http::{Method, Request, Response};
 use hyper::body::Incoming;
 
@@ -20,13 +19,7 @@ pub async fn receipt(
     request: &Request<Incoming>,
 ) -> Response<ResponseBody> {
     let headers = request.headers();
-    let cookies = RequestCookies::parse(
-        headers
-            .get_all(header::COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok()),
-    );
-    let consent = site.consent(&cookies, headers, unix_now());
+    let consent = site.consent_of(headers, unix_now());
     let records = match consent.consent_id() {
         Some(id) => match gateway.log.records_for(id).await {
             Ok(records) => records,
@@ -61,13 +54,7 @@ pub async fn erase(
         return pages::from_engine(Refusal::CrossSiteErasure.page());
     }
     let now = unix_now();
-    let cookies = RequestCookies::parse(
-        headers
-            .get_all(header::COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok()),
-    );
-    let consent = site.consent(&cookies, headers, now);
+    let consent = site.consent_of(headers, now);
     let Some(consent_id) = consent.consent_id() else {
         return pages::see_other(RECEIPT_PATH);
     };
