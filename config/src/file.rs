@@ -14,6 +14,10 @@ pub(crate) struct FileConfig {
     pub consent: FileConsent,
     #[serde(default)]
     pub storage: FileStorage,
+    #[serde(default)]
+    pub analytics: FileAnalytics,
+    #[serde(default)]
+    pub admin: FileAdmin,
     #[serde(default, rename = "site")]
     pub sites: Vec<FileSite>,
 }
@@ -51,6 +55,27 @@ pub(crate) struct FileConsent {
 #[serde(deny_unknown_fields)]
 pub(crate) struct FileStorage {
     pub url: Option<Spanned<String>>,
+}
+
+/// `[analytics]`: consent-aware page-view counting.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct FileAnalytics {
+    pub enabled: Option<bool>,
+    pub k_anonymity: Option<Spanned<i64>>,
+    pub query_params: Option<Vec<Spanned<String>>>,
+    pub max_values: Option<Spanned<i64>>,
+    pub flush_interval: Option<Spanned<String>>,
+    pub visit_timeout: Option<Spanned<String>>,
+}
+
+/// `[admin]`: the dashboard's accounts.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct FileAdmin {
+    pub max_failed_logins: Option<Spanned<i64>>,
+    pub lockout: Option<Spanned<String>>,
+    pub session_lifetime: Option<Spanned<String>>,
 }
 
 /// `[[site]]`: one website behind the gateway.

@@ -21,8 +21,8 @@ pub use category::{Category, UnknownCategory};
 pub use error::{ConfigError, Problem};
 pub use lifetime::{InvalidLifetime, Lifetime, LifetimeUnit};
 pub use model::{
-    Config, ConsentSettings, CookieRule, HostPattern, RecordIp, ServerSettings, Site, Storage,
-    Timeouts, TlsFiles, UnknownCookies,
+    AdminSettings, AnalyticsSettings, Config, ConsentSettings, CookieRule, HostPattern, RecordIp,
+    ServerSettings, Site, Storage, Timeouts, TlsFiles, UnknownCookies,
 };
 pub use starter::STARTER_CONFIG;
 pub use validate::{parse_upstream, DEFAULT_DATA_DIR, DEFAULT_LISTEN};

@@ -17,6 +17,10 @@ pub struct Config {
     pub consent: ConsentSettings,
     /// Where consent records are kept.
     pub storage: Storage,
+    /// `[analytics]`.
+    pub analytics: AnalyticsSettings,
+    /// `[admin]`.
+    pub admin: AdminSettings,
     /// The sites behind the gateway, chosen by `Host`.
     pub sites: Vec<Site>,
 }
@@ -109,6 +113,67 @@ pub struct ConsentSettings {
     /// Consent records older than this are pruned (behind a signed checkpoint); `None`
     /// keeps them forever.
     pub retention: Option<Duration>,
+}
+
+/// `[analytics]`: what page views are counted and how reports stay anonymous.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnalyticsSettings {
+    /// Whether page views are counted at all.
+    pub enabled: bool,
+    /// No report shows a row for fewer distinct visitors than this; such rows fold into
+    /// "other".
+    pub k_anonymity: u32,
+    /// Query parameters kept on counted paths (campaign tags); every other one is dropped.
+    pub query_params: Vec<String>,
+    /// Distinct values (paths, referrers, campaigns) kept per site, dimension and day in
+    /// memory before further ones are counted as "other".
+    pub max_values: usize,
+    /// How often the in-memory counts are written to the store.
+    pub flush_interval: Duration,
+    /// A consenting visitor's visit ends after this long without a page view.
+    pub visit_timeout: Duration,
+}
+
+impl Default for AnalyticsSettings {
+    fn default() -> Self {
+        AnalyticsSettings {
+            enabled: true,
+            k_anonymity: 10,
+            query_params: [
+                "utm_source",
+                "utm_medium",
+                "utm_campaign",
+                "utm_term",
+                "utm_content",
+            ]
+            .map(String::from)
+            .to_vec(),
+            max_values: 1000,
+            flush_interval: Duration::from_secs(5),
+            visit_timeout: Duration::from_secs(30 * 60),
+        }
+    }
+}
+
+/// `[admin]`: the dashboard's accounts and sessions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AdminSettings {
+    /// Consecutive failed logins after which an account is locked.
+    pub max_failed_logins: u32,
+    /// How long a locked account stays locked.
+    pub lockout: Duration,
+    /// How long a dashboard session lasts.
+    pub session_lifetime: Duration,
+}
+
+impl Default for AdminSettings {
+    fn default() -> Self {
+        AdminSettings {
+            max_failed_logins: 5,
+            lockout: Duration::from_secs(15 * 60),
+            session_lifetime: Duration::from_secs(12 * 3600),
+        }
+    }
 }
 
 /// What a consent record keeps of the visitor's IP address.

@@ -218,3 +218,43 @@ title = "Hola"
     );
     assert_eq!(unknown[0].line, 5);
 }
+
+#[test]
+fn analytics_and_admin_settings_are_read_and_checked() {
+    let config = Config::from_toml(
+        "[analytics]\nk_anonymity = 5\nquery_params = [\"utm_source\", \"ref\"]\nflush_interval = \"1s\"\n\
+         [admin]\nlockout = \"1m\"\nmax_failed_logins = 3\n\
+         [[site]]\nhosts = [\"example.com\"]\nupstream = \"http://127.0.0.1:3000\"\n",
+        "consentry.toml",
+    )
+    .expect("valid");
+    assert_eq!(config.analytics.k_anonymity, 5);
+    assert_eq!(config.analytics.query_params, ["utm_source", "ref"]);
+    assert_eq!(
+        config.analytics.flush_interval,
+        std::time::Duration::from_secs(1)
+    );
+    assert_eq!(config.admin.lockout, std::time::Duration::from_secs(60));
+    assert_eq!(config.admin.max_failed_logins, 3);
+
+    let found = problems(
+        "[analytics]\nk_anonymity = 1\nquery_params = [\"a b\"]\n[admin]\nlockout = \"soon\"\n\
+         [[site]]\nhosts = [\"example.com\"]\nupstream = \"http://127.0.0.1:3000\"\n",
+    );
+    let text: Vec<String> = found.iter().map(ToString::to_string).collect();
+    assert!(
+        text.iter()
+            .any(|p| p.contains(":2:") && p.contains("analytics.k_anonymity")),
+        "{text:?}"
+    );
+    assert!(
+        text.iter()
+            .any(|p| p.contains(":3:") && p.contains("analytics.query_params")),
+        "{text:?}"
+    );
+    assert!(
+        text.iter()
+            .any(|p| p.contains(":5:") && p.contains("admin.lockout")),
+        "{text:?}"
+    );
+}

@@ -9,10 +9,12 @@ use toml::Spanned;
 use url::Url;
 
 use crate::error::{Locator, Problem};
-use crate::file::{FileConfig, FileConsent, FileServer, FileSite, FileStorage};
+use crate::file::{
+    FileAdmin, FileAnalytics, FileConfig, FileConsent, FileServer, FileSite, FileStorage,
+};
 use crate::model::{
-    Config, ConsentSettings, CookieRule, HostPattern, RecordIp, ServerSettings, Site, Storage,
-    Timeouts, TlsFiles, UnknownCookies,
+    AdminSettings, AnalyticsSettings, Config, ConsentSettings, CookieRule, HostPattern, RecordIp,
+    ServerSettings, Site, Storage, Timeouts, TlsFiles, UnknownCookies,
 };
 use crate::{Category, ConfigError};
 
@@ -38,12 +40,16 @@ impl Config {
         let server = v.server(parsed.server);
         let consent = v.consent(parsed.consent);
         let storage = v.storage(parsed.storage);
+        let analytics = v.analytics(parsed.analytics);
+        let admin = v.admin(parsed.admin);
         let sites = v.sites(parsed.sites);
         if v.problems.is_empty() {
             Ok(Config {
                 server,
                 consent,
                 storage,
+                analytics,
+                admin,
                 sites,
             })
         } else {
@@ -73,6 +79,8 @@ impl Config {
             },
             consent: ConsentSettings::default(),
             storage: Storage::default(),
+            analytics: AnalyticsSettings::default(),
+            admin: AdminSettings::default(),
             sites: vec![Site {
                 name: "default".into(),
                 hosts: vec![HostPattern::Any],
@@ -299,6 +307,104 @@ impl Validator<'_> {
             unknown_cookies,
             record_ip,
             retention,
+        }
+    }
+
+    /// A whole number in `range`, or the default with a located problem.
+    fn number(
+        &mut self,
+        value: Option<Spanned<i64>>,
+        key: &str,
+        range: std::ops::RangeInclusive<i64>,
+        default: i64,
+    ) -> i64 {
+        let Some(value) = value else { return default };
+        if range.contains(value.get_ref()) {
+            *value.get_ref()
+        } else {
+            self.report(
+                value.span().start,
+                key,
+                format!(
+                    "must be a whole number from {} to {}",
+                    range.start(),
+                    range.end()
+                ),
+            );
+            default
+        }
+    }
+
+    fn analytics(&mut self, file: FileAnalytics) -> AnalyticsSettings {
+        let defaults = AnalyticsSettings::default();
+        let query_params = match file.query_params {
+            None => defaults.query_params,
+            Some(params) => params
+                .into_iter()
+                .filter_map(|p| {
+                    let ok = !p.get_ref().is_empty()
+                        && p.get_ref()
+                            .bytes()
+                            .all(|b| b.is_ascii_alphanumeric() || b"_-.".contains(&b));
+                    if ok {
+                        Some(p.into_inner())
+                    } else {
+                        self.report(
+                            p.span().start,
+                            "analytics.query_params",
+                            format!(
+                                "`{}` is not a query parameter name (letters, digits, _ - .)",
+                                p.get_ref()
+                            ),
+                        );
+                        None
+                    }
+                })
+                .collect(),
+        };
+        AnalyticsSettings {
+            enabled: file.enabled.unwrap_or(defaults.enabled),
+            k_anonymity: self.number(
+                file.k_anonymity,
+                "analytics.k_anonymity",
+                2..=1000,
+                defaults.k_anonymity.into(),
+            ) as u32,
+            query_params,
+            max_values: self.number(
+                file.max_values,
+                "analytics.max_values",
+                10..=1_000_000,
+                defaults.max_values as i64,
+            ) as usize,
+            flush_interval: self.duration(
+                file.flush_interval,
+                "analytics.flush_interval",
+                defaults.flush_interval,
+            ),
+            visit_timeout: self.duration(
+                file.visit_timeout,
+                "analytics.visit_timeout",
+                defaults.visit_timeout,
+            ),
+        }
+    }
+
+    fn admin(&mut self, file: FileAdmin) -> AdminSettings {
+        let defaults = AdminSettings::default();
+        AdminSettings {
+            max_failed_logins: self.number(
+                file.max_failed_logins,
+                "admin.max_failed_logins",
+                1..=100,
+                defaults.max_failed_logins.into(),
+            ) as u32,
+            lockout: self.duration(file.lockout, "admin.lockout", defaults.lockout),
+            session_lifetime: self.duration(
+                file.session_lifetime,
+                "admin.session_lifetime",
+                defaults.session_lifetime,
+            ),
         }
     }
 

@@ -19,6 +19,8 @@
 //! origin's URL, and [`pages`] writes every answer Consentry gives itself (error pages, the
 //! consent endpoint's and the receipt page's answers), so that both hosts answer alike.
 
+pub mod admin;
+pub mod analytics;
 mod body;
 pub mod chain;
 mod classify;

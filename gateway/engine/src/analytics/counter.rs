@@ -1,0 +1,405 @@
+//! Counting in memory: every page view and banner answer becomes increments of sharded
+//! counters (`dashmap`), which the host drains into the store every few seconds and on
+//! shutdown. Nothing here waits for I/O; memory stays bounded because each site, dimension
+//! and day keeps at most `max_values` distinct values, the rest counting as "other".
+
+use std::collections::HashSet;
+use std::net::IpAddr;
+use std::sync::Arc;
+
+use consentry_config::AnalyticsSettings;
+use dashmap::DashMap;
+use http::HeaderMap;
+
+use super::salt::{day_of, DailySalt};
+use super::sketch::Sketch;
+use super::view::{campaign, classify_agent, counted_path, referrer_host, Agent};
+use super::{dimension, AggregateRow, ConsentState, OTHER};
+use crate::VisitorConsent;
+
+/// Visits followed at once; past this, further consenting visitors' views still count but
+/// their visits are not followed until others end.
+const MAX_OPEN_VISITS: usize = 200_000;
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct Key {
+    site: Arc<str>,
+    day: u32,
+    dimension: &'static str,
+    value: Box<str>,
+    consent: &'static str,
+}
+
+#[derive(Debug, Default, Clone)]
+struct Cell {
+    count: u64,
+    sketch: Sketch,
+}
+
+/// One consenting visitor's visit in progress, keyed by consent id in memory only.
+#[derive(Debug, Clone)]
+struct Visit {
+    site: Arc<str>,
+    day: u32,
+    visitor: u64,
+    start: u64,
+    last: u64,
+    pages: u64,
+    returning: bool,
+}
+
+/// One page view as the host saw it.
+#[derive(Debug, Clone, Copy)]
+pub struct PageView<'a> {
+    /// The site's name.
+    pub site: &'a str,
+    /// The host the visitor asked for (to tell internal referrers apart).
+    pub host: &'a str,
+    /// The path and query requested.
+    pub path_and_query: &'a str,
+    /// The visitor's request headers (user agent, referrer).
+    pub request_headers: &'a HeaderMap,
+    /// The visitor's consent on this request.
+    pub consent: &'a VisitorConsent,
+    /// The visitor's country, when known.
+    pub country: Option<&'a str>,
+    /// The visitor's address.
+    pub ip: Option<IpAddr>,
+    /// The time, in seconds since the epoch.
+    pub now: u64,
+}
+
+/// A banner answer to count: an impression or a decision.
+#[derive(Debug, Clone, Copy)]
+pub struct BannerEvent<'a> {
+    /// The site's name.
+    pub site: &'a str,
+    /// `impression`, or a decision kind (`accept_all`, `reject_all`, `custom`, `withdraw`),
+    /// or `gpc`, or `grant:<category>`.
+    pub event: &'a str,
+    /// The visitor's country.
+    pub country: Option<&'a str>,
+    /// The banner's language.
+    pub language: &'a str,
+    /// The policy version answered.
+    pub policy_version: u32,
+    /// The visitor's address.
+    pub ip: Option<IpAddr>,
+    /// The visitor's user agent.
+    pub user_agent: Option<&'a str>,
+    /// The time.
+    pub now: u64,
+}
+
+/// The in-memory aggregates of one gateway (or one Worker isolate).
+#[derive(Debug)]
+pub struct Counter {
+    settings: AnalyticsSettings,
+    salt: DailySalt,
+    cells: DashMap<Key, Cell>,
+    /// Distinct values seen per (site, day, dimension), for the cap.
+    seen: DashMap<(Arc<str>, u32, &'static str), HashSet<Box<str>>>,
+    visits: DashMap<String, Visit>,
+    sites: DashMap<Box<str>, Arc<str>>,
+}
+
+impl Counter {
+    /// An empty counter.
+    pub fn new(settings: AnalyticsSettings) -> Counter {
+        Counter {
+            settings,
+            salt: DailySalt::default(),
+            cells: DashMap::new(),
+            seen: DashMap::new(),
+            visits: DashMap::new(),
+            sites: DashMap::new(),
+        }
+    }
+
+    /// The settings it counts by.
+    pub fn settings(&self) -> &AnalyticsSettings {
+        &self.settings
+    }
+
+    fn site(&self, name: &str) -> Arc<str> {
+        if let Some(site) = self.sites.get(name) {
+            return Arc::clone(&site);
+        }
+        let site: Arc<str> = Arc::from(name);
+        self.sites.insert(name.into(), Arc::clone(&site));
+        site
+    }
+
+    /// Counts a page view, unless it comes from a bot; says whether it counted. `fresh`
+    /// gives random bytes when the day's salt must be made.
+    pub fn count_view(&self, view: PageView<'_>, fresh: &dyn Fn() -> [u8; 32]) -> bool {
+        if !self.settings.enabled {
+            return false;
+        }
+        let user_agent = view
+            .request_headers
+            .get(http::header::USER_AGENT)
+            .and_then(|v| v.to_str().ok());
+        let Agent::Person(device) = classify_agent(user_agent) else {
+            return false;
+        };
+        let day = day_of(view.now);
+        let site = self.site(view.site);
+        let visitor = self
+            .salt
+            .visitor(day, view.site, view.ip, user_agent.unwrap_or(""), fresh);
+        let consent = ConsentState::of(view.consent);
+        let state = consent.as_str();
+        let path = counted_path(view.path_and_query, &self.settings.query_params);
+        let referrer = referrer_host(view.request_headers, view.host).unwrap_or_default();
+        let country = view.country.unwrap_or("unknown");
+        self.add(&site, day, dimension::TOTAL, "", state, visitor, 1);
+        self.add(&site, day, dimension::PAGE, &path, state, visitor, 1);
+        self.add(
+            &site,
+            day,
+            dimension::REFERRER,
+            &referrer,
+            state,
+            visitor,
+            1,
+        );
+        if let Some(campaign) = campaign(view.path_and_query) {
+            self.add(
+                &site,
+                day,
+                dimension::CAMPAIGN,
+                &campaign,
+                state,
+                visitor,
+                1,
+            );
+        }
+        self.add(&site, day, dimension::COUNTRY, country, state, visitor, 1);
+        self.add(
+            &site,
+            day,
+            dimension::DEVICE,
+            device.as_str(),
+            state,
+            visitor,
+            1,
+        );
+        if consent == ConsentState::Granted {
+            if let Some(decision) = &view.consent.decision {
+                self.follow_visit(
+                    &site,
+                    day,
+                    &decision.consent_id,
+                    decision.issued_at,
+                    view.now,
+                    fresh,
+                );
+            }
+        }
+        true
+    }
+
+    /// Counts a banner impression or answer.
+    pub fn count_banner(&self, event: BannerEvent<'_>, fresh: &dyn Fn() -> [u8; 32]) {
+        if !self.settings.enabled {
+            return;
+        }
+        let day = day_of(event.now);
+        let site = self.site(event.site);
+        let visitor = self.salt.visitor(
+            day,
+            event.site,
+            event.ip,
+            event.user_agent.unwrap_or(""),
+            fresh,
+        );
+        let value = banner_value(
+            event.event,
+            event.country.unwrap_or("unknown"),
+            event.language,
+            event.policy_version,
+        );
+        self.add(&site, day, dimension::BANNER, &value, "", visitor, 1);
+    }
+
+    /// Adds `count` to a value's cell, or to "other" when the dimension is full for the day.
+    #[allow(clippy::too_many_arguments)]
+    fn add(
+        &self,
+        site: &Arc<str>,
+        day: u32,
+        dimension: &'static str,
+        value: &str,
+        consent: &'static str,
+        visitor: u64,
+        count: u64,
+    ) {
+        let value = self.capped(site, day, dimension, value);
+        let key = Key {
+            site: Arc::clone(site),
+            day,
+            dimension,
+            value,
+            consent,
+        };
+        let mut cell = self.cells.entry(key).or_default();
+        cell.count += count;
+        cell.sketch.insert(visitor);
+    }
+
+    fn capped(&self, site: &Arc<str>, day: u32, dimension: &'static str, value: &str) -> Box<str> {
+        if matches!(dimension, dimension::TOTAL | dimension::VISIT) {
+            return value.into();
+        }
+        let mut seen = self
+            .seen
+            .entry((Arc::clone(site), day, dimension))
+            .or_default();
+        if seen.contains(value) {
+            return value.into();
+        }
+        if seen.len() >= self.settings.max_values {
+            return OTHER.into();
+        }
+        seen.insert(value.into());
+        value.into()
+    }
+
+    fn follow_visit(
+        &self,
+        site: &Arc<str>,
+        day: u32,
+        consent_id: &str,
+        issued_at: u64,
+        now: u64,
+        fresh: &dyn Fn() -> [u8; 32],
+    ) {
+        let timeout = self.settings.visit_timeout.as_secs();
+        if let Some(mut visit) = self.visits.get_mut(consent_id) {
+            if now.saturating_sub(visit.last) <= timeout && Arc::ptr_eq(&visit.site, site) {
+                visit.last = now;
+                visit.pages += 1;
+                return;
+            }
+        }
+        // A new visit (or the last one timed out: close it first).
+        if let Some((_, ended)) = self.visits.remove(consent_id) {
+            self.close(ended);
+        }
+        if self.visits.len() >= MAX_OPEN_VISITS {
+            return;
+        }
+        let visitor = self.salt.consent_id(day, consent_id, fresh);
+        self.visits.insert(
+            consent_id.to_owned(),
+            Visit {
+                site: Arc::clone(site),
+                day,
+                visitor,
+                start: now,
+                last: now,
+                pages: 1,
+                // The decision was made before this visit began: they came back.
+                returning: issued_at + timeout < now,
+            },
+        );
+    }
+
+    fn close(&self, visit: Visit) {
+        let Visit {
+            site, day, visitor, ..
+        } = visit;
+        let add = |value: &'static str, count: u64| {
+            self.add(
+                &site,
+                day,
+                dimension::VISIT,
+                value,
+                "granted",
+                visitor,
+                count,
+            );
+        };
+        add("visits", 1);
+        add("pages", visit.pages);
+        add("seconds", visit.last.saturating_sub(visit.start));
+        if visit.returning {
+            add("returning", 1);
+        }
+        if visit.pages == 1 {
+            add("bounces", 1);
+        }
+    }
+
+    /// Takes everything counted since the last drain, as rows to add to the store. Visits
+    /// idle longer than the visit timeout are closed first; `closing` closes them all (on
+    /// shutdown). Yesterday's caps are forgotten.
+    pub fn drain(&self, now: u64, closing: bool) -> Vec<AggregateRow> {
+        let timeout = self.settings.visit_timeout.as_secs();
+        let ended: Vec<String> = self
+            .visits
+            .iter()
+            .filter(|v| closing || now.saturating_sub(v.last) > timeout)
+            .map(|v| v.key().clone())
+            .collect();
+        for id in ended {
+            if let Some((_, visit)) = self.visits.remove(&id) {
+                self.close(visit);
+            }
+        }
+        let today = day_of(now);
+        self.seen.retain(|(_, day, _), _| *day + 1 >= today);
+        let keys: Vec<Key> = self.cells.iter().map(|c| c.key().clone()).collect();
+        let mut rows = Vec::with_capacity(keys.len());
+        for key in keys {
+            if let Some((key, cell)) = self.cells.remove(&key) {
+                rows.push(AggregateRow {
+                    site: key.site.to_string(),
+                    day: key.day,
+                    dimension: key.dimension.to_owned(),
+                    value: key.value.into(),
+                    consent: key.consent.to_owned(),
+                    count: cell.count,
+                    sketch: cell.sketch,
+                });
+            }
+        }
+        rows
+    }
+
+    /// Puts rows back that could not be stored, so the next drain carries them.
+    pub fn restore(&self, rows: Vec<AggregateRow>) {
+        for row in rows {
+            let Some(dimension) = dimension::ALL.iter().find(|d| **d == row.dimension) else {
+                continue;
+            };
+            let consent = ConsentState::ALL
+                .iter()
+                .map(|c| c.as_str())
+                .chain([""])
+                .find(|c| *c == row.consent)
+                .unwrap_or("");
+            let key = Key {
+                site: self.site(&row.site),
+                day: row.day,
+                dimension,
+                value: row.value.into(),
+                consent,
+            };
+            let mut cell = self.cells.entry(key).or_default();
+            cell.count += row.count;
+            cell.sketch.merge(&row.sketch);
+        }
+    }
+
+    /// Whether nothing waits to be drained.
+    pub fn is_empty(&self) -> bool {
+        self.cells.is_empty()
+    }
+}
+
+/// The stored value of a banner row: event, country, language and policy version.
+pub fn banner_value(event: &str, country: &str, language: &str, policy_version: u32) -> String {
+    format!("{event}|{country}|{language}|{policy_version}")
+}
