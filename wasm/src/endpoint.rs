@@ -91,6 +91,16 @@ pub async fn consent(
         tracing::error!(error = %e, "consent record not stored; decision refused");
         return io::page(Refusal::NotRecorded.page());
     }
+    let user_agent = visit
+        .headers
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok());
+    gateway.analytics.count_decision(
+        &outcome.record,
+        visit.ip,
+        user_agent,
+        &crate::proxy::fresh_salt,
+    );
     tracing::info!(
         site = %outcome.record.site,
         kind = outcome.record.kind.as_str(),

@@ -19,6 +19,7 @@ use std::rc::Rc;
 use std::str::FromStr;
 
 use consentry_config::{Catalogue, Config, Storage};
+use consentry_engine::analytics::{AnalyticsStore, Counter};
 use consentry_engine::chain::ChainKey;
 use consentry_engine::store::{ConsentLog, StoreError};
 use consentry_engine::{ConsentRecord, Engine};
@@ -90,6 +91,13 @@ pub struct Gateway {
     key: ChainKey,
     /// D1 has its schema and the learned cookies are loaded.
     prepared: Cell<bool>,
+    /// Page views and banner answers counted since the last flush.
+    pub analytics: Counter,
+    /// This isolate's name for its analytics rows.
+    analytics_writer: String,
+    /// When the counts were last written to D1, and whether a flush is under way.
+    last_flush: Cell<u64>,
+    flushing: Cell<bool>,
 }
 
 impl std::fmt::Debug for Gateway {
@@ -160,11 +168,18 @@ impl Gateway {
         };
         let catalogue = Catalogue::builtin().map_err(|e| WorkerError::Config(e.to_string()))?;
         let engine = Engine::new(&config, &catalogue, &secret);
+        let writer = crate::io::random_bytes::<8>()
+            .map(|b| b.iter().map(|x| format!("{x:02x}")).collect())
+            .unwrap_or_else(|_| "isolate".to_owned());
         Ok(Gateway {
             engine,
+            analytics: Counter::new(config.analytics.clone()),
             config,
             key: ChainKey::derive(&secret),
             prepared: Cell::new(false),
+            analytics_writer: writer,
+            last_flush: Cell::new(crate::io::unix_now()),
+            flushing: Cell::new(false),
         })
     }
 
@@ -218,6 +233,36 @@ impl Gateway {
         seqs.first()
             .copied()
             .ok_or_else(|| StoreError::Database("the record was not stored".into()))
+    }
+
+    /// Writes what this isolate counted to D1; `closing` also ends every open visit. Rows D1
+    /// refuses are kept for the next flush. One flush at a time.
+    pub async fn flush_analytics(&self, env: &Env, closing: bool) {
+        if self.flushing.replace(true) {
+            return;
+        }
+        let now = crate::io::unix_now();
+        self.last_flush.set(now);
+        let rows = self.analytics.drain(now, closing);
+        if !rows.is_empty() {
+            let result = match self.store(env) {
+                Ok(store) => store.add_aggregates(&self.analytics_writer, &rows).await,
+                Err(e) => Err(e),
+            };
+            if let Err(e) = result {
+                tracing::warn!(error = %e, rows = rows.len(), "analytics not stored; kept for the next flush");
+                self.analytics.restore(rows);
+            }
+        }
+        self.flushing.set(false);
+    }
+
+    /// Whether the flush interval has passed since the last flush. An isolate has no timer
+    /// of its own: a request that counts something flushes, after its answer, once due.
+    pub fn analytics_due(&self, now: u64) -> bool {
+        !self.analytics.is_empty()
+            && now.saturating_sub(self.last_flush.get())
+                >= self.analytics.settings().flush_interval.as_secs()
     }
 
     /// Keeps newly learnt functional cookie names.

@@ -22,6 +22,7 @@ mod proxy;
 mod receipt;
 mod rewrite;
 mod store;
+mod store_analytics;
 
 use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;

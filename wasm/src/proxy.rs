@@ -5,6 +5,7 @@ use std::net::IpAddr;
 use std::rc::Rc;
 use std::time::Duration;
 
+use consentry_engine::analytics::{is_page_view, PageView};
 use consentry_engine::forwarding::{is_upgrade, remove_hop_by_hop, set_forwarded, upstream_uri};
 use consentry_engine::{pages, BodyPlan, RequestInfo, Route, SiteEngine, Visitor};
 use futures_util::future::{select, Either};
@@ -137,7 +138,11 @@ pub async fn handle(request: web_sys::Request, env: Env, ctx: Context) -> web_sy
     };
     match site.route(&visit.method, visit.url.path()) {
         Route::Origin => forward(&gateway, &site, &env, &ctx, visit).await,
-        Route::Consent => endpoint::consent(&gateway, &site, &env, visit).await,
+        Route::Consent => {
+            let answer = endpoint::consent(&gateway, &site, &env, visit).await;
+            flush_when_due(&gateway, &env, &ctx, unix_now());
+            answer
+        }
         Route::Asset(asset) => io::page(pages::asset(asset, &visit.method)),
         Route::Receipt => receipt::receipt(&gateway, &site, &env, &visit).await,
         Route::Erase => receipt::erase(&gateway, &site, &env, &visit).await,
@@ -283,6 +288,7 @@ async fn forward(
     }
     if matches!(plan, BodyPlan::Rewrite(_)) && visit.method == Method::GET {
         record_reprompt(gateway, site, env, ctx, &visit, &consent, now, &mut headers);
+        count_view(gateway, site, env, ctx, &visit, &consent, status, now);
     }
     let body = match (plan, response.body()) {
         (BodyPlan::Rewrite(rewriter), Some(body)) => Some(rewritten(body, *rewriter)),
@@ -291,6 +297,59 @@ async fn forward(
     io::response(status, &headers, body.as_ref()).unwrap_or_else(|e| {
         tracing::error!(error = %e, "the origin's answer could not be passed on");
         io::page(pages::origin_unreachable())
+    })
+}
+
+/// Counts a page view in the isolate's memory, and flushes the counts once due, after the
+/// answer.
+#[allow(clippy::too_many_arguments)]
+fn count_view(
+    gateway: &Rc<Gateway>,
+    site: &SiteEngine,
+    env: &Env,
+    ctx: &Context,
+    visit: &Visit,
+    consent: &consentry_engine::VisitorConsent,
+    status: StatusCode,
+    now: u64,
+) {
+    if !is_page_view(&visit.method, status, true, &visit.headers) {
+        return;
+    }
+    gateway.analytics.count_view(
+        PageView {
+            site: &site.site().name,
+            host: &visit.host,
+            path_and_query: visit.path_and_query(),
+            request_headers: &visit.headers,
+            consent,
+            country: visit.country.as_deref(),
+            ip: visit.ip,
+            language: site.language_for(&visit.headers).code(),
+            policy_version: site.policy().version,
+            now,
+        },
+        &fresh_salt,
+    );
+    flush_when_due(gateway, env, ctx, now);
+}
+
+/// Flushes the isolate's analytics after the answer when the flush interval has passed.
+pub fn flush_when_due(gateway: &Rc<Gateway>, env: &Env, ctx: &Context, now: u64) {
+    if gateway.analytics_due(now) {
+        let (gateway, env) = (Rc::clone(gateway), env.clone());
+        ctx.wait_until(async move { gateway.flush_analytics(&env, false).await });
+    }
+}
+
+/// A new day's salt for visitor hashes, from the runtime's randomness.
+pub fn fresh_salt() -> [u8; 32] {
+    random_bytes::<32>().unwrap_or_else(|e| {
+        tracing::error!(error = %e, "no randomness for the analytics salt");
+        // Unreachable in the Workers runtime; the time keeps the salt unknown to readers.
+        let mut salt = [0u8; 32];
+        salt[..8].copy_from_slice(&js_sys::Date::now().to_bits().to_le_bytes());
+        salt
     })
 }
 

@@ -28,7 +28,7 @@ const MAX_PAUSE_MS: u64 = 250;
 
 /// The consent log in one D1 database.
 pub struct D1Store {
-    db: D1Database,
+    pub(crate) db: D1Database,
     key: ChainKey,
 }
 
@@ -38,12 +38,12 @@ impl std::fmt::Debug for D1Store {
     }
 }
 
-fn db_err(e: worker::Error) -> StoreError {
+pub(crate) fn db_err(e: worker::Error) -> StoreError {
     StoreError::Database(e.to_string())
 }
 
 /// A number as D1 binds it (JavaScript numbers hold every time and position exactly).
-fn int(value: i64) -> JsValue {
+pub(crate) fn int(value: i64) -> JsValue {
     JsValue::from_f64(value as f64)
 }
 
@@ -51,11 +51,11 @@ fn flag(value: bool) -> JsValue {
     int(i64::from(value))
 }
 
-fn text(value: &str) -> JsValue {
+pub(crate) fn text(value: &str) -> JsValue {
     JsValue::from_str(value)
 }
 
-fn opt_text(value: Option<&str>) -> JsValue {
+pub(crate) fn opt_text(value: Option<&str>) -> JsValue {
     value.map_or(JsValue::NULL, JsValue::from_str)
 }
 
@@ -79,11 +79,15 @@ impl D1Store {
         D1Store { db, key }
     }
 
-    fn statement(&self, sql: &str, values: &[JsValue]) -> Result<D1PreparedStatement, StoreError> {
+    pub(crate) fn statement(
+        &self,
+        sql: &str,
+        values: &[JsValue],
+    ) -> Result<D1PreparedStatement, StoreError> {
         self.db.prepare(sql).bind(values).map_err(db_err)
     }
 
-    async fn all(&self, sql: &str, values: &[JsValue]) -> Result<D1Result, StoreError> {
+    pub(crate) async fn all(&self, sql: &str, values: &[JsValue]) -> Result<D1Result, StoreError> {
         self.statement(sql, values)?.all().await.map_err(db_err)
     }
 

@@ -43,7 +43,64 @@ CREATE TABLE IF NOT EXISTS functional_cookies (
     first_seen BIGINT NOT NULL,
     PRIMARY KEY (site, name)
 );
+CREATE TABLE IF NOT EXISTS analytics (
+    site TEXT NOT NULL,
+    day BIGINT NOT NULL,
+    dimension TEXT NOT NULL,
+    value TEXT NOT NULL,
+    consent TEXT NOT NULL,
+    writer TEXT NOT NULL,
+    count BIGINT NOT NULL,
+    sketch TEXT NOT NULL,
+    PRIMARY KEY (site, dimension, day, value, consent, writer)
+);
+CREATE TABLE IF NOT EXISTS admin_users (
+    name TEXT NOT NULL PRIMARY KEY,
+    password_hash TEXT NOT NULL,
+    totp_secret TEXT,
+    totp_step BIGINT NOT NULL,
+    failed_logins BIGINT NOT NULL,
+    locked_until BIGINT NOT NULL,
+    created_at BIGINT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS admin_sessions (
+    token_hash TEXT NOT NULL PRIMARY KEY,
+    user_name TEXT NOT NULL,
+    csrf TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    expires_at BIGINT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS admin_tokens (
+    token_hash TEXT NOT NULL PRIMARY KEY,
+    user_name TEXT NOT NULL,
+    created_at BIGINT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS admin_audit (
+    seq BIGINT NOT NULL PRIMARY KEY,
+    at BIGINT NOT NULL,
+    user_name TEXT NOT NULL,
+    action TEXT NOT NULL,
+    detail TEXT NOT NULL,
+    network TEXT
+);
 ";
+
+/// One writer's row of a value, to merge a flush into.
+pub const SELECT_AGGREGATE: &str = "SELECT count, sketch FROM analytics WHERE site = ?1 AND \
+dimension = ?2 AND day = ?3 AND value = ?4 AND consent = ?5 AND writer = ?6";
+
+/// Writes one writer's row of a value (after merging in Rust).
+pub const UPSERT_AGGREGATE: &str = "INSERT INTO analytics (site, dimension, day, value, consent, \
+writer, count, sketch) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (site, dimension, day, \
+value, consent, writer) DO UPDATE SET count = excluded.count, sketch = excluded.sketch";
+
+/// One writer's rows of one site, dimension and day (to merge a flush into at once).
+pub const SELECT_WRITER_AGGREGATES: &str = "SELECT site, day, dimension, value, consent, count, \
+sketch FROM analytics WHERE site = ?1 AND dimension = ?2 AND day = ?3 AND writer = ?4";
+
+/// Every writer's rows of one site and dimension over a range of days.
+pub const SELECT_AGGREGATES: &str = "SELECT site, day, dimension, value, consent, count, sketch \
+FROM analytics WHERE site = ?1 AND dimension = ?2 AND day >= ?3 AND day <= ?4";
 
 /// The columns of `consent_log`, in the order every query below returns them.
 pub const LOG_COLUMNS: &str = "seq, record_id, consent_id, recorded_at, site, policy_version, \

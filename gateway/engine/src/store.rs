@@ -10,6 +10,7 @@ use serde::Serialize;
 
 pub mod rows;
 
+use crate::analytics::AnalyticsStore;
 use crate::chain::{ChainedRecord, Checkpoint};
 use crate::ConsentRecord;
 
@@ -90,6 +91,11 @@ pub struct LogStats {
     /// Up to which position records were pruned.
     pub pruned_up_to: Option<u64>,
 }
+
+/// Everything a host keeps: the consent log and the analytics aggregates, in one database.
+pub trait Store: ConsentLog + AnalyticsStore {}
+
+impl<T: ConsentLog + AnalyticsStore> Store for T {}
 
 /// The append-only consent log.
 pub trait ConsentLog: MaybeSendSync {

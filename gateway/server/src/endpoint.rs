@@ -72,6 +72,14 @@ pub async fn consent(
         tracing::error!(error = %e, "consent record not stored; decision refused");
         return pages::from_engine(Refusal::NotRecorded.page());
     }
+    gateway.count_decision(
+        &outcome.record,
+        connection.peer.ip(),
+        parts
+            .headers
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok()),
+    );
     tracing::info!(
         site = %outcome.record.site,
         kind = outcome.record.kind.as_str(),

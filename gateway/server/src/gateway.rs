@@ -3,10 +3,11 @@
 use std::sync::Arc;
 
 use consentry_config::{Catalogue, Config, Timeouts};
+use consentry_engine::analytics::{Counter, PageView};
 use consentry_engine::{Engine, SiteEngine};
 
 use crate::geo::CountryLookup;
-use crate::store::{ConsentLog, LogWriter};
+use crate::store::{LogWriter, Store};
 use crate::upstream::{client_for, UpstreamClient, UpstreamError};
 
 /// Why the gateway could not be assembled.
@@ -30,8 +31,12 @@ pub enum GatewayError {
 pub struct Gateway {
     pub(crate) engine: Engine,
     pub(crate) clients: Vec<UpstreamClient>,
-    pub(crate) log: Arc<dyn ConsentLog>,
+    pub(crate) log: Arc<dyn Store>,
     pub(crate) writer: LogWriter,
+    /// Page views and banner answers counted since the last flush.
+    pub(crate) analytics: Counter,
+    /// This process's name for its analytics rows (random per start).
+    pub(crate) analytics_writer: String,
     pub(crate) timeouts: Timeouts,
     pub(crate) countries: Option<CountryLookup>,
 }
@@ -51,7 +56,7 @@ impl Gateway {
         config: &Config,
         catalogue: &Catalogue,
         secret: &[u8],
-        log: Arc<dyn ConsentLog>,
+        log: Arc<dyn Store>,
     ) -> Result<Gateway, GatewayError> {
         let engine = Engine::new(config, catalogue, secret);
         let clients = config
@@ -67,8 +72,10 @@ impl Gateway {
         Ok(Gateway {
             engine,
             clients,
-            writer: LogWriter::start(Arc::clone(&log)),
+            writer: LogWriter::start(Arc::clone(&log) as _),
             log,
+            analytics: Counter::new(config.analytics.clone()),
+            analytics_writer: hex::encode(crate::random_bytes::<8>().unwrap_or_default()),
             timeouts: config.server.timeouts,
             countries: match &config.server.geoip_database {
                 Some(path) => Some(CountryLookup::open(path)?),
@@ -124,7 +131,7 @@ impl Gateway {
     }
 
     /// The consent log.
-    pub fn log(&self) -> &Arc<dyn ConsentLog> {
+    pub fn log(&self) -> &Arc<dyn Store> {
         &self.log
     }
 
@@ -134,6 +141,69 @@ impl Gateway {
         record: consentry_engine::ConsentRecord,
     ) -> Result<u64, crate::store::StoreError> {
         self.writer.append(record).await
+    }
+}
+
+impl Gateway {
+    /// Counts a page view (and, for an undecided visitor, a banner impression) in memory.
+    pub(crate) fn count_view(&self, view: PageView<'_>) {
+        self.analytics.count_view(view, &fresh_salt);
+    }
+
+    /// Counts a recorded decision in memory.
+    pub(crate) fn count_decision(
+        &self,
+        record: &consentry_engine::ConsentRecord,
+        ip: std::net::IpAddr,
+        user_agent: Option<&str>,
+    ) {
+        self.analytics
+            .count_decision(record, Some(ip), user_agent, &fresh_salt);
+    }
+
+    /// Whether page views are counted.
+    pub(crate) fn counts_views(&self) -> bool {
+        self.analytics.settings().enabled
+    }
+
+    /// Writes what was counted since the last flush to the store; `closing` also ends every
+    /// open visit (on shutdown). Rows the store refuses are kept for the next flush.
+    pub async fn flush_analytics(&self, closing: bool) {
+        let rows = self.analytics.drain(crate::unix_now(), closing);
+        if rows.is_empty() {
+            return;
+        }
+        if let Err(e) = self.log.add_aggregates(&self.analytics_writer, &rows).await {
+            tracing::warn!(error = %e, rows = rows.len(), "analytics not stored; kept for the next flush");
+            self.analytics.restore(rows);
+        }
+    }
+}
+
+/// A new day's salt for visitor hashes, from the system's randomness.
+fn fresh_salt() -> [u8; 32] {
+    crate::random_bytes::<32>().unwrap_or_else(|e| {
+        // getrandom does not fail on supported systems; fall back to the process's
+        // randomly keyed hasher rather than count nothing.
+        tracing::error!(error = %e, "no system randomness for the analytics salt");
+        let mut salt = [0u8; 32];
+        for (i, chunk) in salt.chunks_mut(8).enumerate() {
+            use std::hash::{BuildHasher, Hasher};
+            let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+            h.write_usize(i);
+            chunk.copy_from_slice(&h.finish().to_le_bytes());
+        }
+        salt
+    })
+}
+
+/// Writes the analytics counted in memory to the store every `flush_interval`.
+pub async fn flush_analytics_periodically(gateway: Arc<Gateway>) {
+    let mut every = tokio::time::interval(gateway.analytics.settings().flush_interval);
+    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        every.tick().await;
+        gateway.flush_analytics(false).await;
     }
 }
 

@@ -20,7 +20,7 @@ pub mod store;
 mod upstream;
 
 pub use entropy::{random_bytes, unix_now};
-pub use gateway::{prune_periodically, Gateway, GatewayError};
+pub use gateway::{flush_analytics_periodically, prune_periodically, Gateway, GatewayError};
 pub use server::{serve, tls_acceptor as server_tls, Listening, TlsError};
 
 /// The body type of every response the gateway sends.

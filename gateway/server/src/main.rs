@@ -272,6 +272,11 @@ async fn start(config: Config, what: Option<&str>) -> Result<()> {
     let catalogue = Catalogue::builtin()?;
     let gateway = Arc::new(Gateway::new(&config, &catalogue, &key, log)?);
     gateway.load_learned_cookies().await?;
+    if config.analytics.enabled {
+        tokio::spawn(consentry_gateway::flush_analytics_periodically(Arc::clone(
+            &gateway,
+        )));
+    }
     if let Some(retention) = config.consent.retention {
         tokio::spawn(consentry_gateway::prune_periodically(
             Arc::clone(&gateway),
@@ -306,12 +311,14 @@ async fn start(config: Config, what: Option<&str>) -> Result<()> {
     drop(out);
     serve(
         listener,
-        gateway,
+        Arc::clone(&gateway),
         tls,
         config.server.timeouts,
         shutdown_signal(),
     )
     .await;
+    // Connections are drained: what they counted goes to the store before the process ends.
+    gateway.flush_analytics(true).await;
     Ok(())
 }
 

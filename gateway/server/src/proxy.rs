@@ -5,6 +5,7 @@ use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use consentry_engine::analytics::{is_page_view, PageView};
 use consentry_engine::forwarding::upstream_uri;
 use consentry_engine::pages as engine_pages;
 use consentry_engine::{BodyPlan, RequestInfo, Route, SiteEngine};
@@ -92,6 +93,12 @@ async fn forward(
     let method = parts.method.clone();
     // What the reprompt record needs of the visitor's request, before it goes upstream.
     let request_headers = reprompt_headers(&consent, &parts.headers);
+    // What a page view is counted by (agent, referrer, purpose, language).
+    let view_headers = if gateway.counts_views() && method == http::Method::GET {
+        view_headers(&parts.headers)
+    } else {
+        http::HeaderMap::new()
+    };
 
     remove_hop_by_hop(&mut parts.headers, upgrade);
     set_forwarded(&mut parts.headers, connection.peer, host, connection.https);
@@ -154,6 +161,24 @@ async fn forward(
             &mut parts.headers,
         );
     }
+    if matches!(plan, BodyPlan::Rewrite(_))
+        && gateway.counts_views()
+        && is_page_view(&method, parts.status, true, &view_headers)
+    {
+        let country = gateway.country(connection.peer.ip());
+        gateway.count_view(PageView {
+            site: &site.site().name,
+            host,
+            path_and_query: &path_and_query,
+            request_headers: &view_headers,
+            consent: &consent,
+            country: country.as_deref(),
+            ip: Some(connection.peer.ip()),
+            language: site.language_for(&view_headers).code(),
+            policy_version: site.policy().version,
+            now,
+        });
+    }
     let body = match plan {
         BodyPlan::Pass => body.map_err(Into::into).boxed_unsync(),
         BodyPlan::Rewrite(rewriter) => RewrittenBody::new(body, *rewriter).boxed_unsync(),
@@ -174,6 +199,25 @@ async fn tunnel(client: hyper::upgrade::OnUpgrade, origin: hyper::upgrade::OnUpg
         }
         Err(e) => tracing::debug!(error = %e, "protocol switch failed"),
     }
+}
+
+/// The request headers a page view is counted by.
+fn view_headers(headers: &http::HeaderMap) -> http::HeaderMap {
+    let mut kept = http::HeaderMap::new();
+    for name in [
+        "user-agent",
+        "referer",
+        "accept-language",
+        "sec-purpose",
+        "purpose",
+        "x-purpose",
+        "x-moz",
+    ] {
+        for value in headers.get_all(name) {
+            kept.append(name, value.clone());
+        }
+    }
+    kept
 }
 
 /// The request headers a re-prompt record needs (language, agent), kept only when the

@@ -15,7 +15,7 @@ use super::salt::{day_of, DailySalt};
 use super::sketch::Sketch;
 use super::view::{campaign, classify_agent, counted_path, referrer_host, Agent};
 use super::{dimension, AggregateRow, ConsentState, OTHER};
-use crate::VisitorConsent;
+use crate::{ConsentRecord, RecordKind, VisitorConsent};
 
 /// Visits followed at once; past this, further consenting visitors' views still count but
 /// their visits are not followed until others end.
@@ -35,6 +35,9 @@ struct Cell {
     count: u64,
     sketch: Sketch,
 }
+
+/// A site's dimension on one day.
+type DimensionOfDay = (Arc<str>, u32, &'static str);
 
 /// One consenting visitor's visit in progress, keyed by consent id in memory only.
 #[derive(Debug, Clone)]
@@ -65,6 +68,11 @@ pub struct PageView<'a> {
     pub country: Option<&'a str>,
     /// The visitor's address.
     pub ip: Option<IpAddr>,
+    /// The banner's language for this visitor: an undecided visitor's view is also a banner
+    /// impression.
+    pub language: &'a str,
+    /// The policy version in force.
+    pub policy_version: u32,
     /// The time, in seconds since the epoch.
     pub now: u64,
 }
@@ -98,7 +106,7 @@ pub struct Counter {
     salt: DailySalt,
     cells: DashMap<Key, Cell>,
     /// Distinct values seen per (site, day, dimension), for the cap.
-    seen: DashMap<(Arc<str>, u32, &'static str), HashSet<Box<str>>>,
+    seen: DashMap<DimensionOfDay, HashSet<Box<str>>>,
     visits: DashMap<String, Visit>,
     sites: DashMap<Box<str>, Arc<str>>,
 }
@@ -185,6 +193,10 @@ impl Counter {
             visitor,
             1,
         );
+        if consent == ConsentState::Undecided {
+            let value = banner_value("impression", country, view.language, view.policy_version);
+            self.add(&site, day, dimension::BANNER, &value, "", visitor, 1);
+        }
         if consent == ConsentState::Granted {
             if let Some(decision) = &view.consent.decision {
                 self.follow_visit(
@@ -221,6 +233,54 @@ impl Counter {
             event.policy_version,
         );
         self.add(&site, day, dimension::BANNER, &value, "", visitor, 1);
+    }
+
+    /// Counts a recorded decision: its kind, whether Global Privacy Control was sent, and
+    /// each category it granted. Re-prompts and erasures are not banner answers.
+    pub fn count_decision(
+        &self,
+        record: &ConsentRecord,
+        ip: Option<IpAddr>,
+        user_agent: Option<&str>,
+        fresh: &dyn Fn() -> [u8; 32],
+    ) {
+        let decision = matches!(
+            record.kind,
+            RecordKind::AcceptAll | RecordKind::RejectAll | RecordKind::Custom
+        );
+        if !decision && record.kind != RecordKind::Withdraw {
+            return;
+        }
+        let mut events = vec![record.kind.as_str().to_owned()];
+        if record.gpc {
+            events.push("gpc".to_owned());
+        }
+        if decision {
+            for (granted, category) in [
+                (record.preferences, "preferences"),
+                (record.analytics, "analytics"),
+                (record.marketing, "marketing"),
+            ] {
+                if granted {
+                    events.push(format!("grant:{category}"));
+                }
+            }
+        }
+        for event in &events {
+            self.count_banner(
+                BannerEvent {
+                    site: &record.site,
+                    event,
+                    country: record.country.as_deref(),
+                    language: &record.language,
+                    policy_version: record.policy_version,
+                    ip,
+                    user_agent,
+                    now: record.recorded_at,
+                },
+                fresh,
+            );
+        }
     }
 
     /// Adds `count` to a value's cell, or to "other" when the dimension is full for the day.

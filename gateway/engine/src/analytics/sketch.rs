@@ -137,7 +137,7 @@ mod tests {
         }
         assert_eq!(sketch.estimate(), 37);
         let text = sketch.to_text();
-        let mut back = Sketch::from_text(&text).expect("reads back");
+        let back = Sketch::from_text(&text).expect("reads back");
         assert_eq!(back.estimate(), 37);
         assert!(Sketch::from_text("not a sketch!").is_err());
     }

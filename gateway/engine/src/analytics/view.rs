@@ -73,9 +73,8 @@ pub fn classify_agent(user_agent: Option<&str>) -> Agent {
         "smartphone" | "mobilephone" => {
             // woothee files tablets under smartphone; an iPad, or an Android device whose
             // agent lacks "Mobile", is a tablet.
-            if lower.contains("ipad") || lower.contains("tablet") {
-                Agent::Person(Device::Tablet)
-            } else if lower.contains("android") && !lower.contains("mobile") {
+            let android_tablet = lower.contains("android") && !lower.contains("mobile");
+            if lower.contains("ipad") || lower.contains("tablet") || android_tablet {
                 Agent::Person(Device::Tablet)
             } else {
                 Agent::Person(Device::Phone)

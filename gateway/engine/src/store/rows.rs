@@ -1,6 +1,7 @@
 //! Turning stored rows into records and export filters into SQL, the same for every backend.
 
 use super::{LogFilter, StoreError};
+use crate::analytics::AggregateRow;
 use crate::chain::ChainedRecord;
 use crate::{ConsentRecord, RecordKind};
 
@@ -124,4 +125,55 @@ pub enum FilterValue {
     Int(i64),
     /// Text (a site, a consent id).
     Text(String),
+}
+
+/// An analytics row as every backend reads it, before its sketch is decoded.
+#[derive(Debug)]
+#[allow(missing_docs)]
+pub struct StoredAggregate {
+    pub site: String,
+    pub day: i64,
+    pub dimension: String,
+    pub value: String,
+    pub consent: String,
+    pub count: i64,
+    pub sketch: String,
+}
+
+impl StoredAggregate {
+    /// The row, its sketch decoded.
+    pub fn into_row(self) -> Result<AggregateRow, StoreError> {
+        let sketch = crate::analytics::Sketch::from_text(&self.sketch).map_err(|e| {
+            StoreError::Database(format!(
+                "analytics row {}/{}/{}: {e}",
+                self.site, self.dimension, self.day
+            ))
+        })?;
+        Ok(AggregateRow {
+            site: self.site,
+            day: u32::try_from(self.day).unwrap_or(0),
+            dimension: self.dimension,
+            value: self.value,
+            consent: self.consent,
+            count: u64::try_from(self.count).unwrap_or(0),
+            sketch,
+        })
+    }
+}
+
+/// The count and sketch after adding `row` to what the writer had stored.
+pub fn merged(
+    row: &AggregateRow,
+    stored: Option<(i64, String)>,
+) -> Result<(i64, String), StoreError> {
+    let add = i64::try_from(row.count).unwrap_or(i64::MAX);
+    match stored {
+        None => Ok((add, row.sketch.to_text())),
+        Some((count, text)) => {
+            let mut sketch = crate::analytics::Sketch::from_text(&text)
+                .map_err(|e| StoreError::Database(format!("stored analytics row: {e}")))?;
+            sketch.merge(&row.sketch);
+            Ok((count.saturating_add(add), sketch.to_text()))
+        }
+    }
 }

@@ -1,9 +1,11 @@
-//! Where consent records are kept: SQLite in the data directory (the embedded default) or
+//! Where consent records and analytics aggregates are kept: SQLite in the data directory (the embedded default) or
 //! PostgreSQL shared by several gateways. Both keep the same schema
 //! ([`consentry_engine::schema`]) and chain records the same way.
 
 mod postgres;
+mod postgres_analytics;
 mod sqlite;
+mod sqlite_analytics;
 mod writer;
 
 #[cfg(test)]
@@ -14,7 +16,9 @@ use std::sync::Arc;
 
 use consentry_config::Storage;
 use consentry_engine::chain::ChainKey;
-pub use consentry_engine::store::{ConsentLog, LogFilter, LogStats, StoreError, StoreFuture};
+pub use consentry_engine::store::{
+    ConsentLog, LogFilter, LogStats, Store, StoreError, StoreFuture,
+};
 
 pub use postgres::PostgresStore;
 pub use sqlite::{SqliteStore, DATABASE_FILE};
@@ -25,7 +29,7 @@ pub async fn open(
     storage: &Storage,
     data_dir: &Path,
     key: ChainKey,
-) -> Result<Arc<dyn ConsentLog>, StoreError> {
+) -> Result<Arc<dyn Store>, StoreError> {
     Ok(match storage {
         Storage::Sqlite => Arc::new(SqliteStore::open(data_dir, key)?),
         Storage::Postgres(url) => Arc::new(PostgresStore::connect(url, key).await?),

@@ -21,9 +21,9 @@ const CHAIN_LOCK: i64 = 0x636f_6e73_656e_7472;
 /// The consent log in PostgreSQL.
 pub struct PostgresStore {
     /// Writes need a transaction, hence exclusive use.
-    writer: Mutex<Client>,
+    pub(super) writer: Mutex<Client>,
     /// Reads run concurrently on their own connection.
-    reader: Client,
+    pub(super) reader: Client,
     key: ChainKey,
 }
 
@@ -33,7 +33,7 @@ impl std::fmt::Debug for PostgresStore {
     }
 }
 
-fn db_err(e: tokio_postgres::Error) -> StoreError {
+pub(super) fn db_err(e: tokio_postgres::Error) -> StoreError {
     StoreError::Database(e.to_string())
 }
 
@@ -422,9 +422,10 @@ mod tests {
             .writer
             .lock()
             .await
-            .batch_execute("DELETE FROM consent_log; DELETE FROM consent_log_checkpoint; DELETE FROM functional_cookies;")
+            .batch_execute("DELETE FROM consent_log; DELETE FROM consent_log_checkpoint; DELETE FROM functional_cookies; DELETE FROM analytics;")
             .await
             .expect("wipe");
         super::super::tests::exercise(&store, &key).await;
+        super::super::tests::exercise_analytics(&store).await;
     }
 }

@@ -35,7 +35,7 @@ impl std::fmt::Debug for SqliteStore {
     }
 }
 
-fn db_err(e: rusqlite::Error) -> StoreError {
+pub(super) fn db_err(e: rusqlite::Error) -> StoreError {
     StoreError::Database(e.to_string())
 }
 
@@ -67,7 +67,8 @@ impl SqliteStore {
         &self.path
     }
 
-    async fn with_connection<T: Send + 'static>(
+    /// Runs `work` on the connection, off the async threads.
+    pub(super) async fn with_connection<T: Send + 'static>(
         &self,
         work: impl FnOnce(&mut Connection) -> Result<T, StoreError> + Send + 'static,
     ) -> Result<T, StoreError> {
@@ -362,6 +363,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let store = SqliteStore::open(dir.path(), ChainKey::derive(b"test key")).expect("open");
         super::super::tests::exercise(&store, &ChainKey::derive(b"test key")).await;
+        super::super::tests::exercise_analytics(&store).await;
         drop(store);
         // Everything is still there after reopening.
         let reopened =

@@ -3,6 +3,8 @@
 use consentry_engine::chain::{verify, ChainKey};
 use consentry_engine::{ConsentRecord, RecordKind};
 
+use consentry_engine::analytics::{AggregateRow, AnalyticsStore, Sketch};
+
 use super::{ConsentLog, LogFilter};
 
 pub(super) fn record(consent_id: &str, site: &str, at: u64, kind: RecordKind) -> ConsentRecord {
@@ -130,6 +132,58 @@ pub(super) async fn exercise(store: &dyn ConsentLog, key: &ChainKey) {
     );
     assert!(store
         .functional_cookies("blog")
+        .await
+        .expect("read")
+        .is_empty());
+}
+
+fn aggregate(value: &str, count: u64, visitors: std::ops::Range<u64>) -> AggregateRow {
+    let mut sketch = Sketch::new();
+    for v in visitors {
+        sketch.insert(v.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+    }
+    AggregateRow {
+        site: "shop".into(),
+        day: 20_000,
+        dimension: "page".into(),
+        value: value.into(),
+        consent: "granted".into(),
+        count,
+        sketch,
+    }
+}
+
+/// Flushes add up per writer, sketches merge, and readers see every writer's rows.
+pub(super) async fn exercise_analytics(store: &dyn AnalyticsStore) {
+    store
+        .add_aggregates("a", &[aggregate("/", 3, 0..3), aggregate("/x", 1, 0..1)])
+        .await
+        .expect("first flush");
+    store
+        .add_aggregates("a", &[aggregate("/", 2, 2..4)])
+        .await
+        .expect("second flush");
+    store
+        .add_aggregates("b", &[aggregate("/", 5, 10..15)])
+        .await
+        .expect("another writer");
+    let mut rows = store
+        .aggregates("shop", "page", 20_000, 20_000)
+        .await
+        .expect("read");
+    rows.sort_by(|x, y| (x.value.as_str(), x.count).cmp(&(y.value.as_str(), y.count)));
+    let seen: Vec<(&str, u64, u64)> = rows
+        .iter()
+        .map(|r| (r.value.as_str(), r.count, r.sketch.estimate()))
+        .collect();
+    assert_eq!(seen, [("/", 5, 4), ("/", 5, 5), ("/x", 1, 1)]);
+    assert!(store
+        .aggregates("shop", "page", 20_001, 20_010)
+        .await
+        .expect("read")
+        .is_empty());
+    assert!(store
+        .aggregates("shop", "referrer", 20_000, 20_000)
         .await
         .expect("read")
         .is_empty());
