@@ -3,6 +3,7 @@
 
 mod support;
 
+mod analytics;
 mod cli;
 mod consent;
 mod cookies;

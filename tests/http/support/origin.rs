@@ -202,6 +202,10 @@ async fn answer(
     });
     match request.uri().path() {
         "/page" => html(full(TRACKED_PAGE)),
+        // Any number of small pages, for counting page views.
+        p if p.starts_with("/site/") => html(full(
+            "<!doctype html><html><head><title>Page</title></head><body><p>Hello</p></body></html>",
+        )),
         "/gzip" => {
             let mut encoder =
                 flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
