@@ -44,6 +44,27 @@ record_ip = "truncate"
 # checkpoint); "forever" keeps them.
 retention = "3years"
 
+[analytics]
+# Page views counted without cookies or identifiers, beside the consent rates; richer
+# figures (visits, returning visitors) only for visitors who granted analytics.
+enabled = true
+# No report shows a row for fewer distinct visitors than this; such rows fold into "other".
+k_anonymity = 10
+# Query parameters kept on counted paths; every other one is dropped.
+query_params = ["utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content"]
+# Counts are written to the store this often (and when the gateway stops).
+flush_interval = "5s"
+# A consenting visitor's visit ends after this long without a page view.
+visit_timeout = "30m"
+
+[admin]
+# The dashboard at /__consentry/admin. Add an account with:
+#   consentry admin add --user NAME --config consentry.toml
+# After this many failed logins in a row an account is locked for `lockout`.
+max_failed_logins = 5
+lockout = "15m"
+session_lifetime = "12h"
+
 [storage]
 # "sqlite" keeps everything in the data directory. Several gateways share one PostgreSQL:
 # url = "postgres://consentry:secret@127.0.0.1:5432/consentry"
