@@ -79,5 +79,36 @@ fn counting(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, counting);
+fn parts(c: &mut Criterion) {
+    c.bench_function("part: classify agent", |b| {
+        b.iter(|| {
+            black_box(consentry_engine::analytics::classify_agent(Some(
+                black_box(AGENT),
+            )))
+        })
+    });
+    let salt = consentry_engine::analytics::DailySalt::default();
+    c.bench_function("part: visitor hash", |b| {
+        b.iter(|| black_box(salt.visitor(1, "shop", None, black_box(AGENT), &|| [7; 32])))
+    });
+    let mut sketch = consentry_engine::analytics::Sketch::new();
+    let mut n = 0u64;
+    c.bench_function("part: sketch insert", |b| {
+        b.iter(|| {
+            n = n.wrapping_add(0x9E37_79B9_7F4A_7C15);
+            sketch.insert(black_box(n % 1_000_003));
+        })
+    });
+    c.bench_function("part: counted path", |b| {
+        let allowed = AnalyticsSettings::default().query_params;
+        b.iter(|| {
+            black_box(consentry_engine::analytics::counted_path(
+                black_box("/products/7?utm_source=news&id=7"),
+                &allowed,
+            ))
+        })
+    });
+}
+
+criterion_group!(benches, counting, parts);
 criterion_main!(benches);

@@ -17,6 +17,13 @@ use super::view::{campaign, classify_agent, counted_path, referrer_host, Agent};
 use super::{dimension, AggregateRow, ConsentState, OTHER};
 use crate::{ConsentRecord, RecordKind, VisitorConsent};
 
+/// The map every counter uses: `foldhash`, seeded per process, is several times faster than
+/// SipHash on these short keys, and the caps bound what a flood of new keys could do.
+type Map<K, V> = DashMap<K, V, foldhash::fast::RandomState>;
+
+/// User agents whose class is remembered; the cache is emptied when it fills.
+const AGENT_CACHE: usize = 10_000;
+
 /// Visits followed at once; past this, further consenting visitors' views still count but
 /// their visits are not followed until others end.
 const MAX_OPEN_VISITS: usize = 200_000;
@@ -104,11 +111,13 @@ pub struct BannerEvent<'a> {
 pub struct Counter {
     settings: AnalyticsSettings,
     salt: DailySalt,
-    cells: DashMap<Key, Cell>,
+    cells: Map<Key, Cell>,
     /// Distinct values seen per (site, day, dimension), for the cap.
-    seen: DashMap<DimensionOfDay, HashSet<Box<str>>>,
-    visits: DashMap<String, Visit>,
-    sites: DashMap<Box<str>, Arc<str>>,
+    seen: Map<DimensionOfDay, HashSet<Box<str>, foldhash::fast::RandomState>>,
+    visits: Map<String, Visit>,
+    sites: Map<Box<str>, Arc<str>>,
+    /// What each recent user agent is: parsing one costs more than the rest of counting.
+    agents: Map<Box<str>, Agent>,
 }
 
 impl Counter {
@@ -117,10 +126,11 @@ impl Counter {
         Counter {
             settings,
             salt: DailySalt::default(),
-            cells: DashMap::new(),
-            seen: DashMap::new(),
-            visits: DashMap::new(),
-            sites: DashMap::new(),
+            cells: Map::default(),
+            seen: Map::default(),
+            visits: Map::default(),
+            sites: Map::default(),
+            agents: Map::default(),
         }
     }
 
@@ -148,7 +158,7 @@ impl Counter {
             .request_headers
             .get(http::header::USER_AGENT)
             .and_then(|v| v.to_str().ok());
-        let Agent::Person(device) = classify_agent(user_agent) else {
+        let Agent::Person(device) = self.agent(user_agent) else {
             return false;
         };
         let day = day_of(view.now);
@@ -210,6 +220,21 @@ impl Counter {
             }
         }
         true
+    }
+
+    fn agent(&self, user_agent: Option<&str>) -> Agent {
+        let Some(ua) = user_agent else {
+            return classify_agent(None);
+        };
+        if let Some(agent) = self.agents.get(ua) {
+            return *agent;
+        }
+        let agent = classify_agent(Some(ua));
+        if self.agents.len() >= AGENT_CACHE {
+            self.agents.clear();
+        }
+        self.agents.insert(ua.into(), agent);
+        agent
     }
 
     /// Counts a banner impression or answer.
