@@ -3,6 +3,7 @@
 
 mod support;
 
+mod admin;
 mod analytics;
 mod cli;
 mod consent;

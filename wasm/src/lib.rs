@@ -14,6 +14,7 @@
 //!    request's cookies and headers and to the response's cookies; HTML streams through the
 //!    engine's rewriter ([`rewrite`]).
 
+mod admin;
 mod endpoint;
 mod error;
 mod gateway;
@@ -22,6 +23,7 @@ mod proxy;
 mod receipt;
 mod rewrite;
 mod store;
+mod store_admin;
 mod store_analytics;
 
 use tracing_subscriber::layer::SubscriberExt;

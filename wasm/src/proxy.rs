@@ -18,7 +18,7 @@ use crate::error::{js_text, WorkerError};
 use crate::gateway::Gateway;
 use crate::io::{self, random_bytes, unix_now};
 use crate::rewrite::rewritten;
-use crate::{endpoint, receipt};
+use crate::{admin, endpoint, receipt};
 
 /// What the Worker knows of a visitor's request.
 pub struct Visit {
@@ -148,6 +148,7 @@ pub async fn handle(request: web_sys::Request, env: Env, ctx: Context) -> web_sy
         Route::Erase => receipt::erase(&gateway, &site, &env, &visit).await,
         Route::MethodNotAllowed(allow) => io::page(pages::method_not_allowed(allow)),
         Route::NotFound => io::page(pages::not_found()),
+        Route::Admin => admin::admin(&gateway, &env, visit).await,
     }
 }
 

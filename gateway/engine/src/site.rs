@@ -45,6 +45,9 @@ pub enum Route<'a> {
     MethodNotAllowed(&'static str),
     /// A path under `/__consentry/` that does not exist.
     NotFound,
+    /// The dashboard or its API (`/__consentry/admin...`, `/__consentry/api/...`): the host
+    /// reads the request and hands it to [`crate::admin::handle`].
+    Admin,
 }
 
 /// What a host must do with an origin's response body.
@@ -136,6 +139,9 @@ impl SiteEngine {
                 (true, false) => Route::Erase,
                 (false, _) => Route::MethodNotAllowed("POST"),
             };
+        }
+        if crate::admin::is_admin_path(path) {
+            return Route::Admin;
         }
         if path == RECEIPT_PATH {
             return if method == Method::GET || method == Method::HEAD {

@@ -10,6 +10,7 @@ use serde::Serialize;
 
 pub mod rows;
 
+use crate::admin::AdminStore;
 use crate::analytics::AnalyticsStore;
 use crate::chain::{ChainedRecord, Checkpoint};
 use crate::ConsentRecord;
@@ -92,10 +93,11 @@ pub struct LogStats {
     pub pruned_up_to: Option<u64>,
 }
 
-/// Everything a host keeps: the consent log and the analytics aggregates, in one database.
-pub trait Store: ConsentLog + AnalyticsStore {}
+/// Everything a host keeps: the consent log, the analytics aggregates and the dashboard's
+/// accounts, in one database.
+pub trait Store: ConsentLog + AnalyticsStore + AdminStore {}
 
-impl<T: ConsentLog + AnalyticsStore> Store for T {}
+impl<T: ConsentLog + AnalyticsStore + AdminStore> Store for T {}
 
 /// The append-only consent log.
 pub trait ConsentLog: MaybeSendSync {

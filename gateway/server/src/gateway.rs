@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use consentry_config::{Catalogue, Config, Timeouts};
+use consentry_config::{AdminSettings, Catalogue, Config, Timeouts};
 use consentry_engine::analytics::{Counter, PageView};
 use consentry_engine::{Engine, SiteEngine};
 
@@ -37,6 +37,8 @@ pub struct Gateway {
     pub(crate) analytics: Counter,
     /// This process's name for its analytics rows (random per start).
     pub(crate) analytics_writer: String,
+    /// `[admin]`: the dashboard's lockout and sessions.
+    pub(crate) admin: AdminSettings,
     pub(crate) timeouts: Timeouts,
     pub(crate) countries: Option<CountryLookup>,
 }
@@ -76,6 +78,7 @@ impl Gateway {
             log,
             analytics: Counter::new(config.analytics.clone()),
             analytics_writer: hex::encode(crate::random_bytes::<8>().unwrap_or_default()),
+            admin: config.admin,
             timeouts: config.server.timeouts,
             countries: match &config.server.geoip_database {
                 Some(path) => Some(CountryLookup::open(path)?),

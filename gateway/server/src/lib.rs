@@ -3,6 +3,8 @@
 //!
 //! `consentry` (in `main.rs`) is the command around it.
 
+mod admin;
+pub mod admin_cli;
 pub mod demo;
 mod endpoint;
 mod entropy;

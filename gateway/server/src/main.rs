@@ -10,7 +10,7 @@ use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand};
 use consentry_config::{Catalogue, Config, Storage, DEFAULT_DATA_DIR, STARTER_CONFIG};
 use consentry_engine::chain::ChainKey;
-use consentry_gateway::{demo, log_cli, secret, serve, store, Gateway, Listening};
+use consentry_gateway::{admin_cli, demo, log_cli, secret, serve, store, Gateway, Listening};
 use tokio::net::TcpListener;
 
 #[derive(Parser)]
@@ -83,6 +83,44 @@ enum Command {
         command: LogCommand,
         #[command(flatten)]
         store: StoreArgs,
+    },
+    /// Dashboard accounts and API tokens.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Add a dashboard account; the password is read from standard input (asked twice on a
+    /// terminal), at least 12 characters.
+    Add {
+        /// The account's name (letters, digits, . _ - @).
+        #[arg(long)]
+        user: String,
+        /// Also require a TOTP code at login; prints the otpauth:// URI and secret.
+        #[arg(long)]
+        totp: bool,
+        /// Replace the account of that name (new password, second factor, lock lifted).
+        #[arg(long)]
+        replace: bool,
+        /// Print SQL for `wrangler d1 execute --file` (the Worker's D1) instead of writing
+        /// to a store.
+        #[arg(long)]
+        print_sql: bool,
+    },
+    /// Make an API bearer token for an account; it is printed once and only its hash kept.
+    Token {
+        /// The account the token acts for.
+        #[arg(long)]
+        user: String,
+        /// Print SQL for `wrangler d1 execute --file` instead of writing to a store (the
+        /// token goes to standard error).
+        #[arg(long)]
+        print_sql: bool,
     },
 }
 
@@ -179,6 +217,7 @@ fn run(command: Command) -> Result<()> {
             runtime(threads)?.block_on(start(config, None))
         }
         Command::Log { command, store } => runtime(None)?.block_on(log_command(command, store)),
+        Command::Admin { command, store } => runtime(None)?.block_on(admin_command(command, store)),
         Command::Demo {
             port,
             bind,
@@ -465,6 +504,61 @@ async fn log_command(command: LogCommand, args: StoreArgs) -> Result<()> {
             for (site, n) in &stats.by_site {
                 println!("  site {site:<12} {n}");
             }
+            Ok(())
+        }
+    }
+}
+
+/// The store an `admin` command writes to, as `log` commands find it.
+async fn admin_store(args: &StoreArgs) -> Result<Arc<dyn store::Store>> {
+    let config = match &args.config {
+        Some(path) => load_config(path)?,
+        None => Config::quick_start(
+            "http://127.0.0.1",
+            SocketAddr::from(([127, 0, 0, 1], 0)),
+            args.data_dir
+                .clone()
+                .unwrap_or_else(|| PathBuf::from(DEFAULT_DATA_DIR)),
+        )?,
+    };
+    // Admin commands append no consent record, so the chain's key is never used: the
+    // store opens without the signing key, even before the gateway first ran.
+    let key = ChainKey::derive(b"admin commands append no consent records");
+    Ok(store::open(&config.storage, &config.server.data_dir, key).await?)
+}
+
+async fn admin_command(command: AdminCommand, args: StoreArgs) -> Result<()> {
+    let now = consentry_gateway::unix_now();
+    match command {
+        AdminCommand::Add {
+            user,
+            totp,
+            replace,
+            print_sql,
+        } => {
+            let password = admin_cli::read_password(&user)?;
+            let account = admin_cli::new_user(&user, &password, totp, now)?;
+            if print_sql {
+                print!("{}", admin_cli::add_sql(&account, replace));
+                eprint!("{}", admin_cli::added_message(&account));
+                return Ok(());
+            }
+            let store = admin_store(&args).await?;
+            admin_cli::add(store.as_ref(), &account, replace).await?;
+            print!("{}", admin_cli::added_message(&account));
+            Ok(())
+        }
+        AdminCommand::Token { user, print_sql } => {
+            if print_sql {
+                let (token, sql) = admin_cli::token_sql(&user, now)?;
+                print!("{sql}");
+                eprintln!("API token for {user} (shown once): {token}");
+                return Ok(());
+            }
+            let store = admin_store(&args).await?;
+            let token = admin_cli::token(store.as_ref(), &user, now).await?;
+            println!("{token}");
+            eprintln!("API token for {user}: shown once, only its hash is kept. Send it as `Authorization: Bearer <token>`.");
             Ok(())
         }
     }

@@ -18,7 +18,7 @@ use hyper_util::rt::TokioIo;
 use crate::forwarding::{is_upgrade, remove_hop_by_hop, set_forwarded};
 use crate::rewritten_body::RewrittenBody;
 use crate::upstream::UpstreamClient;
-use crate::{endpoint, pages, random_bytes, receipt, unix_now, Gateway, ResponseBody};
+use crate::{admin, endpoint, pages, random_bytes, receipt, unix_now, Gateway, ResponseBody};
 
 /// What the gateway knows about the connection a request came on.
 #[derive(Debug, Clone, Copy)]
@@ -63,6 +63,7 @@ pub async fn handle(
         Route::Erase => receipt::erase(&gateway, site, connection, &host, request).await,
         Route::MethodNotAllowed(allow) => pages::method_not_allowed(allow),
         Route::NotFound => pages::from_engine(engine_pages::not_found()),
+        Route::Admin => admin::admin(&gateway, connection, &host, request).await,
     };
     Ok(response)
 }

@@ -1,4 +1,23 @@
 //! The dashboard and its accounts: the pages and API under `/__consentry/admin` and
 //! `/__consentry/api/`, behind a login, the same on both hosts.
+//!
+//! A host reads the request and calls [`handle`] with the store, the settings, the clock and
+//! its randomness; accounts and tokens are made by [`accounts`] (the native command line's
+//! `consentry admin add` and `consentry admin token`).
 
+pub mod accounts;
+mod app;
 pub mod dashboard;
+mod login;
+mod reports;
+pub mod session;
+pub mod sql;
+pub mod store;
+pub mod totp;
+
+pub use app::{
+    handle, is_admin_path, secure, Admin, AdminRequest, ADMIN_PATH, API_PREFIX, AUDIT_PATH,
+    LOGIN_PATH, LOGOUT_PATH, MAX_ADMIN_BODY, STYLE_PATH,
+};
+pub use login::LOGIN_REFUSED;
+pub use store::{AdminSession, AdminStore, AdminUser, ApiToken, AuditAction, AuditEntry};

@@ -3,8 +3,10 @@
 //! ([`consentry_engine::schema`]) and chain records the same way.
 
 mod postgres;
+mod postgres_admin;
 mod postgres_analytics;
 mod sqlite;
+mod sqlite_admin;
 mod sqlite_analytics;
 mod writer;
 

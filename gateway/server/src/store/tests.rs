@@ -188,3 +188,124 @@ pub(super) async fn exercise_analytics(store: &dyn AnalyticsStore) {
         .expect("read")
         .is_empty());
 }
+
+fn admin_user(name: &str, hash: &str) -> consentry_engine::admin::AdminUser {
+    consentry_engine::admin::AdminUser {
+        name: name.into(),
+        password_hash: hash.into(),
+        totp_secret: Some("GEZDGNBV".into()),
+        totp_step: 0,
+        failed_logins: 0,
+        locked_until: 0,
+        created_at: 100,
+    }
+}
+
+/// Accounts, failure counts and locks, sessions, tokens and the audit log.
+pub(super) async fn exercise_admin(store: &dyn consentry_engine::admin::AdminStore) {
+    use consentry_engine::admin::{AdminSession, ApiToken, AuditEntry};
+
+    assert!(store
+        .put_user(&admin_user("ann", "h1"), false)
+        .await
+        .expect("add"));
+    assert!(
+        !store
+            .put_user(&admin_user("ann", "h2"), false)
+            .await
+            .expect("add again"),
+        "a taken name is refused"
+    );
+    assert_eq!(
+        store.user("ann").await.expect("read"),
+        Some(admin_user("ann", "h1"))
+    );
+    assert_eq!(store.user("bob").await.expect("read"), None);
+
+    assert_eq!(store.count_failed_login("ann").await.expect("fail"), 1);
+    assert_eq!(store.count_failed_login("ann").await.expect("fail"), 2);
+    assert_eq!(store.count_failed_login("bob").await.expect("no one"), 0);
+    store.lock_user("ann", 5_000).await.expect("lock");
+    let locked = store.user("ann").await.expect("read").expect("ann");
+    assert_eq!((locked.failed_logins, locked.locked_until), (0, 5_000));
+    store.count_failed_login("ann").await.expect("fail");
+    store.login_succeeded("ann", 42).await.expect("ok");
+    store.login_succeeded("ann", 7).await.expect("ok");
+    let ok = store.user("ann").await.expect("read").expect("ann");
+    assert_eq!(
+        (ok.failed_logins, ok.totp_step),
+        (0, 42),
+        "steps never go back"
+    );
+    assert!(store
+        .put_user(&admin_user("ann", "h3"), true)
+        .await
+        .expect("replace"));
+    let replaced = store.user("ann").await.expect("read").expect("ann");
+    assert_eq!(
+        (replaced.password_hash.as_str(), replaced.totp_step),
+        ("h3", 0)
+    );
+
+    let session = |hash: &str, created: u64, expires: u64| AdminSession {
+        token_hash: hash.into(),
+        user: "ann".into(),
+        csrf: format!("csrf-{hash}"),
+        created_at: created,
+        expires_at: expires,
+    };
+    store
+        .create_session(&session("s1", 100, 200))
+        .await
+        .expect("session");
+    assert_eq!(
+        store.session("s1", 150).await.expect("read"),
+        Some(session("s1", 100, 200))
+    );
+    assert_eq!(store.session("s1", 200).await.expect("expired"), None);
+    assert_eq!(store.session("nope", 150).await.expect("read"), None);
+    store
+        .create_session(&session("s2", 300, 400))
+        .await
+        .expect("another");
+    assert_eq!(
+        store.session("s1", 150).await.expect("read"),
+        None,
+        "expired sessions are forgotten"
+    );
+    store.delete_session("s2").await.expect("logout");
+    assert_eq!(store.session("s2", 350).await.expect("read"), None);
+
+    store
+        .add_token(&ApiToken {
+            token_hash: "t1".into(),
+            user: "ann".into(),
+            created_at: 100,
+        })
+        .await
+        .expect("token");
+    assert_eq!(
+        store.token_user("t1").await.expect("read").as_deref(),
+        Some("ann")
+    );
+    assert_eq!(store.token_user("t2").await.expect("read"), None);
+
+    for (i, action) in ["login ok", "csv export", "logout"].into_iter().enumerate() {
+        store
+            .audit(&AuditEntry {
+                seq: 0,
+                at: 1_000 + i as u64,
+                user: "ann".into(),
+                action: action.into(),
+                detail: String::new(),
+                network: (i == 0).then(|| "203.0.113.0/24".to_owned()),
+            })
+            .await
+            .expect("audit");
+    }
+    let log = store.audit_log(2).await.expect("audit log");
+    let seen: Vec<(u64, &str)> = log.iter().map(|e| (e.seq, e.action.as_str())).collect();
+    assert_eq!(seen, [(3, "logout"), (2, "csv export")]);
+    let all = store.audit_log(10).await.expect("audit log");
+    assert_eq!(all[2].network.as_deref(), Some("203.0.113.0/24"));
+}
