@@ -1,6 +1,8 @@
 //! The dashboard's accounts over HTTP: everything behind a login, the session cookie's
 //! attributes, the lockout, CSRF, TOTP, API tokens, the audit log and the security headers.
-//! Accounts and tokens are made with the `consentry admin` command, as an owner would.
+//! Accounts and tokens are made with the `consentry admin` command, as an owner would; against
+//! the Worker the command writes into the local D1 database, which `wasm/dev.sh` links into the
+//! data directory as `consentry.sqlite3`, so every test runs on both hosts.
 
 use std::io::Write;
 use std::process::{Command, Stdio};
@@ -271,7 +273,6 @@ async fn dashboard_and_api_are_behind_a_login_with_strict_headers() {
 
 #[tokio::test]
 async fn signing_in_sets_a_strict_session_cookie_and_signing_out_ends_it() {
-    crate::native_only!("the account comes from the consentry CLI");
     let origin = Origin::start().await;
     let gateway = Gateway::with_config(&config(&origin, "session_lifetime = \"1h\""));
     add_account(&gateway, "ann", &[]);
@@ -342,7 +343,6 @@ async fn signing_in_sets_a_strict_session_cookie_and_signing_out_ends_it() {
 
 #[tokio::test]
 async fn five_failed_logins_lock_the_account_even_for_the_right_password() {
-    crate::native_only!("the account comes from the consentry CLI");
     let origin = Origin::start().await;
     let gateway = Gateway::with_config(&config(&origin, "lockout = \"3s\""));
     add_account(&gateway, "ann", &[]);
@@ -390,7 +390,6 @@ fn refusal(html: &str) -> String {
 
 #[tokio::test]
 async fn posts_without_the_right_csrf_token_or_from_elsewhere_are_refused() {
-    crate::native_only!("the account comes from the consentry CLI");
     let origin = Origin::start().await;
     let gateway = Gateway::with_config(&config(&origin, ""));
     add_account(&gateway, "ann", &[]);
@@ -461,7 +460,6 @@ async fn posts_without_the_right_csrf_token_or_from_elsewhere_are_refused() {
 
 #[tokio::test]
 async fn an_api_token_from_the_command_line_opens_the_api() {
-    crate::native_only!("the account and token come from the consentry CLI");
     let origin = Origin::start().await;
     let gateway = Gateway::with_config(&config(&origin, ""));
     add_account(&gateway, "script", &[]);
@@ -539,7 +537,6 @@ async fn an_api_token_from_the_command_line_opens_the_api() {
 
 #[tokio::test]
 async fn a_totp_code_is_required_once_enrolled_and_taken_only_once() {
-    crate::native_only!("the account comes from the consentry CLI");
     let origin = Origin::start().await;
     let gateway = Gateway::with_config(&config(&origin, ""));
     let printed = add_account(&gateway, "ann", &["--totp"]);
@@ -576,7 +573,6 @@ async fn a_totp_code_is_required_once_enrolled_and_taken_only_once() {
 
 #[tokio::test]
 async fn the_audit_log_lists_every_admin_action_escaped() {
-    crate::native_only!("the account and token come from the consentry CLI");
     let origin = Origin::start().await;
     let gateway = Gateway::with_config(&config(&origin, "max_failed_logins = 2"));
     add_account(&gateway, "ann", &[]);
