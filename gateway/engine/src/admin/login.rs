@@ -27,18 +27,35 @@ several failures an account is locked for a while.";
 pub(super) async fn form(admin: &Admin<'_>, request: &AdminRequest<'_>) -> Page {
     match signed_in(admin, request).await {
         Ok(Some(_)) => pages::see_other(ADMIN_PATH),
-        Ok(None) => login_page(admin, StatusCode::OK, None, ""),
+        Ok(None) => login_page(admin, request, StatusCode::OK, None, ""),
         Err(page) => page,
     }
 }
 
-/// The form with a fresh double-submit token in its field and cookie.
-fn login_page(admin: &Admin<'_>, status: StatusCode, message: Option<&str>, user: &str) -> Page {
-    let Some(random) = (admin.random)() else {
-        tracing::error!("no randomness for the login form");
-        return unavailable();
+/// The form with its double-submit token in its field and cookie: the browser's token when
+/// it has one (so two open login tabs both work), a fresh one otherwise.
+fn login_page(
+    admin: &Admin<'_>,
+    request: &AdminRequest<'_>,
+    status: StatusCode,
+    message: Option<&str>,
+    user: &str,
+) -> Page {
+    let kept = request_cookie(request.headers, LOGIN_COOKIE).filter(|t| {
+        t.len() == 43
+            && t.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-_".contains(&b))
+    });
+    let token = match kept {
+        Some(token) => token,
+        None => match (admin.random)() {
+            Some(random) => accounts::token_text("", random),
+            None => {
+                tracing::error!("no randomness for the login form");
+                return unavailable();
+            }
+        },
     };
-    let token = accounts::token_text("", random);
     let message = message
         .map(|m| format!("<p class=\"error\" role=\"alert\">{}</p>", esc(m)))
         .unwrap_or_default();
@@ -93,7 +110,7 @@ pub(super) async fn sign_in(admin: &Admin<'_>, request: &AdminRequest<'_>) -> Pa
         Verdict::Ok { totp_step } => {
             // `check` says Ok only for an account it was given.
             let Some(user) = user else {
-                return refused(admin, name);
+                return refused(admin, request, name);
             };
             signed_in_as(admin, request, &user, totp_step).await
         }
@@ -106,11 +123,11 @@ pub(super) async fn sign_in(admin: &Admin<'_>, request: &AdminRequest<'_>) -> Pa
                 String::new(),
             )
             .await;
-            refused(admin, name)
+            refused(admin, request, name)
         }
         Verdict::Failed => {
             failed(admin, request, name, user.is_some()).await;
-            refused(admin, name)
+            refused(admin, request, name)
         }
     }
 }
@@ -202,9 +219,15 @@ async fn note(
     }
 }
 
-fn refused(admin: &Admin<'_>, name: &str) -> Page {
+fn refused(admin: &Admin<'_>, request: &AdminRequest<'_>, name: &str) -> Page {
     let name: String = name.chars().take(accounts::MAX_NAME_BYTES).collect();
-    login_page(admin, StatusCode::UNAUTHORIZED, Some(LOGIN_REFUSED), &name)
+    login_page(
+        admin,
+        request,
+        StatusCode::UNAUTHORIZED,
+        Some(LOGIN_REFUSED),
+        &name,
+    )
 }
 
 /// A new session: its cookie, the login cookie removed, and on to the dashboard.
