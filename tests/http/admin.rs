@@ -627,3 +627,48 @@ async fn the_audit_log_lists_every_admin_action_escaped() {
         "names typed at the login form are escaped"
     );
 }
+
+#[tokio::test]
+async fn accounts_printed_as_sql_for_d1_sign_in_once_the_sql_is_run() {
+    let origin = Origin::start().await;
+    let gateway = Gateway::with_config(&config(&origin, ""));
+    let printed = admin_cli(
+        &gateway,
+        &["add", "--user", "edge", "--print-sql"],
+        &format!("{PASSWORD}\n"),
+    );
+    assert!(
+        printed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&printed.stderr)
+    );
+    let sql = String::from_utf8_lossy(&printed.stdout).into_owned();
+    assert!(sql.contains("$argon2id$v=19$m=19456,t=2,p=1$"), "{sql}");
+    assert!(!sql.contains(PASSWORD), "only the hash is printed");
+    let token = admin_cli(&gateway, &["token", "--user", "edge", "--print-sql"], "");
+    assert!(token.status.success());
+    let token_sql = String::from_utf8_lossy(&token.stdout).into_owned();
+    let token_text = String::from_utf8_lossy(&token.stderr)
+        .split_whitespace()
+        .find(|w| w.starts_with("cst_"))
+        .expect("the token on standard error")
+        .to_owned();
+    assert!(!token_sql.contains(&token_text), "only the token's hash");
+
+    // What `wrangler d1 execute --file` does, on the store's SQLite file.
+    let db = rusqlite::Connection::open(gateway.data_dir.path().join("consentry.sqlite3"))
+        .expect("store");
+    db.execute_batch(&sql).expect("account SQL");
+    db.execute_batch(&token_sql).expect("token SQL");
+    drop(db);
+
+    let mut browser = Browser::new(&gateway);
+    assert_eq!(browser.sign_in("edge", PASSWORD, "").await.status(), 303);
+    let summary = client()
+        .get(gateway.at("/__consentry/api/summary"))
+        .bearer_auth(&token_text)
+        .send()
+        .await
+        .expect("summary");
+    assert_eq!(summary.status(), 200);
+}
