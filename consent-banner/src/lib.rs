@@ -17,5 +17,5 @@ pub use cookies::{CookieList, ListedCookie, VendorCookies};
 pub use escape::escape_html;
 pub use language::Language;
 pub use render::{embed_placeholder, render, BannerView};
-pub use texts::Texts;
+pub use texts::{lifetime as lifetime_in_words, Texts};
 pub use theme::theme_css;

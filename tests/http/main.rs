@@ -10,5 +10,6 @@ mod consent;
 mod cookies;
 mod csp;
 mod html;
+mod inventory;
 mod proxy;
 mod records;

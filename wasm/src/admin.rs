@@ -59,6 +59,8 @@ pub async fn admin(gateway: &Gateway, env: &Env, visit: Visit) -> web_sys::Respo
             return io::page(page);
         }
     };
+    // The reports include what this isolate counted up to now.
+    gateway.flush_analytics(env, false).await;
     let sites: Vec<String> = gateway
         .engine
         .sites()

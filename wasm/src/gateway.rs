@@ -21,6 +21,7 @@ use std::str::FromStr;
 use consentry_config::{Catalogue, Config, Storage};
 use consentry_engine::analytics::{AnalyticsStore, Counter};
 use consentry_engine::chain::ChainKey;
+use consentry_engine::inventory::CookieInventory;
 use consentry_engine::store::{ConsentLog, StoreError};
 use consentry_engine::{ConsentRecord, Engine};
 use tracing_subscriber::filter::Targets;
@@ -93,8 +94,10 @@ pub struct Gateway {
     prepared: Cell<bool>,
     /// Page views and banner answers counted since the last flush.
     pub analytics: Counter,
-    /// This isolate's name for its analytics rows.
-    analytics_writer: String,
+    /// This isolate's name for its analytics (and cookie inventory) rows.
+    pub(crate) analytics_writer: String,
+    /// The cookies seen since the last flush.
+    pub(crate) inventory: CookieInventory,
     /// When the counts were last written to D1, and whether a flush is under way.
     last_flush: Cell<u64>,
     flushing: Cell<bool>,
@@ -172,6 +175,7 @@ impl Gateway {
             .map(|b| b.iter().map(|x| format!("{x:02x}")).collect())
             .unwrap_or_else(|_| "isolate".to_owned());
         Ok(Gateway {
+            inventory: CookieInventory::new(config.sites.iter().map(|s| s.name.as_str())),
             engine,
             analytics: Counter::new(config.analytics.clone()),
             config,
@@ -208,6 +212,7 @@ impl Gateway {
                 site.classifier()
                     .remember_functional(names.iter().map(String::as_str));
             }
+            self.load_cookie_inventory(&store).await?;
             Ok::<(), StoreError>(())
         }
         .await;
@@ -243,6 +248,7 @@ impl Gateway {
         }
         let now = crate::io::unix_now();
         self.last_flush.set(now);
+        self.flush_inventory(env).await;
         let rows = self.analytics.drain(now, closing);
         if !rows.is_empty() {
             let result = match self.store(env) {
@@ -260,7 +266,7 @@ impl Gateway {
     /// Whether the flush interval has passed since the last flush. An isolate has no timer
     /// of its own: a request that counts something flushes, after its answer, once due.
     pub fn analytics_due(&self, now: u64) -> bool {
-        !self.analytics.is_empty()
+        !(self.analytics.is_empty() && self.inventory.is_empty())
             && now.saturating_sub(self.last_flush.get())
                 >= self.analytics.settings().flush_interval.as_secs()
     }

@@ -15,6 +15,7 @@
 //!    engine's rewriter ([`rewrite`]).
 
 mod admin;
+mod cookies;
 mod endpoint;
 mod error;
 mod gateway;
@@ -25,6 +26,7 @@ mod rewrite;
 mod store;
 mod store_admin;
 mod store_analytics;
+mod store_inventory;
 
 use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;

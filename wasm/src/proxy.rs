@@ -145,6 +145,7 @@ pub async fn handle(request: web_sys::Request, env: Env, ctx: Context) -> web_sy
         }
         Route::Asset(asset) => io::page(pages::asset(asset, &visit.method)),
         Route::Receipt => receipt::receipt(&gateway, &site, &env, &visit).await,
+        Route::Cookies => crate::cookies::declaration(&gateway, &site, &env, &visit).await,
         Route::Erase => receipt::erase(&gateway, &site, &env, &visit).await,
         Route::MethodNotAllowed(allow) => io::page(pages::method_not_allowed(allow)),
         Route::NotFound => io::page(pages::not_found()),
@@ -216,8 +217,11 @@ async fn forward(
     let now = unix_now();
     let mut headers = visit.headers.clone();
     let upgrade = is_upgrade(&headers);
-    let (consent, _removed) = site.prepare_request(&mut headers, now);
+    let (consent, removed) = site.prepare_request(&mut headers, now);
     let path_and_query = visit.path_and_query().to_owned();
+    gateway
+        .inventory
+        .saw_in_request(site, &removed.names, &path_and_query, now);
     let accept_language = headers
         .get(header::ACCEPT_LANGUAGE)
         .and_then(|v| v.to_str().ok())
@@ -278,6 +282,10 @@ async fn forward(
     if let Some(coding) = runtime_coding {
         headers.insert(header::CONTENT_ENCODING, coding);
     }
+    gateway
+        .inventory
+        .saw_set(site, &set_cookies.cookies, &path_and_query, now);
+    flush_when_due(gateway, env, ctx, now);
     if !set_cookies.newly_unclassified.is_empty() {
         let (gateway, env, site_name) = (Rc::clone(gateway), env.clone(), site.site().name.clone());
         let names = set_cookies.newly_unclassified;

@@ -140,7 +140,7 @@ impl<'a> Texts<'a> {
 }
 
 /// A lifetime in words, such as "2 years" or "1 dag".
-pub(crate) fn lifetime(lang: Language, lifetime: Lifetime) -> String {
+pub fn lifetime(lang: Language, lifetime: Lifetime) -> String {
     let u = units(lang);
     match lifetime {
         Lifetime::Session => u.session.to_owned(),

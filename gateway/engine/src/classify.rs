@@ -2,7 +2,7 @@
 //! fallback for names nobody knows.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::RwLock;
 
 use consentry_config::{Catalogue, Category, CookieEntry, CookieRule, UnknownCookies};
@@ -18,6 +18,8 @@ pub enum Source {
     Catalogue,
     /// Nobody knew the name: the configured fallback decided.
     Unclassified,
+    /// The site owner classified it in the dashboard.
+    Override,
 }
 
 impl Source {
@@ -27,6 +29,7 @@ impl Source {
             Source::SiteRule => "site rule",
             Source::Catalogue => "catalogue",
             Source::Unclassified => "unclassified",
+            Source::Override => "override",
         }
     }
 }
@@ -64,8 +67,14 @@ pub struct CookieClassifier {
     /// Unknown names that the origin set as `HttpOnly` or session cookies: in requests they
     /// count as necessary too, or the origin's own session would be cut off.
     learned_functional: RwLock<HashSet<String>>,
-    /// How many distinct unknown names the origin has set.
+    /// Unknown names reported so far (each is reported once).
+    flagged: RwLock<HashSet<String>>,
+    /// How many distinct unknown names were reported.
     unclassified_seen: AtomicU64,
+    /// The owner's classifications made in the dashboard: they win over everything else.
+    overrides: RwLock<HashMap<String, Category>>,
+    /// Whether there are any, so a site without overrides takes no lock per cookie.
+    has_overrides: AtomicBool,
 }
 
 impl CookieClassifier {
@@ -102,7 +111,10 @@ impl CookieClassifier {
             entries,
             unknown,
             learned_functional: RwLock::new(HashSet::new()),
+            flagged: RwLock::new(HashSet::new()),
             unclassified_seen: AtomicU64::new(0),
+            overrides: RwLock::new(HashMap::new()),
+            has_overrides: AtomicBool::new(false),
         }
     }
 
@@ -118,8 +130,22 @@ impl CookieClassifier {
             .map(|&i| &self.entries[i])
     }
 
-    /// The classification by the site's rules or the catalogue, if either knows the name.
+    /// The classification by the owner's overrides, the site's rules or the catalogue, if
+    /// any of them knows the name.
     pub fn known(&self, name: &str) -> Option<Classification> {
+        if self.has_overrides.load(Ordering::Relaxed) {
+            let owner = self
+                .overrides
+                .read()
+                .ok()
+                .and_then(|o| o.get(name).copied());
+            if let Some(category) = owner {
+                return Some(Classification {
+                    category,
+                    source: Source::Override,
+                });
+            }
+        }
         if let Some(&category) = self.exact_rules.get(name) {
             return Some(Classification {
                 category,
@@ -184,9 +210,6 @@ impl CookieClassifier {
         } else {
             false
         };
-        if first_time {
-            self.unclassified_seen.fetch_add(1, Ordering::Relaxed);
-        }
         (
             Classification {
                 category,
@@ -204,10 +227,73 @@ impl CookieClassifier {
         }
     }
 
-    /// How many distinct unknown cookie names the origin has set and that were let through
-    /// as functional (each is reported once).
+    /// How many distinct unknown cookie names were reported (see
+    /// [`CookieClassifier::flag_unclassified`]).
     pub fn unclassified_count(&self) -> u64 {
         self.unclassified_seen.load(Ordering::Relaxed)
+    }
+
+    /// Notes an unknown name, set by the origin or arriving in a request; true the first time,
+    /// when it is to be reported (and counted). Names given a category since then are not
+    /// reported.
+    pub fn flag_unclassified(&self, name: &str) -> bool {
+        if self.known(name).is_some() {
+            return false;
+        }
+        if self
+            .flagged
+            .read()
+            .map(|set| set.contains(name))
+            .unwrap_or(true)
+        {
+            return false;
+        }
+        let first = match self.flagged.write() {
+            Ok(mut set) if set.len() < LEARNED_CAP => set.insert(name.to_owned()),
+            _ => false,
+        };
+        if first {
+            self.unclassified_seen.fetch_add(1, Ordering::Relaxed);
+        }
+        first
+    }
+
+    /// Notes names reported before a restart (the cookie inventory keeps them), so they are
+    /// not reported again.
+    pub fn already_flagged<'a>(&self, names: impl IntoIterator<Item = &'a str>) {
+        if let Ok(mut set) = self.flagged.write() {
+            for name in names {
+                if set.len() >= LEARNED_CAP {
+                    break;
+                }
+                set.insert(name.to_owned());
+            }
+        }
+    }
+
+    /// Whether the origin set this unknown name as functional (`HttpOnly` or session), so it
+    /// counts as necessary.
+    pub fn is_learned(&self, name: &str) -> bool {
+        self.was_learned_functional(name)
+    }
+
+    /// The owner's classification of `name`, made in the dashboard: it wins over the site's
+    /// rules, the catalogue and the fallback from now on. `None` removes it.
+    pub fn set_override(&self, name: &str, category: Option<Category>) {
+        if let Ok(mut overrides) = self.overrides.write() {
+            match category {
+                Some(category) => {
+                    if overrides.len() < LEARNED_CAP || overrides.contains_key(name) {
+                        overrides.insert(name.to_owned(), category);
+                    }
+                }
+                None => {
+                    overrides.remove(name);
+                }
+            }
+            self.has_overrides
+                .store(!overrides.is_empty(), Ordering::Relaxed);
+        }
     }
 
     fn was_learned_functional(&self, name: &str) -> bool {
@@ -294,9 +380,30 @@ lifetime = "session"
             (Category::Necessary, Source::Unclassified, true)
         );
         let (_, again) = c.for_set_cookie("app_sess", http_only);
-        assert!(!again, "reported once");
+        assert!(!again, "learnt once");
+        assert!(c.flag_unclassified("app_sess"));
+        assert!(!c.flag_unclassified("app_sess"), "reported once");
+        assert!(!c.flag_unclassified("_ga"), "known names are not reported");
         assert_eq!(c.unclassified_count(), 1);
         assert_eq!(c.for_request("app_sess").category, Category::Necessary);
+    }
+
+    #[test]
+    fn the_owners_overrides_win_and_apply_at_once() {
+        let c = CookieClassifier::new(&[], &catalogue(), UnknownCookies::default());
+        c.set_override("app_pref", Some(Category::Preferences));
+        c.set_override("_ga", Some(Category::Marketing));
+        assert_eq!(
+            c.for_request("app_pref"),
+            Classification {
+                category: Category::Preferences,
+                source: Source::Override
+            }
+        );
+        assert_eq!(c.for_request("_ga").category, Category::Marketing);
+        assert!(!c.flag_unclassified("app_pref"));
+        c.set_override("_ga", None);
+        assert_eq!(c.for_request("_ga").source, Source::Catalogue);
     }
 
     #[test]

@@ -35,6 +35,7 @@ pub mod forwarding;
 mod glob;
 mod grants;
 mod html;
+pub mod inventory;
 pub mod pages;
 mod receipt;
 mod record;

@@ -27,6 +27,9 @@ pub struct CookieFilter {
     pub removed: [u32; 4],
     /// Unknown names that were classified by the fallback.
     pub unclassified: Vec<String>,
+    /// Every cookie name the request carried but the consent cookie, kept or not: what the
+    /// cookie inventory records of cookies scripts set.
+    pub names: Vec<String>,
 }
 
 impl<'a> RequestCookies<'a> {
@@ -87,6 +90,9 @@ impl<'a> RequestCookies<'a> {
                 Some(classifier.for_request(name))
             };
             if let Some(class) = class {
+                if !result.names.iter().any(|n| n == name) {
+                    result.names.push(name.to_owned());
+                }
                 if class.source == Source::Unclassified {
                     result.unclassified.push(name.to_owned());
                 }

@@ -83,6 +83,33 @@ CREATE TABLE IF NOT EXISTS admin_audit (
     detail TEXT NOT NULL,
     network TEXT
 );
+CREATE TABLE IF NOT EXISTS cookie_inventory (
+    site TEXT NOT NULL,
+    name TEXT NOT NULL,
+    writer TEXT NOT NULL,
+    set_by TEXT NOT NULL,
+    domain TEXT NOT NULL,
+    path TEXT NOT NULL,
+    lifetime BIGINT NOT NULL,
+    http_only SMALLINT NOT NULL,
+    secure SMALLINT NOT NULL,
+    same_site TEXT NOT NULL,
+    category TEXT NOT NULL,
+    source TEXT NOT NULL,
+    first_seen BIGINT NOT NULL,
+    last_seen BIGINT NOT NULL,
+    paths TEXT NOT NULL,
+    PRIMARY KEY (site, name, writer)
+);
+CREATE TABLE IF NOT EXISTS cookie_overrides (
+    site TEXT NOT NULL,
+    name TEXT NOT NULL,
+    category TEXT NOT NULL,
+    purpose TEXT NOT NULL,
+    by_user TEXT NOT NULL,
+    at BIGINT NOT NULL,
+    PRIMARY KEY (site, name)
+);
 ";
 
 /// One writer's row of a value, to merge a flush into.
@@ -136,6 +163,43 @@ pub const INSERT_FUNCTIONAL_COOKIE: &str =
 /// The unknown cookies a site's origin set as functional, oldest first.
 pub const SELECT_FUNCTIONAL_COOKIES: &str =
     "SELECT name FROM functional_cookies WHERE site = ?1 ORDER BY first_seen, name";
+
+/// The columns of `cookie_inventory` but `writer`, in the order the queries below return
+/// them (see [`crate::inventory::StoredCookie`]); `lifetime` is seconds, `-1` for a session
+/// cookie and `-2` when not known; `paths` one per line.
+pub const COOKIE_COLUMNS: &str = "site, name, set_by, domain, path, lifetime, http_only, secure, \
+same_site, category, source, first_seen, last_seen, paths";
+
+/// One writer's inventory rows of a site, to merge a flush into.
+pub const SELECT_WRITER_COOKIES: &str = "SELECT site, name, set_by, domain, path, lifetime, \
+http_only, secure, same_site, category, source, first_seen, last_seen, paths FROM cookie_inventory \
+WHERE site = ?1 AND writer = ?2";
+
+/// Every writer's inventory rows of a site.
+pub const SELECT_COOKIES: &str = "SELECT site, name, set_by, domain, path, lifetime, http_only, \
+secure, same_site, category, source, first_seen, last_seen, paths FROM cookie_inventory WHERE \
+site = ?1";
+
+/// Writes one writer's row of a cookie (after merging in Rust); parameters in the order of
+/// [`COOKIE_COLUMNS`], then the writer.
+pub const UPSERT_COOKIE: &str = "INSERT INTO cookie_inventory (site, name, set_by, domain, path, \
+lifetime, http_only, secure, same_site, category, source, first_seen, last_seen, paths, writer) \
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15) ON CONFLICT (site, \
+name, writer) DO UPDATE SET set_by = excluded.set_by, domain = excluded.domain, path = \
+excluded.path, lifetime = excluded.lifetime, http_only = excluded.http_only, secure = \
+excluded.secure, same_site = excluded.same_site, category = excluded.category, source = \
+excluded.source, first_seen = excluded.first_seen, last_seen = excluded.last_seen, paths = \
+excluded.paths";
+
+/// Keeps the owner's classification of a cookie, replacing an earlier one.
+pub const UPSERT_COOKIE_OVERRIDE: &str = "INSERT INTO cookie_overrides (site, name, category, \
+purpose, by_user, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (site, name) DO UPDATE SET \
+category = excluded.category, purpose = excluded.purpose, by_user = excluded.by_user, at = \
+excluded.at";
+
+/// The owner's classifications of a site.
+pub const SELECT_COOKIE_OVERRIDES: &str = "SELECT site, name, category, purpose, by_user, at FROM \
+cookie_overrides WHERE site = ?1 ORDER BY name";
 
 /// Rewrites `?N` placeholders as PostgreSQL's `$N`.
 pub fn postgres_placeholders(sql: &str) -> String {

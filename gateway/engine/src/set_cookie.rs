@@ -7,6 +7,7 @@ use http::{HeaderMap, HeaderValue};
 
 use crate::classify::{CookieClassifier, CookieTraits, Source};
 use crate::consent_cookie::CONSENT_COOKIE;
+use crate::inventory::{CookieLifetime, SetCookieSeen};
 use crate::Grants;
 
 /// What filtering did to the response's `Set-Cookie` headers.
@@ -18,8 +19,11 @@ pub struct SetCookieFilter {
     pub removed: [u32; 4],
     /// Headers that did not parse as a cookie and were dropped.
     pub malformed: u32,
-    /// Unknown names seen for the first time (to be reported once).
+    /// Unknown names the origin set as functional for the first time (to be remembered).
     pub newly_unclassified: Vec<String>,
+    /// Every cookie the origin set (deletions aside), kept or not, with its attributes: what
+    /// the cookie inventory records.
+    pub cookies: Vec<SetCookieSeen>,
 }
 
 impl SetCookieFilter {
@@ -66,6 +70,7 @@ pub fn filter_set_cookies(
             report.kept += 1;
             continue;
         }
+        report.cookies.push(seen(&cookie, now));
         let traits = CookieTraits {
             http_only: cookie.http_only().unwrap_or(false),
             session: cookie.max_age().is_none()
@@ -83,6 +88,34 @@ pub fn filter_set_cookies(
         }
     }
     report
+}
+
+/// A `Set-Cookie` as the inventory keeps it.
+fn seen(cookie: &Cookie<'_>, now: u64) -> SetCookieSeen {
+    let lifetime = match (cookie.max_age(), cookie.expires_datetime()) {
+        (Some(age), _) => CookieLifetime::Seconds(u64::try_from(age.whole_seconds()).unwrap_or(0)),
+        (None, Some(at)) => CookieLifetime::Seconds(
+            u64::try_from(at.unix_timestamp())
+                .unwrap_or(0)
+                .saturating_sub(now),
+        ),
+        (None, None) => CookieLifetime::Session,
+    };
+    SetCookieSeen {
+        name: cookie.name().to_owned(),
+        domain: cookie
+            .domain()
+            .map(|d| d.trim_start_matches('.').to_ascii_lowercase())
+            .unwrap_or_default(),
+        path: cookie.path().unwrap_or("").to_owned(),
+        lifetime,
+        http_only: cookie.http_only().unwrap_or(false),
+        secure: cookie.secure().unwrap_or(false),
+        same_site: cookie
+            .same_site()
+            .map(|s| s.to_string())
+            .unwrap_or_default(),
+    }
 }
 
 fn deletes_cookie(cookie: &Cookie<'_>, now: u64) -> bool {
@@ -183,6 +216,14 @@ lifetime = "session"
         assert_eq!(report.removed_of(Category::Marketing), 1);
         assert_eq!(report.malformed, 1);
         assert_eq!(report.newly_unclassified, vec!["app_sess".to_owned()]);
+        let names: Vec<&str> = report.cookies.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["session", "_ga", "app_pref", "app_sess"]);
+        let ga = &report.cookies[1];
+        assert_eq!(ga.lifetime, CookieLifetime::Seconds(63_072_000));
+        assert_eq!((ga.path.as_str(), ga.http_only), ("/", false));
+        let session = &report.cookies[0];
+        assert_eq!(session.lifetime, CookieLifetime::Session);
+        assert!(session.http_only);
         assert!(map.contains_key(http::header::CONTENT_TYPE));
     }
 

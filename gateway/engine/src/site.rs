@@ -39,6 +39,8 @@ pub enum Route<'a> {
     Asset(&'a consentry_banner::Asset),
     /// The visitor's receipt page.
     Receipt,
+    /// The cookie declaration (`/__consentry/cookies`).
+    Cookies,
     /// The visitor asks to erase their records.
     Erase,
     /// One of Consentry's own paths, with the method it does not take.
@@ -143,11 +145,14 @@ impl SiteEngine {
         if crate::admin::is_admin_path(path) {
             return Route::Admin;
         }
-        if path == RECEIPT_PATH {
-            return if method == Method::GET || method == Method::HEAD {
-                Route::Receipt
-            } else {
-                Route::MethodNotAllowed("GET, HEAD")
+        if path == RECEIPT_PATH || path == crate::inventory::DECLARATION_PATH {
+            return match (
+                method == Method::GET || method == Method::HEAD,
+                path == RECEIPT_PATH,
+            ) {
+                (true, true) => Route::Receipt,
+                (true, false) => Route::Cookies,
+                (false, _) => Route::MethodNotAllowed("GET, HEAD"),
             };
         }
         match self.assets.get(path) {
@@ -332,7 +337,7 @@ impl SiteEngine {
             }
         }
         for name in &filter.unclassified {
-            tracing::debug!(cookie = %name, site = %self.site.name, "unclassified cookie in request");
+            self.report_unclassified(name, "arrived in a request (set by a script?)");
         }
         restrict_accept_encoding(headers);
         (consent, filter)
@@ -351,13 +356,8 @@ impl SiteEngine {
         // What the origin sets, for the banner's list of cookies (with their real lifetimes).
         let set_by_origin = set_cookie_lifetimes(headers);
         let filter = filter_set_cookies(headers, &self.classifier, consent.grants, now);
-        for name in &filter.newly_unclassified {
-            tracing::info!(
-                cookie = %name,
-                site = %self.site.name,
-                unclassified_total = self.classifier.unclassified_count(),
-                "new unclassified cookie set by the origin; treated as necessary (HttpOnly or session); classify it in [site.cookies]"
-            );
+        for cookie in &filter.cookies {
+            self.report_unclassified(&cookie.name, "set by the origin");
         }
         let origin_cookies: Vec<OriginCookie> = set_by_origin
             .into_iter()
@@ -369,6 +369,27 @@ impl SiteEngine {
             .collect();
         let plan = self.body_plan(consent, request, status, headers, &origin_cookies);
         (filter, plan)
+    }
+
+    /// Reports an unknown cookie name once: a log line with the running count. It is then in
+    /// the cookie inventory's list of unclassified cookies until the owner classifies it.
+    fn report_unclassified(&self, name: &str, how: &str) {
+        if !self.classifier.flag_unclassified(name) {
+            return;
+        }
+        let class = self.classifier.for_request(name);
+        let treated = if self.classifier.is_learned(name) {
+            "as necessary (the origin set it HttpOnly or for the session)"
+        } else {
+            "by the fallback"
+        };
+        tracing::warn!(
+            cookie = %name,
+            site = %self.site.name,
+            category = %class.category,
+            unclassified_total = self.classifier.unclassified_count(),
+            "new unclassified cookie {how}; classified {treated}; classify it in the dashboard or [site.cookies]"
+        );
     }
 
     fn body_plan(

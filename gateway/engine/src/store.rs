@@ -13,6 +13,7 @@ pub mod rows;
 use crate::admin::AdminStore;
 use crate::analytics::AnalyticsStore;
 use crate::chain::{ChainedRecord, Checkpoint};
+use crate::inventory::InventoryStore;
 use crate::ConsentRecord;
 
 /// A boxed future that a store returns.
@@ -93,11 +94,11 @@ pub struct LogStats {
     pub pruned_up_to: Option<u64>,
 }
 
-/// Everything a host keeps: the consent log, the analytics aggregates and the dashboard's
-/// accounts, in one database.
-pub trait Store: ConsentLog + AnalyticsStore + AdminStore {}
+/// Everything a host keeps: the consent log, the analytics aggregates, the dashboard's
+/// accounts and the cookie inventory, in one database.
+pub trait Store: ConsentLog + AnalyticsStore + AdminStore + InventoryStore {}
 
-impl<T: ConsentLog + AnalyticsStore + AdminStore> Store for T {}
+impl<T: ConsentLog + AnalyticsStore + AdminStore + InventoryStore> Store for T {}
 
 /// The append-only consent log.
 pub trait ConsentLog: MaybeSendSync {

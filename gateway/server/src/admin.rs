@@ -38,6 +38,8 @@ pub async fn admin(
         .map(|site| site.site().name.clone())
         .collect();
     let random = || random_bytes::<32>().ok();
+    // The reports include what this gateway counted up to now.
+    gateway.flush_analytics(false).await;
     let store = gateway.log.as_ref();
     let context = Admin {
         store,

@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use consentry_config::{AdminSettings, Catalogue, Config, Timeouts};
 use consentry_engine::analytics::{Counter, PageView};
+use consentry_engine::inventory::CookieInventory;
 use consentry_engine::{Engine, SiteEngine};
 
 use crate::geo::CountryLookup;
@@ -37,6 +38,8 @@ pub struct Gateway {
     pub(crate) analytics: Counter,
     /// This process's name for its analytics rows (random per start).
     pub(crate) analytics_writer: String,
+    /// The cookies seen since the last flush (written with the analytics, by the same writer).
+    pub(crate) inventory: CookieInventory,
     /// `[admin]`: the dashboard's lockout and sessions.
     pub(crate) admin: AdminSettings,
     pub(crate) timeouts: Timeouts,
@@ -78,6 +81,7 @@ impl Gateway {
             log,
             analytics: Counter::new(config.analytics.clone()),
             analytics_writer: hex::encode(crate::random_bytes::<8>().unwrap_or_default()),
+            inventory: CookieInventory::new(config.sites.iter().map(|s| s.name.as_str())),
             admin: config.admin,
             timeouts: config.server.timeouts,
             countries: match &config.server.geoip_database {
@@ -172,6 +176,7 @@ impl Gateway {
     /// Writes what was counted since the last flush to the store; `closing` also ends every
     /// open visit (on shutdown). Rows the store refuses are kept for the next flush.
     pub async fn flush_analytics(&self, closing: bool) {
+        self.flush_inventory().await;
         let rows = self.analytics.drain(crate::unix_now(), closing);
         if rows.is_empty() {
             return;

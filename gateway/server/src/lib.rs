@@ -5,6 +5,7 @@
 
 mod admin;
 pub mod admin_cli;
+mod cookies;
 pub mod demo;
 mod endpoint;
 mod entropy;

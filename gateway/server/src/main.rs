@@ -311,11 +311,11 @@ async fn start(config: Config, what: Option<&str>) -> Result<()> {
     let catalogue = Catalogue::builtin()?;
     let gateway = Arc::new(Gateway::new(&config, &catalogue, &key, log)?);
     gateway.load_learned_cookies().await?;
-    if config.analytics.enabled {
-        tokio::spawn(consentry_gateway::flush_analytics_periodically(Arc::clone(
-            &gateway,
-        )));
-    }
+    gateway.load_cookie_inventory().await?;
+    // Also with analytics off: the cookie inventory is flushed with them.
+    tokio::spawn(consentry_gateway::flush_analytics_periodically(Arc::clone(
+        &gateway,
+    )));
     if let Some(retention) = config.consent.retention {
         tokio::spawn(consentry_gateway::prune_periodically(
             Arc::clone(&gateway),

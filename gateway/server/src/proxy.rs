@@ -60,6 +60,7 @@ pub async fn handle(
         Route::Consent => endpoint::consent(&gateway, site, connection, &host, request).await,
         Route::Asset(asset) => pages::asset(asset, request.method()),
         Route::Receipt => receipt::receipt(&gateway, site, &request).await,
+        Route::Cookies => crate::cookies::declaration(&gateway, site, &request).await,
         Route::Erase => receipt::erase(&gateway, site, connection, &host, request).await,
         Route::MethodNotAllowed(allow) => pages::method_not_allowed(allow),
         Route::NotFound => pages::from_engine(engine_pages::not_found()),
@@ -81,11 +82,14 @@ async fn forward(
     let client_upgrade = upgrade.then(|| hyper::upgrade::on(&mut request));
     let (mut parts, body) = request.into_parts();
 
-    let (consent, _removed) = site.prepare_request(&mut parts.headers, now);
+    let (consent, removed) = site.prepare_request(&mut parts.headers, now);
     let path_and_query = parts
         .uri
         .path_and_query()
         .map_or_else(|| "/".to_owned(), |pq| pq.as_str().to_owned());
+    gateway
+        .inventory
+        .saw_in_request(site, &removed.names, &path_and_query, now);
     let accept_language = parts
         .headers
         .get(header::ACCEPT_LANGUAGE)
@@ -150,6 +154,9 @@ async fn forward(
     };
     let (set_cookies, plan) =
         site.prepare_response(&consent, &info, parts.status, &mut parts.headers, now);
+    gateway
+        .inventory
+        .saw_set(site, &set_cookies.cookies, &path_and_query, now);
     gateway.remember_functional(&site.site().name, set_cookies.newly_unclassified);
     if matches!(plan, BodyPlan::Rewrite(_)) && method == http::Method::GET {
         record_reprompt(

@@ -3,6 +3,7 @@
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Stdio};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// A running gateway; stopped when dropped.
@@ -13,6 +14,8 @@ pub struct Gateway {
     pub url: String,
     /// Its data directory.
     pub data_dir: tempfile::TempDir,
+    /// What it logged, when started by [`Gateway::proxy_logged`].
+    log: Arc<Mutex<String>>,
 }
 
 /// The `consentry` binary under test.
@@ -37,6 +40,38 @@ impl Gateway {
             &dir,
         ];
         Gateway::spawn(&args, data_dir)
+    }
+
+    /// Like [`Gateway::proxy`], keeping what the gateway logs on standard error (also passed
+    /// on) for [`Gateway::log`].
+    pub fn proxy_logged(origin: &str) -> Gateway {
+        let data_dir = tempfile::tempdir().expect("data dir");
+        let dir = path_str(data_dir.path()).to_owned();
+        let args = [
+            "proxy",
+            "--to",
+            origin,
+            "--port",
+            "0",
+            "--bind",
+            "127.0.0.1",
+            "--data-dir",
+            &dir,
+        ];
+        let log = Arc::new(Mutex::new(String::new()));
+        let (child, url) = start(&args, Some(&log));
+        Gateway {
+            child,
+            args: args.iter().map(|a| (*a).to_owned()).collect(),
+            url,
+            data_dir,
+            log,
+        }
+    }
+
+    /// What the gateway has logged so far (only for [`Gateway::proxy_logged`]).
+    pub fn log(&self) -> String {
+        self.log.lock().expect("log").clone()
     }
 
     /// `consentry run --config` with this config; `{data_dir}` in it is replaced by the
@@ -65,12 +100,13 @@ impl Gateway {
     }
 
     fn spawn(args: &[&str], data_dir: tempfile::TempDir) -> Gateway {
-        let (child, url) = start(args);
+        let (child, url) = start(args, None);
         Gateway {
             child,
             args: args.iter().map(|a| (*a).to_owned()).collect(),
             url,
             data_dir,
+            log: Arc::default(),
         }
     }
 
@@ -85,7 +121,7 @@ impl Gateway {
     pub fn restart(&mut self) {
         self.kill();
         let args: Vec<&str> = self.args.iter().map(String::as_str).collect();
-        let (child, url) = start(&args);
+        let (child, url) = start(&args, None);
         self.child = child;
         self.url = url;
     }
@@ -122,15 +158,31 @@ impl Drop for Gateway {
     }
 }
 
-/// Starts `consentry` and waits for its first line; returns the process and its URL.
-fn start(args: &[&str]) -> (Child, String) {
+/// Starts `consentry` and waits for its first line; returns the process and its URL. With
+/// `keep`, what it logs is also kept there.
+fn start(args: &[&str], keep: Option<&Arc<Mutex<String>>>) -> (Child, String) {
     let log = std::env::var("CONSENTRY_TEST_LOG").unwrap_or_else(|_| "warn".into());
     let mut child = super::worker::command(args)
         .env("RUST_LOG", log)
         .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
+        .stderr(if keep.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::inherit()
+        })
         .spawn()
         .expect("start consentry");
+    if let (Some(keep), Some(stderr)) = (keep, child.stderr.take()) {
+        let keep = Arc::clone(keep);
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                eprintln!("{line}");
+                let mut kept = keep.lock().expect("log");
+                kept.push_str(&line);
+                kept.push('\n');
+            }
+        });
+    }
     let stdout = child.stdout.take().expect("stdout");
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {

@@ -269,6 +269,10 @@ async fn answer(
                 .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html"));
             response
         }
+        // A page whose own script sets a cookie: the origin never sends it, only browsers do.
+        "/script-cookie" => html(full(
+            "<!doctype html><html><head><title>Chat</title><script>document.cookie = \"chat_open=1; max-age=86400; path=/\";</script></head><body><p>Chat</p></body></html>",
+        )),
         "/app-login" => {
             let mut response = Response::new(full("welcome"));
             response.headers_mut().insert(

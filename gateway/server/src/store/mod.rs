@@ -5,9 +5,11 @@
 mod postgres;
 mod postgres_admin;
 mod postgres_analytics;
+mod postgres_inventory;
 mod sqlite;
 mod sqlite_admin;
 mod sqlite_analytics;
+mod sqlite_inventory;
 mod writer;
 
 #[cfg(test)]

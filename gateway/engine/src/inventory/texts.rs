@@ -1,0 +1,97 @@
+//! The declaration's own words in each language; category names, their purposes and "this
+//! site" are the banner's (with the site's replacements), so both say the same.
+
+use consentry_banner::Language;
+
+/// The words of the cookie declaration in one language.
+#[derive(Debug)]
+pub(crate) struct DeclarationTexts {
+    /// The page's title.
+    pub title: &'static str,
+    /// What the table is.
+    pub intro: &'static str,
+    /// Column: who sets it.
+    pub provider: &'static str,
+    /// Column: its category.
+    pub kind: &'static str,
+    /// Column: its name.
+    pub name: &'static str,
+    /// Column: how long it is kept.
+    pub retention: &'static str,
+    /// Column: what it is for.
+    pub purpose: &'static str,
+    /// A lifetime nobody knows.
+    pub unknown: &'static str,
+    /// A category without cookies.
+    pub none: &'static str,
+    /// Where the visitor changes their choice.
+    pub change: &'static str,
+    /// The consent cookie's purpose.
+    pub consent_purpose: &'static str,
+}
+
+static NL: DeclarationTexts = DeclarationTexts {
+    title: "Cookieverklaring",
+    intro: "Deze tabel toont alle cookies die op deze site worden geplaatst, per soort. De lijst wordt automatisch bijgehouden op basis van de cookies die de site werkelijk plaatst.",
+    provider: "Herkomst",
+    kind: "Soort",
+    name: "Naam",
+    retention: "Bewaartermijn",
+    purpose: "Doel",
+    unknown: "onbekend",
+    none: "Geen cookies van deze soort.",
+    change: "Uw keuze wijzigen",
+    consent_purpose: "Onthoudt welke cookies u hebt toegestaan.",
+};
+
+static EN: DeclarationTexts = DeclarationTexts {
+    title: "Cookie declaration",
+    intro: "This table lists every cookie this site places, by type. It is kept up to date automatically from the cookies the site really places.",
+    provider: "Provider",
+    kind: "Type",
+    name: "Name",
+    retention: "Retention",
+    purpose: "Purpose",
+    unknown: "unknown",
+    none: "No cookies of this type.",
+    change: "Change your choice",
+    consent_purpose: "Remembers which cookies you allowed.",
+};
+
+static DE: DeclarationTexts = DeclarationTexts {
+    title: "Cookie-Erkl\u{e4}rung",
+    intro: "Diese Tabelle zeigt alle Cookies, die diese Website setzt, nach Art. Sie wird automatisch anhand der Cookies gepflegt, die die Website tats\u{e4}chlich setzt.",
+    provider: "Anbieter",
+    kind: "Art",
+    name: "Name",
+    retention: "Speicherdauer",
+    purpose: "Zweck",
+    unknown: "unbekannt",
+    none: "Keine Cookies dieser Art.",
+    change: "Auswahl \u{e4}ndern",
+    consent_purpose: "Speichert, welche Cookies Sie erlaubt haben.",
+};
+
+static FR: DeclarationTexts = DeclarationTexts {
+    title: "D\u{e9}claration relative aux cookies",
+    intro: "Ce tableau liste tous les cookies d\u{e9}pos\u{e9}s par ce site, par type. Il est tenu \u{e0} jour automatiquement \u{e0} partir des cookies que le site d\u{e9}pose r\u{e9}ellement.",
+    provider: "Fournisseur",
+    kind: "Type",
+    name: "Nom",
+    retention: "Dur\u{e9}e de conservation",
+    purpose: "Finalit\u{e9}",
+    unknown: "inconnue",
+    none: "Aucun cookie de ce type.",
+    change: "Modifier votre choix",
+    consent_purpose: "M\u{e9}morise les cookies que vous avez accept\u{e9}s.",
+};
+
+/// The declaration's words in `language`.
+pub(crate) fn texts(language: Language) -> &'static DeclarationTexts {
+    match language {
+        Language::Nl => &NL,
+        Language::En => &EN,
+        Language::De => &DE,
+        Language::Fr => &FR,
+    }
+}

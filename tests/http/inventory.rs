@@ -1,0 +1,216 @@
+//! The cookie inventory and the declaration: what the origin sets and what scripts set, read
+//! back through `/__consentry/cookies`.
+
+use serde_json::Value;
+
+use crate::support::{client, Gateway, Origin};
+
+/// The declaration as JSON.
+async fn inventory(gateway: &Gateway) -> Value {
+    let response = client()
+        .get(gateway.at("/__consentry/cookies?format=json"))
+        .send()
+        .await
+        .expect("declaration");
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        response.headers()["content-type"].to_str().ok(),
+        Some("application/json")
+    );
+    response.json().await.expect("json")
+}
+
+fn cookie<'a>(inventory: &'a Value, name: &str) -> &'a Value {
+    inventory["cookies"]
+        .as_array()
+        .expect("cookies")
+        .iter()
+        .find(|c| c["name"] == name)
+        .unwrap_or_else(|| panic!("{name} is not in the inventory: {inventory:#}"))
+}
+
+async fn get(gateway: &Gateway, path: &str, cookies: &str, language: &str) -> String {
+    let mut request = client().get(gateway.at(path));
+    if !cookies.is_empty() {
+        request = request.header("cookie", cookies);
+    }
+    if !language.is_empty() {
+        request = request.header("accept-language", language);
+    }
+    let response = request.send().await.expect("request");
+    response.text().await.expect("body")
+}
+
+#[tokio::test]
+async fn cookies_set_by_the_origin_and_by_scripts_are_in_the_inventory() {
+    let origin = Origin::start().await;
+    let gateway = Gateway::proxy(&origin.url());
+    // The origin sets its cookies with the page; a script on another page sets `chat_open`
+    // and Google Ads' script `_gcl_au`: the gateway only ever sees those in requests.
+    get(&gateway, "/page?utm_source=x", "", "").await;
+    get(&gateway, "/script-cookie", "session=s3cr3t", "").await;
+    get(
+        &gateway,
+        "/site/a?email=someone@example.com",
+        "session=s3cr3t; chat_open=1; _gcl_au=1.1.1",
+        "",
+    )
+    .await;
+
+    let inventory = inventory(&gateway).await;
+    let ga = cookie(&inventory, "_ga");
+    assert_eq!(ga["set_by"], "origin");
+    assert_eq!(ga["category"], "analytics");
+    assert_eq!(ga["source"], "catalogue");
+    assert_eq!(ga["lifetime_seconds"], 63_072_000);
+    assert_eq!(ga["path"], "/");
+    assert_eq!(
+        (ga["http_only"].as_bool(), ga["secure"].as_bool()),
+        (Some(false), Some(false))
+    );
+    assert_eq!(
+        ga["paths"],
+        serde_json::json!(["/page", "/script-cookie", "/site/a"]),
+        "paths without their query"
+    );
+
+    let session = cookie(&inventory, "session");
+    assert_eq!(session["set_by"], "origin");
+    assert_eq!(session["category"], "necessary");
+    assert_eq!(session["session"], true);
+    assert_eq!(session["http_only"], true);
+    assert_eq!(session["same_site"], "Lax");
+
+    let chat = cookie(&inventory, "chat_open");
+    assert_eq!(chat["set_by"], "script");
+    assert_eq!(
+        chat["category"], "marketing",
+        "unknown and readable by scripts: waits for consent"
+    );
+    assert_eq!(chat["source"], "fallback");
+    assert_eq!(chat["unclassified"], true);
+    assert_eq!(
+        chat["paths"],
+        serde_json::json!(["/site/a"]),
+        "no query is kept"
+    );
+
+    let gcl = cookie(&inventory, "_gcl_au");
+    assert_eq!(gcl["set_by"], "script");
+    assert_eq!(gcl["category"], "marketing");
+    assert_eq!(gcl["source"], "catalogue");
+    assert_eq!(gcl["provider"], "Google Ads");
+    assert_eq!(
+        gcl["lifetime_seconds"],
+        90 * 86_400,
+        "the catalogue's lifetime"
+    );
+
+    let consent = cookie(&inventory, "consentry");
+    assert_eq!(consent["set_by"], "gateway");
+    assert_eq!(consent["category"], "necessary");
+}
+
+#[tokio::test]
+async fn a_new_unknown_cookie_is_flagged_once() {
+    let origin = Origin::start().await;
+    let gateway = Gateway::proxy_logged(&origin.url());
+    for _ in 0..3 {
+        get(&gateway, "/nothing-here", "mystery_pref=1", "").await;
+    }
+    let inventory = inventory(&gateway).await;
+    assert_eq!(inventory["unclassified"], 1, "{inventory:#}");
+    assert_eq!(cookie(&inventory, "mystery_pref")["unclassified"], true);
+    let flagged = gateway
+        .log()
+        .lines()
+        .filter(|l| l.contains("new unclassified cookie") && l.contains("mystery_pref"))
+        .count();
+    assert_eq!(flagged, 1, "one log line: {}", gateway.log());
+    // Seen again later: still one.
+    get(&gateway, "/nothing-here", "mystery_pref=2", "").await;
+    assert_eq!(self::inventory(&gateway).await["unclassified"], 1);
+    let flagged = gateway
+        .log()
+        .lines()
+        .filter(|l| l.contains("new unclassified cookie") && l.contains("mystery_pref"))
+        .count();
+    assert_eq!(flagged, 1, "{}", gateway.log());
+}
+
+#[tokio::test]
+async fn the_declaration_lists_the_cookies_in_dutch_and_english() {
+    let origin = Origin::start().await;
+    let gateway = Gateway::proxy(&origin.url());
+    get(&gateway, "/page", "chat_open=1", "").await;
+
+    let dutch = get(
+        &gateway,
+        "/__consentry/cookies",
+        "",
+        "nl-NL,nl;q=0.9,en;q=0.5",
+    )
+    .await;
+    assert!(
+        dutch.starts_with("<!doctype html><html lang=\"nl\">"),
+        "{dutch}"
+    );
+    for text in [
+        "Cookieverklaring",
+        "<th scope=\"col\">Herkomst</th><th scope=\"col\">Soort</th><th scope=\"col\">Naam</th><th scope=\"col\">Bewaartermijn</th><th scope=\"col\">Doel</th>",
+        "Noodzakelijk",
+        "Statistieken",
+        "<td>Google Analytics</td><td>Statistieken</td><td><code>_ga</code></td><td>2 jaar</td>",
+        "<td><code>_gid</code></td><td>24 uur</td>",
+        "<td>Deze site</td><td>Noodzakelijk</td><td><code>session</code></td><td>sessie</td>",
+        "<code>chat_open</code></td><td>onbekend</td>",
+    ] {
+        assert!(dutch.contains(text), "{text} is not in {dutch}");
+    }
+
+    let english = get(&gateway, "/__consentry/cookies?lang=en", "", "nl").await;
+    for text in [
+        "Cookie declaration",
+        "<th scope=\"col\">Provider</th>",
+        "<td><code>_ga</code></td><td>2 years</td>",
+        "<td><code>_gid</code></td><td>24 hours</td>",
+        "Distinguishes visitors",
+    ] {
+        assert!(english.contains(text), "{text} is not in {english}");
+    }
+
+    let fragment = get(
+        &gateway,
+        "/__consentry/cookies?format=fragment&lang=nl",
+        "",
+        "",
+    )
+    .await;
+    assert!(
+        fragment.starts_with("<div class=\"consentry-declaration\" lang=\"nl\">"),
+        "{fragment}"
+    );
+    assert!(
+        fragment.ends_with("</div>") && fragment.contains("2 jaar"),
+        "{fragment}"
+    );
+    assert!(!fragment.contains("<html"), "{fragment}");
+}
+
+#[tokio::test]
+async fn the_declaration_takes_only_get_and_head() {
+    let origin = Origin::start().await;
+    let gateway = Gateway::proxy(&origin.url());
+    let response = client()
+        .post(gateway.at("/__consentry/cookies"))
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(response.status(), 405);
+    let head = client()
+        .head(gateway.at("/__consentry/cookies"))
+        .send()
+        .await
+        .expect("head");
+    assert_eq!(head.status(), 200);
+}
