@@ -22,6 +22,12 @@ cargo check -p consentry-engine --target wasm32-unknown-unknown --locked
 step "A throwaway PostgreSQL for the store tests"
 . scripts/postgres.sh
 
+step "Chromium and chromedriver (consentry scan's test drives them; the browser tests use Chromium)"
+if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then
+  apt-get update
+  DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver
+fi
+
 step "Unit and black-box HTTP tests (SQLite and PostgreSQL)"
 cargo test --workspace --locked
 

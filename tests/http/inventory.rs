@@ -214,3 +214,87 @@ async fn the_declaration_takes_only_get_and_head() {
         .expect("head");
     assert_eq!(head.status(), 200);
 }
+
+/// Where Debian puts chromedriver (`apt-get install chromium-driver`), or on the `PATH`.
+fn chromedriver_installed() -> bool {
+    std::env::var_os("PATH")
+        .map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
+        .unwrap_or_default()
+        .into_iter()
+        .chain([std::path::PathBuf::from("/usr/bin")])
+        .any(|dir| dir.join("chromedriver").is_file())
+}
+
+#[tokio::test]
+async fn scan_finds_every_cookie_the_demo_sets() {
+    crate::native_only!("`consentry scan` and `consentry demo` are the native command line");
+    if !chromedriver_installed() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "chromedriver is missing: scripts/test.sh installs chromium-driver"
+        );
+        eprintln!(
+            "chromedriver is not installed (apt-get install chromium-driver): scan not tested"
+        );
+        return;
+    }
+    let demo = Gateway::demo();
+    let url = demo.url.clone();
+    let output = tokio::task::spawn_blocking(move || {
+        std::process::Command::new(crate::support::binary())
+            .args([
+                "scan",
+                "--url",
+                &url,
+                "--json",
+                "--max-pages",
+                "10",
+                "--max-time",
+                "90",
+                // Only the demo on loopback: every other host fails at once instead of waiting
+                // for a network this test does not have.
+                "--chromium-arg=--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
+            ])
+            .env("RUST_LOG", "warn")
+            .output()
+    })
+    .await
+    .expect("scan task")
+    .expect("consentry scan");
+    assert!(
+        output.status.success(),
+        "scan failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let report: Value = serde_json::from_slice(&output.stdout).expect("scan JSON");
+    assert_eq!(report["accepted"], true, "{report:#}");
+    assert!(
+        report["pages"].as_array().expect("pages").len() >= 4,
+        "{report:#}"
+    );
+    // What the demo sets: its origin's session, XSRF token and server-side `_fbp`, the
+    // gateway's consent cookie, and `_ga`, `_gid` and `_gat` from its statistics script once
+    // analytics are accepted.
+    let expected = [
+        ("session", "necessary", Some(true)),
+        ("XSRF-TOKEN", "necessary", Some(false)),
+        ("consentry", "necessary", Some(true)),
+        ("_fbp", "marketing", Some(false)),
+        ("_ga", "analytics", Some(false)),
+        ("_gid", "analytics", Some(false)),
+        ("_gat", "analytics", Some(false)),
+    ];
+    for (name, category, http_only) in expected {
+        let found = cookie(&report, name);
+        assert_eq!(found["category"], category, "{found:#}");
+        assert_eq!(found["http_only"].as_bool(), http_only, "{found:#}");
+        assert_eq!(found["domain"], "127.0.0.1", "{found:#}");
+    }
+    assert_eq!(cookie(&report, "_gid")["lifetime"], "24 hours");
+    assert_eq!(cookie(&report, "session")["lifetime"], "session");
+    assert_eq!(
+        report["cookies"].as_array().expect("cookies").len(),
+        expected.len(),
+        "nothing else: {report:#}"
+    );
+}

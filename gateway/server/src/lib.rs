@@ -17,6 +17,7 @@ mod pages;
 mod proxy;
 pub mod receipt;
 mod rewritten_body;
+pub mod scan;
 pub mod secret;
 mod server;
 pub mod store;

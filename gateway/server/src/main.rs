@@ -10,7 +10,7 @@ use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand};
 use consentry_config::{Catalogue, Config, Storage, DEFAULT_DATA_DIR, STARTER_CONFIG};
 use consentry_engine::chain::ChainKey;
-use consentry_gateway::{admin_cli, demo, log_cli, secret, serve, store, Gateway, Listening};
+use consentry_gateway::{admin_cli, demo, log_cli, scan, secret, serve, store, Gateway, Listening};
 use tokio::net::TcpListener;
 
 #[derive(Parser)]
@@ -76,6 +76,25 @@ enum Command {
         /// The config file.
         #[arg(long, short, default_value = "consentry.toml")]
         config: PathBuf,
+    },
+    /// Visit a site in headless Chromium, accept every cookie, follow its sitemap and links,
+    /// and list the cookies the browser ends up with.
+    Scan {
+        /// Where to start: the site through the gateway, such as http://127.0.0.1:8080/.
+        #[arg(long)]
+        url: url::Url,
+        /// Pages to visit at most.
+        #[arg(long, default_value_t = 50)]
+        max_pages: usize,
+        /// Seconds to spend at most.
+        #[arg(long, default_value_t = 120)]
+        max_time: u64,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+        /// An extra Chromium flag (repeatable), such as `--host-resolver-rules=...`.
+        #[arg(long = "chromium-arg", allow_hyphen_values = true)]
+        chromium_args: Vec<String>,
     },
     /// Read, export, erase and verify the consent log.
     Log {
@@ -217,6 +236,27 @@ fn run(command: Command) -> Result<()> {
             runtime(threads)?.block_on(start(config, None))
         }
         Command::Log { command, store } => runtime(None)?.block_on(log_command(command, store)),
+        Command::Scan {
+            url,
+            max_pages,
+            max_time,
+            json,
+            chromium_args,
+        } => runtime(None)?.block_on(async move {
+            let options = scan::ScanOptions {
+                url,
+                max_pages,
+                max_time: std::time::Duration::from_secs(max_time),
+                chromium_args,
+            };
+            let report = scan::scan(&options).await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                print!("{}", scan::table(&report));
+            }
+            Ok(())
+        }),
         Command::Admin { command, store } => runtime(None)?.block_on(admin_command(command, store)),
         Command::Demo {
             port,

@@ -42,6 +42,22 @@ impl Gateway {
         Gateway::spawn(&args, data_dir)
     }
 
+    /// `consentry demo`: the bundled demo site behind the gateway (native only).
+    pub fn demo() -> Gateway {
+        let data_dir = tempfile::tempdir().expect("data dir");
+        let dir = path_str(data_dir.path()).to_owned();
+        let args = [
+            "demo",
+            "--port",
+            "0",
+            "--bind",
+            "127.0.0.1",
+            "--data-dir",
+            &dir,
+        ];
+        Gateway::spawn(&args, data_dir)
+    }
+
     /// Like [`Gateway::proxy`], keeping what the gateway logs on standard error (also passed
     /// on) for [`Gateway::log`].
     pub fn proxy_logged(origin: &str) -> Gateway {

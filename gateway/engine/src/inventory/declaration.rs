@@ -154,13 +154,12 @@ pub fn declared_cookies(
         last_seen: consent_seen.map_or(0, |r| r.last_seen),
         paths: consent_seen.map(|r| r.paths.clone()).unwrap_or_default(),
     });
-    cookies.sort_by(|a, b| {
-        (a.category, a.vendor.is_some(), &a.vendor, &a.name).cmp(&(
-            b.category,
-            b.vendor.is_some(),
-            &b.vendor,
-            &b.name,
-        ))
+    cookies.sort_by_cached_key(|c| {
+        (
+            c.category,
+            shown_vendor(c).map(str::to_owned),
+            c.name.to_ascii_lowercase(),
+        )
     });
     cookies
 }
@@ -246,14 +245,14 @@ fn purpose(
 /// sets is the site's own even when the catalogue names the software it comes from (a
 /// framework's session cookie).
 fn provider(cookie: &DeclaredCookie, banner: &Texts<'_>) -> String {
-    match &cookie.vendor {
-        Some(vendor)
-            if cookie.category != Category::Necessary || cookie.set_by == SetBy::Script =>
-        {
-            vendor.clone()
-        }
-        _ => banner.this_site.to_string(),
-    }
+    shown_vendor(cookie).map_or_else(|| banner.this_site.to_string(), str::to_owned)
+}
+
+fn shown_vendor(cookie: &DeclaredCookie) -> Option<&str> {
+    cookie
+        .vendor
+        .as_deref()
+        .filter(|_| cookie.category != Category::Necessary || cookie.set_by == SetBy::Script)
 }
 
 /// The tables, one per category, as an HTML fragment; `level` is the headings' level.
