@@ -298,3 +298,178 @@ async fn scan_finds_every_cookie_the_demo_sets() {
         "nothing else: {report:#}"
     );
 }
+
+/// A signed-in dashboard visitor: the cookies the gateway gave, sent back.
+struct Owner<'g> {
+    gateway: &'g Gateway,
+    cookies: Vec<String>,
+}
+
+impl Owner<'_> {
+    fn keep(&mut self, response: &reqwest::Response) {
+        for value in response.headers().get_all("set-cookie") {
+            let pair = value.to_str().unwrap_or("").split(';').next().unwrap_or("");
+            let name = pair.split('=').next().unwrap_or("").to_owned();
+            self.cookies.retain(|c| !c.starts_with(&format!("{name}=")));
+            if !pair.ends_with('=') {
+                self.cookies.push(pair.to_owned());
+            }
+        }
+    }
+
+    async fn get(&mut self, path: &str) -> reqwest::Response {
+        let response = client()
+            .get(self.gateway.at(path))
+            .header("cookie", self.cookies.join("; "))
+            .send()
+            .await
+            .expect("GET");
+        self.keep(&response);
+        response
+    }
+
+    async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        let response = client()
+            .post(self.gateway.at(path))
+            .header("cookie", self.cookies.join("; "))
+            .header("origin", self.gateway.url.trim_end_matches('/'))
+            .header("sec-fetch-site", "same-origin")
+            .form(form)
+            .send()
+            .await
+            .expect("POST");
+        self.keep(&response);
+        response
+    }
+}
+
+fn csrf_in(html: &str) -> String {
+    let marker = "name=\"csrf\" value=\"";
+    let start = html
+        .find(marker)
+        .unwrap_or_else(|| panic!("no csrf in {html}"))
+        + marker.len();
+    html[start..].split('"').next().unwrap_or("").to_owned()
+}
+
+#[tokio::test]
+async fn the_owner_classifies_an_unknown_cookie_in_the_dashboard() {
+    let origin = Origin::start().await;
+    let gateway = Gateway::with_config(&format!(
+        "[server]\nlisten = \"127.0.0.1:0\"\ndata_dir = \"{{data_dir}}\"\n\n\
+         [[site]]\nname = \"shop\"\nhosts = [\"*\"]\nupstream = \"{}\"\n",
+        origin.url()
+    ));
+    let config = gateway.data_dir.path().join("consentry.toml");
+    let mut add = std::process::Command::new(crate::support::binary())
+        .args(["admin", "add", "--user", "owner", "--config"])
+        .arg(&config)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("consentry admin add");
+    std::io::Write::write_all(
+        &mut add.stdin.take().expect("stdin"),
+        b"correct horse battery staple\n",
+    )
+    .expect("password");
+    let added = add.wait_with_output().expect("admin add");
+    assert!(
+        added.status.success(),
+        "{}",
+        String::from_utf8_lossy(&added.stderr)
+    );
+
+    // A script of the site sets `chat_open`: nobody knows it, so it waits for marketing.
+    get(&gateway, "/site/a", "chat_open=1", "").await;
+
+    let mut owner = Owner {
+        gateway: &gateway,
+        cookies: Vec::new(),
+    };
+    let login = owner.get("/__consentry/admin/login").await;
+    let csrf = csrf_in(&login.text().await.expect("login form"));
+    let signed = owner
+        .post(
+            "/__consentry/admin/login",
+            &[
+                ("csrf", &csrf),
+                ("user", "owner"),
+                ("password", "correct horse battery staple"),
+                ("code", ""),
+            ],
+        )
+        .await;
+    assert_eq!(signed.status(), 303, "signed in");
+
+    let page = owner.get("/__consentry/admin/cookies").await;
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.expect("cookie page");
+    assert!(html.contains("Unclassified cookies (1)"), "{html}");
+    assert!(
+        html.contains("<input type=\"hidden\" name=\"name\" value=\"chat_open\">"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<code>_ga</code>"),
+        "the whole inventory: {html}"
+    );
+    let csrf = csrf_in(&html);
+
+    // Without the session's token, nothing changes.
+    let refused = owner
+        .post(
+            "/__consentry/admin/cookies",
+            &[
+                ("csrf", "wrong"),
+                ("site", "shop"),
+                ("name", "chat_open"),
+                ("category", "preferences"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status(), 403);
+
+    let classified = owner
+        .post(
+            "/__consentry/admin/cookies",
+            &[
+                ("csrf", &csrf),
+                ("site", "shop"),
+                ("name", "chat_open"),
+                ("category", "preferences"),
+                ("purpose", "Remembers whether the <chat> is open."),
+            ],
+        )
+        .await;
+    assert_eq!(classified.status(), 303);
+
+    let inventory = inventory(&gateway).await;
+    assert_eq!(inventory["unclassified"], 0, "{inventory:#}");
+    let chat = cookie(&inventory, "chat_open");
+    assert_eq!(chat["category"], "preferences");
+    assert_eq!(chat["source"], "override");
+    assert_eq!(chat["purpose"], "Remembers whether the <chat> is open.");
+    let declaration = get(&gateway, "/__consentry/cookies?lang=en", "", "").await;
+    assert!(
+        declaration.contains("Remembers whether the &lt;chat&gt; is open."),
+        "escaped: {declaration}"
+    );
+
+    // Applied at once: with preferences granted, the cookie now reaches the origin.
+    let consent = crate::support::consent_json(&gateway, "custom", &["preferences"]).await;
+    get(&gateway, "/site/b", &format!("{consent}; chat_open=1"), "").await;
+    assert!(
+        origin.cookies_at("/site/b").contains("chat_open=1"),
+        "{}",
+        origin.cookies_at("/site/b")
+    );
+
+    let audit = owner.get("/__consentry/admin/audit").await;
+    let audit = audit.text().await.expect("audit page");
+    assert!(
+        audit.contains("cookie classified") && audit.contains("shop: chat_open as preferences"),
+        "{audit}"
+    );
+}

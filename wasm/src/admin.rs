@@ -71,6 +71,8 @@ pub async fn admin(gateway: &Gateway, env: &Env, visit: Visit) -> web_sys::Respo
     let context = Admin {
         store: &store,
         analytics: &store,
+        inventory: &store,
+        engines: gateway.engine.sites(),
         settings: &gateway.config.admin,
         analytics_settings: &gateway.config.analytics,
         sites: &sites,

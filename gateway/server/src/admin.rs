@@ -44,6 +44,8 @@ pub async fn admin(
     let context = Admin {
         store,
         analytics: store,
+        inventory: store,
+        engines: gateway.sites(),
         settings: &gateway.admin,
         analytics_settings: gateway.analytics.settings(),
         sites: &sites,

@@ -7,6 +7,7 @@
 //! | `/__consentry/admin/login` | GET, POST | the login form, and signing in |
 //! | `/__consentry/admin/logout` | POST | signing out |
 //! | `/__consentry/admin/audit` | GET | the audit log |
+//! | `/__consentry/admin/cookies` | GET, POST | the cookie inventory, and classifying a cookie |
 //! | `/__consentry/admin/style.css` | GET | the pages' stylesheet |
 //! | `/__consentry/api/summary`, `/__consentry/api/<table>` | GET | JSON, or CSV with `format=csv` or a `.csv` suffix; by session or `Authorization: Bearer` |
 
@@ -18,8 +19,9 @@ use http::{Method, StatusCode};
 
 use super::session::{self, request_cookie, SESSION_COOKIE};
 use super::store::{AdminSession, AdminStore, AuditAction, AuditEntry};
-use super::{dashboard, login, reports};
+use super::{cookies, dashboard, login, reports};
 use crate::analytics::AnalyticsStore;
+use crate::inventory::InventoryStore;
 use crate::pages::{self, Page, PageBody};
 use crate::record::truncate_ip;
 
@@ -79,6 +81,10 @@ pub struct Admin<'a> {
     pub store: &'a dyn AdminStore,
     /// The analytics aggregates.
     pub analytics: &'a dyn AnalyticsStore,
+    /// The cookie inventory and the owner's classifications.
+    pub inventory: &'a dyn InventoryStore,
+    /// Every site's engine, to apply a classification at once.
+    pub engines: &'a [std::sync::Arc<crate::SiteEngine>],
     /// `[admin]`.
     pub settings: &'a AdminSettings,
     /// `[analytics]` (its `k_anonymity` bounds every report).
@@ -145,6 +151,9 @@ async fn route(admin: &Admin<'_>, request: &AdminRequest<'_>) -> Page {
             Ok(None) => pages::see_other(LOGIN_PATH),
             Err(page) => page,
         },
+        cookies::COOKIES_PATH if read => cookies::page(admin, request).await,
+        cookies::COOKIES_PATH if post => cookies::classify(admin, request).await,
+        cookies::COOKIES_PATH => pages::method_not_allowed("GET, HEAD, POST"),
         STYLE_PATH if read => style(),
         ADMIN_PATH | "/__consentry/admin/" | AUDIT_PATH | STYLE_PATH => {
             pages::method_not_allowed("GET, HEAD")

@@ -7,6 +7,7 @@
 
 pub mod accounts;
 mod app;
+mod cookies;
 pub mod dashboard;
 mod login;
 mod reports;
@@ -19,5 +20,6 @@ pub use app::{
     handle, is_admin_path, secure, Admin, AdminRequest, ADMIN_PATH, API_PREFIX, AUDIT_PATH,
     LOGIN_PATH, LOGOUT_PATH, MAX_ADMIN_BODY, STYLE_PATH,
 };
+pub use cookies::COOKIES_PATH;
 pub use login::LOGIN_REFUSED;
 pub use store::{AdminSession, AdminStore, AdminUser, ApiToken, AuditAction, AuditEntry};
