@@ -149,3 +149,29 @@ impl InventoryStore for PostgresStore {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use consentry_engine::chain::ChainKey;
+
+    use super::PostgresStore;
+
+    #[tokio::test]
+    async fn the_shared_inventory_store_tests_pass_on_postgres() {
+        let Ok(url) = std::env::var("CONSENTRY_TEST_POSTGRES") else {
+            eprintln!(
+                "CONSENTRY_TEST_POSTGRES is not set: the PostgreSQL inventory store tests did not run"
+            );
+            return;
+        };
+        let store = PostgresStore::connect(&url, ChainKey::derive(b"test key"))
+            .await
+            .expect("connect");
+        store
+            .reader
+            .batch_execute("DELETE FROM cookie_inventory; DELETE FROM cookie_overrides;")
+            .await
+            .expect("wipe");
+        super::super::tests::exercise_inventory(&store).await;
+    }
+}

@@ -143,3 +143,17 @@ impl InventoryStore for SqliteStore {
         }))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use consentry_engine::chain::ChainKey;
+
+    use super::SqliteStore;
+
+    #[tokio::test]
+    async fn the_shared_inventory_store_tests_pass_on_sqlite() {
+        let dir = tempfile::tempdir().expect("dir");
+        let store = SqliteStore::open(dir.path(), ChainKey::derive(b"test key")).expect("open");
+        super::super::tests::exercise_inventory(&store).await;
+    }
+}

@@ -309,3 +309,117 @@ pub(super) async fn exercise_admin(store: &dyn consentry_engine::admin::AdminSto
     let all = store.audit_log(10).await.expect("audit log");
     assert_eq!(all[2].network.as_deref(), Some("203.0.113.0/24"));
 }
+
+fn sighting(
+    name: &str,
+    set_by: consentry_engine::inventory::SetBy,
+    lifetime: consentry_engine::inventory::CookieLifetime,
+    seen: u64,
+    path: &str,
+) -> consentry_engine::inventory::CookieRow {
+    consentry_engine::inventory::CookieRow {
+        site: "shop".into(),
+        name: name.into(),
+        set_by,
+        domain: String::new(),
+        path: "/".into(),
+        lifetime,
+        http_only: false,
+        secure: true,
+        same_site: "Lax".into(),
+        category: consentry_config::Category::Analytics,
+        source: "catalogue".into(),
+        first_seen: seen,
+        last_seen: seen,
+        paths: vec![path.into()],
+    }
+}
+
+/// Flushes merge into each writer's rows, readers merge every writer's, and the owner's
+/// classifications replace each other.
+pub(super) async fn exercise_inventory(store: &dyn consentry_engine::inventory::InventoryStore) {
+    use consentry_engine::inventory::{merge_writers, CookieLifetime, CookieOverride, SetBy};
+    let two_years = CookieLifetime::Seconds(63_072_000);
+    store
+        .add_cookies(
+            "a",
+            &[
+                sighting("_ga", SetBy::Origin, two_years, 100, "/a"),
+                sighting(
+                    "chat_open",
+                    SetBy::Script,
+                    CookieLifetime::Unknown,
+                    100,
+                    "/a",
+                ),
+            ],
+        )
+        .await
+        .expect("first flush");
+    store
+        .add_cookies(
+            "a",
+            &[sighting(
+                "_ga",
+                SetBy::Script,
+                CookieLifetime::Unknown,
+                200,
+                "/b",
+            )],
+        )
+        .await
+        .expect("second flush");
+    store
+        .add_cookies(
+            "b",
+            &[sighting(
+                "chat_open",
+                SetBy::Origin,
+                CookieLifetime::Session,
+                150,
+                "/c",
+            )],
+        )
+        .await
+        .expect("another writer");
+    assert_eq!(store.cookie_rows("shop").await.expect("read").len(), 3);
+    let rows = merge_writers(store.cookie_rows("shop").await.expect("read"));
+    assert_eq!(rows.len(), 2);
+    let ga = rows.iter().find(|r| r.name == "_ga").expect("_ga");
+    assert_eq!((ga.first_seen, ga.last_seen), (100, 200));
+    assert_eq!((ga.set_by, ga.lifetime), (SetBy::Origin, two_years));
+    assert_eq!(ga.paths, ["/a", "/b"]);
+    assert!(ga.secure && !ga.http_only);
+    let chat = rows
+        .iter()
+        .find(|r| r.name == "chat_open")
+        .expect("chat_open");
+    assert_eq!(
+        (chat.set_by, chat.lifetime),
+        (SetBy::Origin, CookieLifetime::Session)
+    );
+    assert!(store.cookie_rows("blog").await.expect("read").is_empty());
+
+    let mut entry = CookieOverride {
+        site: "shop".into(),
+        name: "chat_open".into(),
+        category: consentry_config::Category::Marketing,
+        purpose: String::new(),
+        by: "owner".into(),
+        at: 300,
+    };
+    store.set_cookie_override(&entry).await.expect("classify");
+    entry.category = consentry_config::Category::Preferences;
+    entry.purpose = "Remembers the chat.".into();
+    entry.at = 400;
+    store
+        .set_cookie_override(&entry)
+        .await
+        .expect("classify again");
+    assert_eq!(store.cookie_overrides("shop").await.expect("read"), [entry]);
+    assert!(store
+        .cookie_overrides("blog")
+        .await
+        .expect("read")
+        .is_empty());
+}
