@@ -45,6 +45,7 @@ mod set_cookie;
 mod site;
 pub mod store;
 mod trackers;
+pub mod user_agent;
 
 pub use body::{BodyError, BodyRewriter, MAX_DECODED_BYTES};
 pub use classify::{Classification, CookieClassifier, CookieTraits, Source};

@@ -167,13 +167,10 @@ pub fn truncate_ip(ip: IpAddr) -> String {
 
 /// The browser's family from a `User-Agent`, or `None` when it cannot be told.
 pub fn browser_family(user_agent: &str) -> Option<String> {
-    let parsed = woothee::parser::Parser::new().parse(user_agent)?;
     // Browsers only: crawlers and HTTP libraries are not visitors' browsers.
-    let is_browser = matches!(
-        parsed.category,
-        "pc" | "smartphone" | "mobilephone" | "appliance"
-    );
-    (is_browser && parsed.name != woothee::woothee::VALUE_UNKNOWN).then(|| parsed.name.to_owned())
+    crate::user_agent::UserAgent::parse(Some(user_agent))
+        .browser
+        .map(str::to_owned)
 }
 
 #[cfg(test)]

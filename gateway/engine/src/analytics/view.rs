@@ -4,84 +4,13 @@
 use http::header::{self, HeaderMap};
 use http::{Method, StatusCode};
 
-/// The class of device a page was viewed on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Device {
-    /// A desktop or laptop browser.
-    Desktop,
-    /// A phone.
-    Phone,
-    /// A tablet.
-    Tablet,
-    /// Anything else a person uses (TVs, consoles, unknown agents).
-    Other,
-}
+use crate::user_agent::UserAgent;
+pub use crate::user_agent::{Agent, Device};
 
-impl Device {
-    /// The name in reports.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Device::Desktop => "desktop",
-            Device::Phone => "phone",
-            Device::Tablet => "tablet",
-            Device::Other => "other",
-        }
-    }
-}
-
-/// What the user agent says about who is asking.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Agent {
-    /// A person's browser, on this class of device.
-    Person(Device),
-    /// A crawler, bot, monitor or headless browser: not counted.
-    Bot,
-}
-
-/// Classifies a user agent with `woothee` (a maintained port of the Woothee project's
-/// rules), plus the tokens of tools woothee does not know. No agent at all is a bot.
+/// Who a user agent is: a person's browser on a class of device, or a bot (see
+/// [`crate::user_agent`]). No agent at all is a bot.
 pub fn classify_agent(user_agent: Option<&str>) -> Agent {
-    let Some(ua) = user_agent.map(str::trim).filter(|ua| !ua.is_empty()) else {
-        return Agent::Bot;
-    };
-    let lower = ua.to_ascii_lowercase();
-    const BOT_TOKENS: [&str; 14] = [
-        "bot",
-        "crawl",
-        "spider",
-        "slurp",
-        "headless",
-        "lighthouse",
-        "pingdom",
-        "monitor",
-        "curl/",
-        "wget/",
-        "python-",
-        "go-http-client",
-        "okhttp",
-        "preview",
-    ];
-    if BOT_TOKENS.iter().any(|t| lower.contains(t)) {
-        return Agent::Bot;
-    }
-    let Some(parsed) = woothee::parser::Parser::new().parse(ua) else {
-        return Agent::Person(Device::Other);
-    };
-    match parsed.category {
-        "crawler" => Agent::Bot,
-        "pc" => Agent::Person(Device::Desktop),
-        "smartphone" | "mobilephone" => {
-            // woothee files tablets under smartphone; an iPad, or an Android device whose
-            // agent lacks "Mobile", is a tablet.
-            let android_tablet = lower.contains("android") && !lower.contains("mobile");
-            if lower.contains("ipad") || lower.contains("tablet") || android_tablet {
-                Agent::Person(Device::Tablet)
-            } else {
-                Agent::Person(Device::Phone)
-            }
-        }
-        _ => Agent::Person(Device::Other),
-    }
+    UserAgent::parse(user_agent).agent
 }
 
 /// Whether a request is a speculative load (prefetch or prerender) rather than a view.
