@@ -48,6 +48,8 @@ pub fn layout(title: &str, user: Option<(&str, &str)>, body: &str) -> String {
     let account = match user {
         Some((name, csrf)) => format!(
             "<a class=\"brand\" href=\"{PAGE}\">Consentry</a>\
+             <nav class=\"sections\" aria-label=\"Sections\"><a href=\"{PAGE}\">Analytics</a>\
+             <a href=\"{PAGE}/cookies\">Cookies</a><a href=\"{PAGE}/audit\">Audit log</a></nav>\
              <div class=\"account\"><span>Signed in as <strong>{}</strong></span>\
              <form method=\"post\" action=\"/__consentry/admin/logout\">\
              <input type=\"hidden\" name=\"csrf\" value=\"{}\">\
