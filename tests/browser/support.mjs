@@ -46,6 +46,7 @@ export async function startGateway(args = ["demo"]) {
   lines.on("line", () => {});
   return {
     url,
+    dataDir,
     async stop() {
       child.kill("SIGTERM");
       await new Promise((ok) => (child.exitCode !== null ? ok() : child.once("exit", ok)));

@@ -507,21 +507,28 @@ fn funnel_by(rows: &[AggregateRow], by: FunnelBy, k: u32) -> Table {
     let table_rows = kept
         .into_iter()
         .map(|(label, members)| {
-            let count = |event: &str| -> u64 {
-                members
-                    .iter()
-                    .filter(|b| b.event == event)
-                    .map(|b| b.row.count)
-                    .sum()
+            // A cell is shown only when the visitors behind it reach k, like the row.
+            let cell = |events: &[&str]| -> Value {
+                let mut group = Group::default();
+                for b in members.iter().filter(|b| events.contains(&b.event)) {
+                    group.add(b.row);
+                }
+                if group.count == 0 {
+                    json!(0)
+                } else if group.sketch.estimate() >= u64::from(k) {
+                    json!(group.count)
+                } else {
+                    Value::Null
+                }
             };
             let mut row = vec![
                 json!(label),
-                json!(count("impression")),
-                json!(count("accept_all") + count("reject_all") + count("custom")),
-                json!(count("accept_all")),
-                json!(count("reject_all")),
-                json!(count("custom")),
-                json!(count("withdraw")),
+                cell(&["impression"]),
+                cell(&["accept_all", "reject_all", "custom"]),
+                cell(&["accept_all"]),
+                cell(&["reject_all"]),
+                cell(&["custom"]),
+                cell(&["withdraw"]),
             ];
             match optin_figures(&members, k) {
                 Some((_, rates)) => row.extend(rates),

@@ -138,3 +138,28 @@ fn csv_cells_that_look_like_formulas_are_quoted_as_text() {
         "path,pageviews\r\n\"'=HYPERLINK(\"\"x\"\")\",-3\r\n"
     );
 }
+
+#[test]
+fn banner_answers_by_group_hide_cells_under_k() {
+    let store = Rows::default();
+    let banner = |event: &str, visitors: std::ops::Range<u64>| {
+        let mut r = row(dimension::BANNER, "", "", visitors);
+        r.value = format!("{event}|NL|nl|1");
+        r
+    };
+    block_on(store.add_aggregates(
+        "w",
+        &[banner("impression", 0..14), banner("accept_all", 0..7)],
+    ))
+    .expect("add");
+    let table = block_on(table(&store, "funnel-by", FunnelBy::Country, &query()))
+        .expect("query")
+        .expect("known table");
+    assert_eq!(table.rows.len(), 1);
+    let nl = &table.rows[0];
+    assert_eq!(nl[0], json!("NL"));
+    assert_eq!(nl[1], json!(28), "14 visitors saw the banner");
+    assert_eq!(nl[2], Value::Null, "7 deciding visitors are fewer than k");
+    assert_eq!(nl[3], Value::Null);
+    assert_eq!(nl[4], json!(0));
+}
