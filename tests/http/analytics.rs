@@ -379,3 +379,30 @@ async fn the_daily_salt_lives_only_in_memory() {
         );
     }
 }
+
+#[tokio::test]
+async fn countries_come_from_the_configured_geoip_database() {
+    crate::native_only!("a MaxMind database file; at the edge the country is request.cf's");
+    let origin = Origin::start().await;
+    let dir = tempfile::tempdir().expect("dir");
+    let mmdb = crate::support::geoip::loopback_in("NL", dir.path());
+    let with_geoip = config(&origin, "").replace(
+        "data_dir = \"{data_dir}\"",
+        &format!(
+            "data_dir = \"{{data_dir}}\"\ngeoip_database = \"{}\"",
+            mmdb.display()
+        ),
+    );
+    let gateway = Gateway::with_config(&with_geoip);
+    let token = api_token(&gateway);
+    for n in 0..11 {
+        view(&gateway, "/site/home", &agent(DESKTOP, n), &[]).await;
+    }
+    summary_when(&gateway, &token, |s| s["pageviews"] == 11).await;
+    let countries = api(&gateway, &token, "countries").await;
+    assert_eq!(countries["rows"][0]["country"], "NL", "{countries}");
+    assert_eq!(countries["rows"][0]["visitors"], 11, "{countries}");
+    let by_country = api(&gateway, &token, "funnel-by?by=country").await;
+    assert_eq!(by_country["rows"][0]["country"], "NL", "{by_country}");
+    assert_eq!(by_country["rows"][0]["impressions"], 11, "{by_country}");
+}

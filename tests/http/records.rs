@@ -595,25 +595,8 @@ async fn several_gateways_on_one_postgres_keep_one_chain() {
 async fn the_country_comes_from_the_configured_geoip_database() {
     crate::native_only!("a MaxMind database file; at the edge the country is request.cf's");
     // A small MaxMind database of our own: loopback is in the Netherlands.
-    let mut db = maxminddb_writer::Database::default();
-    db.metadata.binary_format_major_version = 2;
-    db.metadata.ip_version = maxminddb_writer::metadata::IpVersion::V4;
-    db.metadata.database_type = "Consentry-Test-Country".into();
-    db.metadata.languages = vec!["en".into()];
-    let country = db
-        .insert_value(serde_json::json!({"country": {"iso_code": "NL"}}))
-        .expect("value");
-    db.insert_node(
-        "127.0.0.0/8"
-            .parse::<maxminddb_writer::paths::IpAddrWithMask>()
-            .expect("network"),
-        country,
-    );
     let dir = tempfile::tempdir().expect("dir");
-    let path = dir.path().join("countries.mmdb");
-    let file = std::fs::File::create(&path).expect("create");
-    db.write_to(std::io::BufWriter::new(file))
-        .expect("write mmdb");
+    let path = crate::support::geoip::loopback_in("NL", dir.path());
 
     let origin = Origin::start().await;
     let with_geoip = config(&origin, "sqlite", "").replace(

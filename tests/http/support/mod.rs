@@ -2,11 +2,12 @@
 //! what a browser would be sent.
 
 mod gateway;
+pub mod geoip;
 mod origin;
 mod worker;
 
 pub use gateway::{binary, Gateway};
-pub use origin::{binary_body, Origin};
+pub use origin::{binary_body, Origin, RawOrigin, Then};
 pub use worker::native_only;
 
 use reqwest::header::{HeaderMap, SET_COOKIE};
