@@ -146,9 +146,9 @@ const SELECTORS: [(&str, On); 8] = [
     ("script", On::Text),
     ("noscript", On::Text),
     ("iframe", On::Element),
-    ("img", On::Element),
-    ("link[href]", On::Element),
-    ("meta[http-equiv][content]", On::Element),
+    (r#"img[data-consentry], img[src*="//"]"#, On::Element),
+    (r#"link[rel][href*="//"]"#, On::Element),
+    ("meta", On::Element),
     ("body", On::EndTag),
 ];
 

@@ -15,8 +15,8 @@ use crate::consent_cookie::{consent_id_from, ConsentCookie, CookieSigner, CONSEN
 use crate::decision::DecisionKind;
 use crate::decision::{safe_return_path, DecisionRequest};
 use crate::html::{
-    banner_language, inline_hashes, page_context, set_cookie_lifetimes, BannerInputs, OriginCookie,
-    PageRewriter, RewriteError,
+    banner_language, inline_hashes, page_context, set_cookie_lifetimes, OriginCookie, PageRewriter,
+    RewriteError, SiteBanner,
 };
 use crate::receipt::{ERASE_PATH, RECEIPT_PATH};
 use crate::record::{browser_family, truncate_ip, ConsentRecord, IpRecording, RecordKind, Visitor};
@@ -84,6 +84,8 @@ pub struct SiteEngine {
     assets: Arc<Assets>,
     language: Language,
     ip_recording: IpRecording,
+    /// The banner's parts and the banners rendered so far, for the page rewriter.
+    banner: Arc<SiteBanner>,
 }
 
 impl SiteEngine {
@@ -102,6 +104,12 @@ impl SiteEngine {
             .as_deref()
             .and_then(Language::from_code)
             .unwrap_or(Language::En);
+        let banner = Arc::new(SiteBanner::new(
+            &site,
+            Arc::clone(&assets),
+            language,
+            consent.lifetime.as_secs(),
+        ));
         SiteEngine {
             site,
             classifier,
@@ -117,6 +125,7 @@ impl SiteEngine {
                 consentry_config::RecordIp::Truncate => IpRecording::Truncated,
                 consentry_config::RecordIp::Omit => IpRecording::Omitted,
             },
+            banner,
         }
     }
 
@@ -457,15 +466,7 @@ impl SiteEngine {
         charset: Option<&str>,
         origin_cookies: &[OriginCookie],
     ) -> Result<PageRewriter, RewriteError> {
-        let context = page_context(&BannerInputs {
-            site: &self.site,
-            assets: &self.assets,
-            fallback: self.language,
-            lifetime_secs: self.policy.lifetime_secs,
-            consent,
-            request,
-            origin_cookies,
-        });
+        let context = page_context(&self.banner, consent, request, origin_cookies);
         PageRewriter::new(context, Arc::clone(&self.trackers), charset)
     }
 

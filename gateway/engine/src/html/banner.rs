@@ -1,39 +1,26 @@
 //! What a page gets from the banner: the Consent Mode defaults for `<head>`, and the banner
 //! for the end of `<body>`, rendered there with the vendors the rewrite found on the page.
+//!
+//! What does not change from page to page is prepared once per site ([`SiteBanner`]), and a
+//! rendered banner is kept for the next page view that needs the same one: only the way back
+//! (the page's path) differs between them, and it is put in when the page asks.
 
-use std::sync::Arc;
+use std::sync::{Arc, PoisonError, RwLock};
 
 use consentry_banner::{
-    embed_placeholder, render, theme_css, Assets, BannerView, CookieList, Language,
+    embed_placeholder, escape_html, render, theme_css, Assets, BannerView, CookieList, Language,
 };
-use consentry_config::{Category, Lifetime, LifetimeUnit, Site};
+use consentry_config::{BannerSettings, Category, Lifetime, LifetimeUnit, Site};
 use http::header::{self, HeaderMap};
 
-use super::{consent_mode_defaults, consent_mode_hash, csp_hash, PageContext, PageFindings};
+use super::consent_mode::consent_mode_html;
+use super::{consent_mode_hash, csp_hash, PageContext, PageFindings};
 use crate::consent::VisitorConsent;
 use crate::consent_cookie::CONSENT_COOKIE;
 use crate::csp::InlineHashes;
 use crate::decision::safe_return_path;
 use crate::site::{RequestInfo, CONSENT_PATH};
 use crate::Grants;
-
-/// What the banner of one page view is made from.
-pub(crate) struct BannerInputs<'a> {
-    /// The site, with its banner settings and cookie rules.
-    pub site: &'a Site,
-    /// The banner's assets.
-    pub assets: &'a Arc<Assets>,
-    /// The site's language for visitors who ask for none it offers.
-    pub fallback: Language,
-    /// How long a decision is kept, in seconds (the consent cookie's lifetime).
-    pub lifetime_secs: u64,
-    /// The visitor's consent.
-    pub consent: &'a VisitorConsent,
-    /// The visitor's request.
-    pub request: &'a RequestInfo<'a>,
-    /// The cookies the origin sets with this page.
-    pub origin_cookies: &'a [OriginCookie],
-}
 
 /// A cookie the origin sets with a page: classified, with the lifetime it is given.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -89,6 +76,228 @@ pub(crate) fn banner_language(
     fallback: Language,
     accept_language: Option<&str>,
 ) -> Language {
+    let (offered, fallback) = offered_languages(site, fallback);
+    Language::negotiate_among(accept_language, &offered, fallback)
+}
+
+/// Most banners kept rendered per site. A banner depends on the language, the visitor's
+/// decision, the vendors found on the page and the cookies the origin sets with it, so a site
+/// has a handful in use; past this many the oldest is dropped.
+const MAX_RENDERED: usize = 32;
+
+/// Stands for the way back in a rendered banner, replaced per page view (it appears once,
+/// escaped as it is, and cannot come from the site's texts in the same place).
+const RETURN_TO_MARK: &str = "\u{1}consentry-return-to\u{1}";
+
+/// What a site's banners are made from, prepared once per site, and the banners rendered so
+/// far. Rendering the banner used to be most of the fixed cost of a page.
+pub(crate) struct SiteBanner {
+    settings: BannerSettings,
+    assets: Arc<Assets>,
+    privacy_url: Option<String>,
+    offered: Vec<Language>,
+    fallback: Language,
+    /// The consent cookie and the site's own rules, for every page's list.
+    cookies: CookieList,
+    theme_hash: Option<String>,
+    rendered: RwLock<Vec<Arc<Rendered>>>,
+}
+
+impl std::fmt::Debug for SiteBanner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SiteBanner")
+            .field("offered", &self.offered)
+            .field("fallback", &self.fallback)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A banner rendered for one set of inputs, split where the way back goes.
+struct Rendered {
+    language: Language,
+    decided: Option<Grants>,
+    vendors: Vec<(String, Category)>,
+    origin_cookies: Vec<OriginCookie>,
+    before: String,
+    after: String,
+}
+
+impl Rendered {
+    fn is_for(
+        &self,
+        language: Language,
+        decided: Option<Grants>,
+        origin_cookies: &[OriginCookie],
+        findings: &PageFindings,
+    ) -> bool {
+        self.language == language
+            && self.decided == decided
+            && self.vendors == findings.vendors
+            && self.origin_cookies == origin_cookies
+    }
+
+    fn same_inputs(&self, other: &Rendered) -> bool {
+        self.language == other.language
+            && self.decided == other.decided
+            && self.vendors == other.vendors
+            && self.origin_cookies == other.origin_cookies
+    }
+}
+
+impl SiteBanner {
+    /// `fallback` is the site's language for visitors who ask for none it offers;
+    /// `lifetime_secs` how long a decision is kept (the consent cookie's lifetime).
+    pub(crate) fn new(
+        site: &Site,
+        assets: Arc<Assets>,
+        fallback: Language,
+        lifetime_secs: u64,
+    ) -> SiteBanner {
+        let (offered, fallback) = offered_languages(site, fallback);
+        let mut cookies = CookieList::new();
+        cookies.add_cookie(
+            CONSENT_COOKIE,
+            Category::Necessary,
+            Some(lifetime_of(lifetime_secs)),
+        );
+        cookies.add_rules(&site.cookie_rules);
+        SiteBanner {
+            settings: site.banner.clone(),
+            assets,
+            privacy_url: site.privacy_url.clone(),
+            offered,
+            fallback,
+            cookies,
+            theme_hash: theme_css(&site.banner.theme).map(|css| csp_hash(&css)),
+            rendered: RwLock::new(Vec::new()),
+        }
+    }
+
+    fn language(&self, accept_language: Option<&str>) -> Language {
+        Language::negotiate_among(accept_language, &self.offered, self.fallback)
+    }
+
+    /// The banner for a page view.
+    fn html(
+        &self,
+        language: Language,
+        decided: Option<Grants>,
+        return_to: &str,
+        origin_cookies: &[OriginCookie],
+        findings: &PageFindings,
+    ) -> String {
+        let rendered = match self.find(language, decided, origin_cookies, findings) {
+            Some(r) => r,
+            None => match self.render(language, decided, origin_cookies, findings) {
+                Some(r) => self.keep(r),
+                // The banner cannot be split where the way back goes: render it whole.
+                None => {
+                    return self.render_with(language, decided, return_to, origin_cookies, findings)
+                }
+            },
+        };
+        let return_to = escape_html(return_to);
+        let mut html =
+            String::with_capacity(rendered.before.len() + return_to.len() + rendered.after.len());
+        html.push_str(&rendered.before);
+        html.push_str(&return_to);
+        html.push_str(&rendered.after);
+        html
+    }
+
+    fn find(
+        &self,
+        language: Language,
+        decided: Option<Grants>,
+        origin_cookies: &[OriginCookie],
+        findings: &PageFindings,
+    ) -> Option<Arc<Rendered>> {
+        let rendered = self.rendered.read().unwrap_or_else(PoisonError::into_inner);
+        rendered
+            .iter()
+            .find(|r| r.is_for(language, decided, origin_cookies, findings))
+            .cloned()
+    }
+
+    fn keep(&self, rendered: Rendered) -> Arc<Rendered> {
+        let rendered = Arc::new(rendered);
+        let mut all = self
+            .rendered
+            .write()
+            .unwrap_or_else(PoisonError::into_inner);
+        // Another page view may have rendered the same banner meanwhile.
+        if let Some(same) = all.iter().find(|r| r.same_inputs(&rendered)) {
+            return Arc::clone(same);
+        }
+        if all.len() >= MAX_RENDERED {
+            all.remove(0);
+        }
+        all.push(Arc::clone(&rendered));
+        rendered
+    }
+
+    /// The banner for these inputs, split where the way back goes; `None` when the mark
+    /// is not found exactly once.
+    fn render(
+        &self,
+        language: Language,
+        decided: Option<Grants>,
+        origin_cookies: &[OriginCookie],
+        findings: &PageFindings,
+    ) -> Option<Rendered> {
+        let html = self.render_with(language, decided, RETURN_TO_MARK, origin_cookies, findings);
+        let (before, after) = html.split_once(RETURN_TO_MARK)?;
+        if after.contains(RETURN_TO_MARK) {
+            return None;
+        }
+        Some(Rendered {
+            language,
+            decided,
+            vendors: findings.vendors.clone(),
+            origin_cookies: origin_cookies.to_vec(),
+            before: before.to_owned(),
+            after: after.to_owned(),
+        })
+    }
+
+    fn render_with(
+        &self,
+        language: Language,
+        decided: Option<Grants>,
+        return_to: &str,
+        origin_cookies: &[OriginCookie],
+        findings: &PageFindings,
+    ) -> String {
+        let mut cookies = self.cookies.clone();
+        for c in origin_cookies {
+            cookies.add_set_by_site(&c.name, c.category, c.lifetime);
+        }
+        for (vendor, category) in &findings.vendors {
+            cookies.add_vendor(vendor, *category);
+        }
+        let decided: Option<Vec<Category>> = decided.map(|g| g.optional().collect());
+        render(
+            &BannerView {
+                language,
+                decided: decided.as_deref(),
+                return_to,
+                privacy_url: self.privacy_url.as_deref(),
+                endpoint: CONSENT_PATH,
+                settings: &self.settings,
+                cookies: &cookies,
+            },
+            &self.assets,
+        )
+    }
+
+    /// The placeholder of a blocked embed.
+    fn placeholder(&self, language: Language, vendor: &str, category: Category) -> String {
+        embed_placeholder(language, &self.settings, &self.assets, vendor, category)
+    }
+}
+
+/// The languages a site offers, and its fallback among them.
+fn offered_languages(site: &Site, fallback: Language) -> (Vec<Language>, Language) {
     let offered: Vec<Language> = if site.banner.languages.is_empty() {
         Language::ALL.to_vec()
     } else {
@@ -103,60 +312,37 @@ pub(crate) fn banner_language(
     } else {
         offered.first().copied().unwrap_or(fallback)
     };
-    Language::negotiate_among(accept_language, &offered, fallback)
+    (offered, fallback)
 }
 
-/// The page context for one page view.
-pub(crate) fn page_context(inputs: &BannerInputs<'_>) -> PageContext {
-    let site = inputs.site;
-    let language = banner_language(site, inputs.fallback, inputs.request.accept_language);
-    let mut cookies = CookieList::new();
-    cookies.add_cookie(
-        CONSENT_COOKIE,
-        Category::Necessary,
-        Some(lifetime_of(inputs.lifetime_secs)),
-    );
-    cookies.add_rules(&site.cookie_rules);
-    for c in inputs.origin_cookies {
-        cookies.add_set_by_site(&c.name, c.category, c.lifetime);
-    }
-    let grants = inputs.consent.grants;
-    let decided: Option<Vec<Category>> = inputs
-        .consent
-        .decision
-        .as_ref()
-        .map(|_| grants.optional().collect());
-    let return_to = safe_return_path(Some(inputs.request.path_and_query));
-    let settings = Arc::new(site.banner.clone());
-    let privacy_url = site.privacy_url.clone();
-    let assets = Arc::clone(inputs.assets);
-    let banner_settings = Arc::clone(&settings);
-    let banner_assets = Arc::clone(&assets);
+/// The page context for one page view of `banner`'s site: `origin_cookies` are the cookies
+/// the origin sets with this page.
+pub(crate) fn page_context(
+    banner: &Arc<SiteBanner>,
+    consent: &VisitorConsent,
+    request: &RequestInfo<'_>,
+    origin_cookies: &[OriginCookie],
+) -> PageContext {
+    let language = banner.language(request.accept_language);
+    let grants = consent.grants;
+    let decided = consent.decision.as_ref().map(|_| grants);
+    let return_to = safe_return_path(Some(request.path_and_query));
+    let origin_cookies = origin_cookies.to_vec();
+    let body_banner = Arc::clone(banner);
     let body_html = move |findings: &PageFindings| {
-        let mut cookies = cookies.clone();
-        for (vendor, category) in &findings.vendors {
-            cookies.add_vendor(vendor, *category);
-        }
-        render(
-            &BannerView {
-                language,
-                decided: decided.as_deref(),
-                return_to: &return_to,
-                privacy_url: privacy_url.as_deref(),
-                endpoint: CONSENT_PATH,
-                settings: &banner_settings,
-                cookies: &cookies,
-            },
-            &banner_assets,
-        )
+        body_banner.html(language, decided, &return_to, &origin_cookies, findings)
     };
+    let placeholder_banner = Arc::clone(banner);
     PageContext {
         grants,
-        inline_hashes: inline_hashes(site, grants),
-        head_html: consent_mode_defaults(grants),
+        inline_hashes: InlineHashes {
+            scripts: vec![consent_mode_hash(grants)],
+            styles: banner.theme_hash.iter().cloned().collect(),
+        },
+        head_html: consent_mode_html(grants).to_owned(),
         body_html: Arc::new(body_html),
         placeholder: Arc::new(move |vendor, category| {
-            embed_placeholder(language, &settings, &assets, vendor, category)
+            placeholder_banner.placeholder(language, vendor, category)
         }),
     }
 }
@@ -183,6 +369,80 @@ fn lifetime_of(secs: u64) -> Lifetime {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn site_banner(rules: &str) -> SiteBanner {
+        let config = consentry_config::Config::from_toml(
+            &format!(
+                "[[site]]\nhosts = [\"a.test\"]\nupstream = \"http://127.0.0.1:9000\"\nprivacy_url = \"/privacy?a=1&b=2\"\n{rules}"
+            ),
+            "test.toml",
+        )
+        .expect("config");
+        SiteBanner::new(
+            &config.sites[0],
+            Arc::new(Assets::new()),
+            Language::En,
+            180 * 86_400,
+        )
+    }
+
+    fn findings(vendors: &[(&str, Category)]) -> PageFindings {
+        PageFindings {
+            vendors: vendors.iter().map(|(v, c)| ((*v).to_owned(), *c)).collect(),
+        }
+    }
+
+    #[test]
+    fn a_kept_banner_is_the_one_rendered_for_the_page() {
+        let banner = site_banner("[site.cookies]\nnecessary = [\"cart_*\"]\n");
+        let origin = [OriginCookie {
+            name: "_fbp".into(),
+            category: Category::Marketing,
+            lifetime: None,
+        }];
+        let cases = [
+            (Language::En, None, &[][..], findings(&[])),
+            (
+                Language::Nl,
+                Some(Grants::of([Category::Analytics])),
+                &origin[..],
+                findings(&[
+                    ("Google tag", Category::Analytics),
+                    ("YouTube", Category::Marketing),
+                ]),
+            ),
+            (
+                Language::De,
+                Some(Grants::NECESSARY_ONLY),
+                &[][..],
+                findings(&[("Meta Pixel", Category::Marketing)]),
+            ),
+        ];
+        for path in ["/", "/a?b=<x>&c=\"y\"&d=caf\u{e9}", "/x'y"] {
+            for (language, decided, origin, found) in &cases {
+                let html = banner.html(*language, *decided, path, origin, found);
+                let direct = banner.render_with(*language, *decided, path, origin, found);
+                assert_eq!(html, direct, "{path} {language:?}");
+            }
+        }
+        assert_eq!(
+            banner.rendered.read().expect("lock").len(),
+            cases.len(),
+            "one banner kept per set of inputs, whatever the path"
+        );
+    }
+
+    #[test]
+    fn banners_kept_are_bounded() {
+        let banner = site_banner("");
+        for i in 0..(MAX_RENDERED + 8) {
+            let vendor = format!("vendor {i}");
+            let found = findings(&[(vendor.as_str(), Category::Analytics)]);
+            let html = banner.html(Language::En, None, "/", &[], &found);
+            assert!(html.contains(&vendor));
+        }
+        assert_eq!(banner.rendered.read().expect("lock").len(), MAX_RENDERED);
+    }
 
     #[test]
     fn consent_lifetime_in_words() {

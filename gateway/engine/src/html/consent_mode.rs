@@ -1,4 +1,9 @@
 //! Google Consent Mode v2 defaults, injected at the start of `<head>` before any tag runs.
+//!
+//! There are eight sets of grants, so the script and its CSP hash are built once per set and
+//! kept for the life of the process rather than formatted and hashed for every page.
+
+use std::sync::OnceLock;
 
 use base64::Engine as _;
 use consentry_config::Category;
@@ -30,18 +35,39 @@ security_storage:'granted'}});"
     )
 }
 
+/// The script element and its hash for one set of grants.
+struct ConsentMode {
+    html: String,
+    hash: String,
+}
+
+/// The script and hash of `grants`, built on first use.
+fn consent_mode(grants: Grants) -> &'static ConsentMode {
+    // `Necessary` is always granted: the other three bits index the table.
+    static TABLE: [OnceLock<ConsentMode>; 8] = [const { OnceLock::new() }; 8];
+    TABLE[usize::from(grants.bits() >> 1) & 7].get_or_init(|| {
+        let text = script_text(grants);
+        ConsentMode {
+            html: format!("<script id=\"{SCRIPT_ID}\">{text}</script>"),
+            hash: csp_hash(&text),
+        }
+    })
+}
+
 /// The inline script that sets Consent Mode's default signals from the visitor's grants.
 pub fn consent_mode_defaults(grants: Grants) -> String {
-    format!(
-        "<script id=\"{SCRIPT_ID}\">{}</script>",
-        script_text(grants)
-    )
+    consent_mode_html(grants).to_owned()
+}
+
+/// [`consent_mode_defaults`] without a copy.
+pub(crate) fn consent_mode_html(grants: Grants) -> &'static str {
+    &consent_mode(grants).html
 }
 
 /// The CSP source expression (`'sha256-...'`) that allows exactly the script of
 /// [`consent_mode_defaults`] for these grants.
 pub fn consent_mode_hash(grants: Grants) -> String {
-    csp_hash(&script_text(grants))
+    consent_mode(grants).hash.clone()
 }
 
 /// The CSP hash source of an inline element's text.
@@ -64,6 +90,33 @@ mod tests {
         let analytics = consent_mode_defaults(Grants::of([Category::Analytics]));
         assert!(analytics.contains("analytics_storage:'granted'"));
         assert!(analytics.contains("ad_storage:'denied'"));
+    }
+
+    #[test]
+    fn every_set_of_grants_has_its_own_script() {
+        let optional = [
+            Category::Preferences,
+            Category::Analytics,
+            Category::Marketing,
+        ];
+        for bits in 0..8u8 {
+            let grants = Grants::of(
+                optional
+                    .into_iter()
+                    .enumerate()
+                    .filter(|(i, _)| bits & (1 << i) != 0)
+                    .map(|(_, c)| c),
+            );
+            let html = consent_mode_defaults(grants);
+            assert_eq!(
+                html,
+                format!(
+                    "<script id=\"{SCRIPT_ID}\">{}</script>",
+                    script_text(grants)
+                )
+            );
+            assert_eq!(consent_mode_hash(grants), csp_hash(&script_text(grants)));
+        }
     }
 
     #[test]

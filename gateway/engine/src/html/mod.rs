@@ -5,6 +5,7 @@
 mod banner;
 mod consent_mode;
 mod handlers;
+mod held;
 
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -12,7 +13,7 @@ use lol_html::send::{HtmlRewriter, Settings};
 use lol_html::{AsciiCompatibleEncoding, MemorySettings, OutputSink};
 
 pub(crate) use banner::{
-    banner_language, inline_hashes, page_context, set_cookie_lifetimes, BannerInputs, OriginCookie,
+    banner_language, inline_hashes, page_context, set_cookie_lifetimes, OriginCookie, SiteBanner,
 };
 pub use consent_mode::{consent_mode_defaults, consent_mode_hash, csp_hash};
 
@@ -91,12 +92,25 @@ pub enum RewriteError {
 /// Most memory the rewriter may hold for one page (its own buffers, not the page).
 const MAX_REWRITER_MEMORY: usize = 8 * 1024 * 1024;
 
+/// Room for what a write adds to the page beyond its own bytes (attributes, the Consent Mode
+/// script).
+const OUTPUT_SLACK: usize = 1024;
+
 #[derive(Clone, Default)]
 struct SharedOutput(Arc<Mutex<Vec<u8>>>);
 
 impl SharedOutput {
     fn take(&self) -> Vec<u8> {
         std::mem::take(&mut *self.0.lock().unwrap_or_else(PoisonError::into_inner))
+    }
+
+    /// Makes room for about `n` bytes, so the output of a write is not grown piece by piece
+    /// from empty (lol_html hands it over in many small chunks).
+    fn reserve(&self, n: usize) {
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .reserve(n);
     }
 }
 
@@ -139,7 +153,7 @@ impl PageRewriter {
             .ok_or_else(|| RewriteError::UnsupportedCharset(encoding.name().to_owned()))?;
         let page = Arc::new(Page::new(context, trackers));
         let output = SharedOutput::default();
-        let settings = handlers::register(Settings::new_send(), &page)
+        let settings = handlers::register(Settings::new_send(), &page)?
             .with_encoding(encoding)
             .with_adjust_charset_on_meta_tag(charset.is_none())
             .with_memory_settings(
@@ -159,6 +173,8 @@ impl PageRewriter {
 
     /// Feeds the next bytes of the page and returns the output that is ready.
     pub fn write(&mut self, chunk: &[u8]) -> Result<Vec<u8>, RewriteError> {
+        // What comes out is about what goes in; the banner, when it comes, grows it once.
+        self.output.reserve(chunk.len() + OUTPUT_SLACK);
         if let Err(e) = self.rewriter.write(chunk) {
             self.note_error(&e);
             return Err(RewriteError::Html(e.to_string()));

@@ -247,3 +247,56 @@ fn a_meta_policy_gets_the_hashes_too() {
     );
     assert!(out.contains("<meta http-equiv=\"refresh\" content=\"30\">"));
 }
+
+#[test]
+fn images_are_looked_at_when_marked_or_from_another_host() {
+    let page = concat!(
+        r#"<body><img src="/img/a.png"><IMG SRC="//WWW.FACEBOOK.COM/tr?id=1">"#,
+        r#"<img data-consentry="marketing" src="/img/ad.png" srcset="/img/ad2.png 2x">"#,
+        r#"<img data-consentry="marketing" src="https://www.facebook.com/tr?id=2">"#,
+        r#"<img data-consentry="analytics" data-consentry-src="/img/stats.png"></body>"#
+    );
+    let (out, stats) = rewrite(page, Grants::NECESSARY_ONLY);
+    assert!(out.contains(r#"<img src="/img/a.png">"#), "{out}");
+    assert!(!out.contains("FACEBOOK"), "{out}");
+    assert!(
+        out.contains(r#"<img data-consentry="marketing" data-consentry-src="/img/ad.png">"#),
+        "{out}"
+    );
+    assert!(out.contains(r#"data-consentry-src="https://www.facebook.com/tr?id=2""#));
+    assert_eq!(stats.pixels_removed, 3, "each image once");
+    let (out, stats) = rewrite(page, Grants::of([Category::Analytics]));
+    assert!(
+        out.contains(r#"<img data-consentry="analytics" data-consentry-src="/img/stats.png" src="/img/stats.png">"#),
+        "{out}"
+    );
+    assert_eq!(stats.activated, 1);
+}
+
+#[test]
+fn only_hints_to_tracker_hosts_are_removed() {
+    let page = concat!(
+        r#"<head><link rel="preload" href="/js/app.js"><link rel="Preconnect" href="//connect.facebook.net">"#,
+        r#"<link href="https://connect.facebook.net/x"><link rel="stylesheet" href="https://www.googletagmanager.com/x.css"></head>"#
+    );
+    let (out, stats) = rewrite(page, Grants::NECESSARY_ONLY);
+    assert!(out.contains(r#"<link rel="preload" href="/js/app.js">"#));
+    assert!(!out.contains("Preconnect"), "{out}");
+    assert!(out.contains(r#"<link href="https://connect.facebook.net/x">"#));
+    assert!(
+        out.contains(r#"<link rel="stylesheet" href="https://www.googletagmanager.com/x.css">"#)
+    );
+    assert_eq!(stats.links_removed, 1);
+}
+
+#[test]
+fn a_meta_policy_is_amended_beside_a_meta_charset() {
+    let page = "<html><head><meta charset=\"utf-8\"><meta http-equiv=\"content-security-policy\" content=\"script-src 'self'\"><meta name=\"viewport\" content=\"width=device-width\"></head></html>";
+    let (out, _) = rewrite(page, Grants::NECESSARY_ONLY);
+    assert!(
+        out.contains("content=\"script-src 'self' 'sha256-cm='\""),
+        "{out}"
+    );
+    assert!(out.contains("<meta charset=\"utf-8\">"));
+    assert!(out.contains("<meta name=\"viewport\" content=\"width=device-width\">"));
+}

@@ -1,0 +1,164 @@
+//! Holding an inline `<script>` or `<noscript>` back until its text is known: the start tag
+//! is removed, the text is buffered, and at the end tag the element is written again, as it
+//! was or neutralised.
+
+use std::sync::Arc;
+
+use lol_html::html_content::{ContentType, EndTag, TextChunk};
+use lol_html::send::Element;
+use lol_html::HandlerResult;
+
+use super::handlers::{Page, HELD_TYPE, MARK};
+use crate::trackers::Tracker;
+
+/// Inline scripts longer than this are passed through unexamined rather than buffered.
+const MAX_HELD_TEXT: usize = 512 * 1024;
+
+/// An element being held.
+#[derive(Debug)]
+pub(super) struct Held {
+    pub tag: &'static str,
+    pub attributes: Vec<(String, String)>,
+    pub text: String,
+    /// Too long to hold: the start tag and the text so far have been written out already.
+    pub released: bool,
+}
+
+/// Removes the start tag and buffers the content until the end tag decides.
+pub(super) fn hold(el: &mut Element<'_, '_>, page: &Arc<Page>, tag: &'static str) -> HandlerResult {
+    let attributes = el
+        .attributes()
+        .iter()
+        .map(|a| (a.name(), a.value()))
+        .collect();
+    el.remove_and_keep_content();
+    page.state().held = Some(Held {
+        tag,
+        attributes,
+        text: String::new(),
+        released: false,
+    });
+    let page = Arc::clone(page);
+    el.on_end_tag(Box::new(move |end: &mut EndTag<'_>| {
+        let held = page.state().held.take();
+        let Some(held) = held else { return Ok(()) };
+        let html = if held.released {
+            close_tag(held.tag)
+        } else {
+            let tracker = page.trackers.for_inline_script(&held.text);
+            if let Some(t) = tracker {
+                page.found(t);
+            }
+            match tracker {
+                Some(t) if !page.allows(t.category) => neutralised(&held, t, &page),
+                _ => whole(&held),
+            }
+        };
+        end.before(&html, ContentType::Html);
+        Ok(())
+    }))
+}
+
+/// The held element as it was.
+fn whole(held: &Held) -> String {
+    let mut html = String::with_capacity(held.text.len() + 64);
+    push_open_tag(
+        &mut html,
+        held.tag,
+        held.attributes
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_str())),
+    );
+    html.push_str(&held.text);
+    html.push_str(&close_tag(held.tag));
+    html
+}
+
+fn close_tag(tag: &str) -> String {
+    format!("</{tag}>")
+}
+
+/// The held element, neutralised: a script as inert text, a `<noscript>` pixel dropped.
+fn neutralised(held: &Held, tracker: Tracker<'_>, page: &Page) -> String {
+    let mut st = page.state();
+    if held.tag == "noscript" {
+        st.stats.pixels_removed += 1;
+        return String::new();
+    }
+    st.stats.scripts_blocked += 1;
+    drop(st);
+    let kept = held
+        .attributes
+        .iter()
+        .filter(|(name, _)| name != "type" && name != MARK)
+        .map(|(n, v)| (n.as_str(), v.as_str()));
+    let original_type = held
+        .attributes
+        .iter()
+        .find(|(name, _)| name == "type")
+        .map(|(_, ty)| (HELD_TYPE, ty.as_str()));
+    let added = [("type", "text/plain"), (MARK, tracker.category.as_str())];
+    let mut html = String::with_capacity(held.text.len() + 128);
+    push_open_tag(&mut html, "script", kept.chain(original_type).chain(added));
+    html.push_str(&held.text);
+    html.push_str("</script>");
+    html
+}
+
+/// Buffers the text of a held element (and removes it from the output for now).
+pub(super) fn on_held_text(chunk: &mut TextChunk<'_>, page: &Page) {
+    let mut st = page.state();
+    let Some(held) = st.held.as_mut() else { return };
+    if held.released {
+        return;
+    }
+    held.text.push_str(chunk.as_str());
+    if held.text.len() > MAX_HELD_TEXT {
+        // Too long to be a tag snippet: give it back as it was and stop holding.
+        let mut html = open_tag(held.tag, &held.attributes);
+        html.push_str(&held.text);
+        held.released = true;
+        held.text = String::new();
+        chunk.replace(&html, ContentType::Html);
+    } else {
+        chunk.remove();
+    }
+}
+
+/// A start tag from a name and attributes.
+pub(super) fn open_tag(tag: &str, attributes: &[(String, String)]) -> String {
+    let mut html = String::with_capacity(16 + attributes.len() * 24);
+    push_open_tag(
+        &mut html,
+        tag,
+        attributes.iter().map(|(n, v)| (n.as_str(), v.as_str())),
+    );
+    html
+}
+
+/// Writes a start tag. Values are as lol_html gives them, raw from the source (entities not
+/// decoded), so only a double quote needs escaping.
+fn push_open_tag<'a>(
+    html: &mut String,
+    tag: &str,
+    attributes: impl Iterator<Item = (&'a str, &'a str)>,
+) {
+    html.push('<');
+    html.push_str(tag);
+    for (name, value) in attributes {
+        html.push(' ');
+        html.push_str(name);
+        if !value.is_empty() {
+            html.push_str("=\"");
+            let mut rest = value;
+            while let Some(i) = rest.find('"') {
+                html.push_str(&rest[..i]);
+                html.push_str("&quot;");
+                rest = &rest[i + 1..];
+            }
+            html.push_str(rest);
+            html.push('"');
+        }
+    }
+    html.push('>');
+}
