@@ -16,6 +16,12 @@ cargo fmt --all -- --check
 step "Lints (cargo clippy -D warnings)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
+step "Dependencies: licences, bans and sources (cargo deny; advisories need GitHub, see the README)"
+deny_version=0.20.2
+cargo install --list | grep "^cargo-deny v$deny_version:" >/dev/null ||
+  cargo install cargo-deny --version "$deny_version" --locked
+cargo deny --log-level error check licenses bans sources
+
 step "The engine builds for wasm32-unknown-unknown (the Cloudflare Worker reuses it)"
 cargo check -p consentry-engine --target wasm32-unknown-unknown --locked
 

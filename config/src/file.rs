@@ -36,6 +36,9 @@ pub(crate) struct FileServer {
     pub upstream_idle_timeout: Option<Spanned<String>>,
     pub geoip_database: Option<String>,
     pub worker_threads: Option<Spanned<i64>>,
+    pub body_read_timeout: Option<Spanned<String>>,
+    pub max_connections: Option<Spanned<i64>>,
+    pub oversized_pages: Option<Spanned<String>>,
 }
 
 /// `[consent]`: the policy every site shares.
@@ -88,6 +91,7 @@ pub(crate) struct FileSite {
     pub upstream_ca: Option<String>,
     pub privacy_url: Option<Spanned<String>>,
     pub language: Option<Spanned<String>>,
+    pub max_upstream_requests: Option<Spanned<i64>>,
     #[serde(default)]
     pub cookies: FileCookieRules,
     #[serde(default)]

@@ -21,8 +21,9 @@ pub use category::{Category, UnknownCategory};
 pub use error::{ConfigError, Problem};
 pub use lifetime::{InvalidLifetime, Lifetime, LifetimeUnit};
 pub use model::{
-    AdminSettings, AnalyticsSettings, Config, ConsentSettings, CookieRule, HostPattern, RecordIp,
-    ServerSettings, Site, Storage, Timeouts, TlsFiles, UnknownCookies,
+    AdminSettings, AnalyticsSettings, Config, ConsentSettings, CookieRule, HostPattern,
+    OversizedPages, RecordIp, ServerSettings, Site, Storage, Timeouts, TlsFiles, UnknownCookies,
+    DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_UPSTREAM_REQUESTS,
 };
 pub use starter::STARTER_CONFIG;
 pub use validate::{parse_upstream, DEFAULT_DATA_DIR, DEFAULT_LISTEN};

@@ -40,7 +40,28 @@ pub struct ServerSettings {
     pub geoip_database: Option<PathBuf>,
     /// Threads serving requests; one per core when absent.
     pub worker_threads: Option<usize>,
+    /// Open visitor connections at most; past it a new connection is answered 503.
+    pub max_connections: usize,
+    /// What happens to a page too large to rewrite (a decompression bomb).
+    pub oversized_pages: OversizedPages,
 }
+
+/// What the gateway does with an HTML page it cannot rewrite because it decodes to more than
+/// the engine's bound (a decompression bomb), when that is found before the visitor got a byte.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OversizedPages {
+    /// Answer 502: nothing passes unchecked.
+    #[default]
+    Refuse,
+    /// Send the origin's bytes on as they came, unrewritten.
+    Pass,
+}
+
+/// Open visitor connections at most, unless `server.max_connections` says otherwise.
+pub const DEFAULT_MAX_CONNECTIONS: usize = 10_000;
+/// Concurrent requests to one site's origin at most, unless `max_upstream_requests` says
+/// otherwise.
+pub const DEFAULT_MAX_UPSTREAM_REQUESTS: usize = 1024;
 
 /// PEM files for TLS towards visitors.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,6 +83,9 @@ pub struct Timeouts {
     pub upstream: Duration,
     /// How long an unused pooled connection to the origin is kept.
     pub upstream_idle: Duration,
+    /// For a visitor's request body: the whole body of Consentry's own endpoints, and each
+    /// piece of a body forwarded to the origin.
+    pub body_read: Duration,
 }
 
 impl Default for Timeouts {
@@ -71,6 +95,7 @@ impl Default for Timeouts {
             connect: Duration::from_secs(5),
             upstream: Duration::from_secs(60),
             upstream_idle: Duration::from_secs(90),
+            body_read: Duration::from_secs(30),
         }
     }
 }
@@ -261,4 +286,6 @@ pub struct Site {
     pub cookie_rules: Vec<CookieRule>,
     /// The banner's languages, position, theme and texts.
     pub banner: crate::BannerSettings,
+    /// Requests in flight to the origin at most (answer and body); past it, 503.
+    pub max_upstream_requests: usize,
 }

@@ -24,6 +24,15 @@ upstream_idle_timeout = "90s"
 # geoip_database = "/var/lib/GeoIP/GeoLite2-Country.mmdb"
 # Threads serving requests; one per core when left out.
 # worker_threads = 2
+# How long a visitor may take over a request body: the whole body of Consentry's own
+# endpoints, and each piece of an upload passed to the origin.
+body_read_timeout = "30s"
+# Open visitor connections at most; past it a new connection is answered 503.
+max_connections = 10000
+# A page that decodes to more than 256 MiB, or expands more than 250-fold past 4 MiB (a
+# decompression bomb), cannot be rewritten: "refuse" answers 502, "pass" sends it on as the
+# origin sent it, trackers and all.
+oversized_pages = "refuse"
 
 [consent]
 # Raise this when your cookie policy changes: every visitor is asked again.
@@ -78,6 +87,8 @@ hosts = ["example.com", "www.example.com"]
 upstream = "http://127.0.0.1:8000"
 # For an https origin with a private CA:
 # upstream_ca = "/etc/consentry/origin-ca.pem"
+# Requests in flight to the origin at most (answer and body); past it visitors get 503.
+max_upstream_requests = 1024
 # Linked from the banner.
 privacy_url = "/privacy"
 # The banner's language when the visitor's browser asks for none we have (nl, en, de, fr).

@@ -258,3 +258,49 @@ fn analytics_and_admin_settings_are_read_and_checked() {
         "{text:?}"
     );
 }
+
+#[test]
+fn limits_and_oversized_pages_are_read_and_checked() {
+    let config = Config::from_toml(
+        "[server]\nmax_connections = 50\nbody_read_timeout = \"3s\"\noversized_pages = \"pass\"\n\n[[site]]\nhosts = [\"a.test\"]\nupstream = \"http://127.0.0.1:9000\"\nmax_upstream_requests = 8\n",
+        "limits.toml",
+    )
+    .expect("valid");
+    assert_eq!(config.server.max_connections, 50);
+    assert_eq!(
+        config.server.timeouts.body_read,
+        std::time::Duration::from_secs(3)
+    );
+    assert_eq!(config.server.oversized_pages, OversizedPages::Pass);
+    assert_eq!(config.sites[0].max_upstream_requests, 8);
+    let defaults = Config::from_toml(
+        "[[site]]\nhosts = [\"a.test\"]\nupstream = \"http://127.0.0.1:9000\"\n",
+        "min.toml",
+    )
+    .expect("valid");
+    assert_eq!(defaults.server.max_connections, DEFAULT_MAX_CONNECTIONS);
+    assert_eq!(defaults.server.oversized_pages, OversizedPages::Refuse);
+    assert_eq!(
+        defaults.sites[0].max_upstream_requests,
+        DEFAULT_MAX_UPSTREAM_REQUESTS
+    );
+    let found = problems(
+        "[server]\nmax_connections = 0\noversized_pages = \"drop\"\n\n[[site]]\nhosts = [\"a.test\"]\nupstream = \"http://x.test\"\nmax_upstream_requests = -1\n",
+    );
+    let keys: Vec<&str> = found.iter().map(|p| p.key.as_str()).collect();
+    assert_eq!(
+        keys,
+        [
+            "server.max_connections",
+            "server.oversized_pages",
+            "site[0].max_upstream_requests"
+        ],
+        "{found:?}"
+    );
+    assert_eq!(found[1].line, 3);
+    assert!(
+        found[1].message.contains("`drop` is not"),
+        "{}",
+        found[1].message
+    );
+}

@@ -13,8 +13,9 @@ use crate::file::{
     FileAdmin, FileAnalytics, FileConfig, FileConsent, FileServer, FileSite, FileStorage,
 };
 use crate::model::{
-    AdminSettings, AnalyticsSettings, Config, ConsentSettings, CookieRule, HostPattern, RecordIp,
-    ServerSettings, Site, Storage, Timeouts, TlsFiles, UnknownCookies,
+    AdminSettings, AnalyticsSettings, Config, ConsentSettings, CookieRule, HostPattern,
+    OversizedPages, RecordIp, ServerSettings, Site, Storage, Timeouts, TlsFiles, UnknownCookies,
+    DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_UPSTREAM_REQUESTS,
 };
 use crate::{Category, ConfigError};
 
@@ -76,6 +77,8 @@ impl Config {
                 timeouts: Timeouts::default(),
                 geoip_database: None,
                 worker_threads: None,
+                max_connections: DEFAULT_MAX_CONNECTIONS,
+                oversized_pages: OversizedPages::default(),
             },
             consent: ConsentSettings::default(),
             storage: Storage::default(),
@@ -90,6 +93,7 @@ impl Config {
                 language: None,
                 cookie_rules: Vec::new(),
                 banner: crate::BannerSettings::default(),
+                max_upstream_requests: DEFAULT_MAX_UPSTREAM_REQUESTS,
             }],
         })
     }
@@ -212,6 +216,32 @@ impl Validator<'_> {
                 "server.upstream_idle_timeout",
                 defaults.upstream_idle,
             ),
+            body_read: self.duration(
+                file.body_read_timeout,
+                "server.body_read_timeout",
+                defaults.body_read,
+            ),
+        };
+        let max_connections = self.number(
+            file.max_connections,
+            "server.max_connections",
+            1..=1_000_000,
+            DEFAULT_MAX_CONNECTIONS as i64,
+        ) as usize;
+        let oversized_pages = match file.oversized_pages {
+            None => OversizedPages::default(),
+            Some(text) => match text.get_ref().as_str() {
+                "refuse" => OversizedPages::Refuse,
+                "pass" => OversizedPages::Pass,
+                other => {
+                    self.report(
+                        text.span().start,
+                        "server.oversized_pages",
+                        format!("`{other}` is not \"refuse\" or \"pass\""),
+                    );
+                    OversizedPages::default()
+                }
+            },
         };
         ServerSettings {
             listen,
@@ -232,6 +262,8 @@ impl Validator<'_> {
                         None
                     }
                 }),
+            max_connections,
+            oversized_pages,
         }
     }
 
@@ -547,6 +579,12 @@ impl Validator<'_> {
                     });
                 }
             }
+            let max_upstream_requests = self.number(
+                site.max_upstream_requests,
+                &format!("{key}.max_upstream_requests"),
+                1..=1_000_000,
+                DEFAULT_MAX_UPSTREAM_REQUESTS as i64,
+            ) as usize;
             let banner = crate::banner::validate(
                 site.banner,
                 &format!("{key}.banner"),
@@ -562,6 +600,7 @@ impl Validator<'_> {
                     language,
                     cookie_rules,
                     banner,
+                    max_upstream_requests,
                 });
             }
         }

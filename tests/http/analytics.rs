@@ -94,7 +94,14 @@ async fn summary_when(gateway: &Gateway, token: &str, ready: impl Fn(&Value) -> 
 }
 
 async fn view(gateway: &Gateway, path: &str, user_agent: &str, extra: &[(&str, &str)]) -> u16 {
-    let mut request = client()
+    // One client per test (each test has its own thread and runtime): building one per
+    // view between connecting and sending would leave connections silent past the
+    // gateway's header read timeout.
+    thread_local! {
+        static CLIENT: reqwest::Client = client();
+    }
+    let mut request = CLIENT
+        .with(Clone::clone)
         .get(gateway.at(path))
         .header("user-agent", user_agent);
     for (name, value) in extra {

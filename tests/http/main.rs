@@ -9,6 +9,7 @@ mod cli;
 mod consent;
 mod cookies;
 mod csp;
+mod hardening;
 mod html;
 mod inventory;
 mod proxy;

@@ -20,6 +20,7 @@ mod endpoint;
 mod error;
 mod gateway;
 mod io;
+mod ops;
 mod proxy;
 mod receipt;
 mod rewrite;

@@ -129,6 +129,9 @@ pub async fn handle(request: web_sys::Request, env: Env, ctx: Context) -> web_sy
             return io::page(pages::bad_target());
         }
     };
+    if let Some(route) = consentry_engine::ops::ops_route(&visit.method, visit.url.path()) {
+        return crate::ops::answer(&gateway, &env, route, &visit.method).await;
+    }
     if visit.host.is_empty() {
         return io::page(pages::missing_host());
     }

@@ -66,37 +66,53 @@ const BROTLI_WINDOW: u32 = 22;
 #[cfg(feature = "brotli")]
 const BUFFER: usize = 16 * 1024;
 
-/// Decodes a body chunk by chunk.
-pub enum Decoder {
+/// Decodes a body chunk by chunk into `W`, which receives the decoded bytes a piece at a
+/// time (at most some tens of KiB per write), however much a chunk expands: a decompression
+/// bomb never sits whole in memory. When `W` refuses a write, decoding stops with its error.
+pub enum Decoder<W: Write = Vec<u8>> {
     /// Passes bytes through.
-    Identity,
+    Identity(W),
     /// gzip.
-    Gzip(Box<GzDecoder<Vec<u8>>>),
+    Gzip(Box<GzDecoder<W>>),
     /// zlib.
-    Deflate(Box<ZlibDecoder<Vec<u8>>>),
+    Deflate(Box<ZlibDecoder<W>>),
     /// brotli.
     #[cfg(feature = "brotli")]
-    Brotli(Box<brotli::DecompressorWriter<Vec<u8>>>),
+    Brotli(Box<brotli::DecompressorWriter<W>>),
 }
 
-impl Decoder {
-    /// A decoder for `coding`.
-    pub fn new(coding: ContentCoding) -> Decoder {
+#[cfg(test)]
+impl Decoder<Vec<u8>> {
+    /// A decoder for `coding` that collects what it decodes.
+    pub fn new(coding: ContentCoding) -> Decoder<Vec<u8>> {
+        Decoder::into_writer(coding, Vec::new())
+    }
+
+    /// Decodes the next chunk and returns what came out. For identity the chunk is returned
+    /// as it is.
+    pub fn decode(&mut self, chunk: &[u8]) -> Result<Vec<u8>, CodingError> {
+        self.write(chunk)?;
+        Ok(std::mem::take(self.get_mut()))
+    }
+}
+
+impl<W: Write> Decoder<W> {
+    /// A decoder for `coding` that writes what it decodes to `inner`.
+    pub fn into_writer(coding: ContentCoding, inner: W) -> Decoder<W> {
         match coding {
-            ContentCoding::Identity => Decoder::Identity,
-            ContentCoding::Gzip => Decoder::Gzip(Box::new(GzDecoder::new(Vec::new()))),
-            ContentCoding::Deflate => Decoder::Deflate(Box::new(ZlibDecoder::new(Vec::new()))),
+            ContentCoding::Identity => Decoder::Identity(inner),
+            ContentCoding::Gzip => Decoder::Gzip(Box::new(GzDecoder::new(inner))),
+            ContentCoding::Deflate => Decoder::Deflate(Box::new(ZlibDecoder::new(inner))),
             #[cfg(feature = "brotli")]
-            ContentCoding::Brotli => Decoder::Brotli(Box::new(brotli::DecompressorWriter::new(
-                Vec::new(),
-                BUFFER,
-            ))),
+            ContentCoding::Brotli => {
+                Decoder::Brotli(Box::new(brotli::DecompressorWriter::new(inner, BUFFER)))
+            }
         }
     }
 
     fn coding(&self) -> ContentCoding {
         match self {
-            Decoder::Identity => ContentCoding::Identity,
+            Decoder::Identity(_) => ContentCoding::Identity,
             Decoder::Gzip(_) => ContentCoding::Gzip,
             Decoder::Deflate(_) => ContentCoding::Deflate,
             #[cfg(feature = "brotli")]
@@ -104,34 +120,38 @@ impl Decoder {
         }
     }
 
-    /// Decodes the next chunk. For identity the chunk is returned as it is.
-    pub fn decode(&mut self, chunk: &[u8]) -> Result<Vec<u8>, CodingError> {
-        let coding = self.coding();
-        let err = |source| CodingError { coding, source };
+    /// The writer the decoded bytes go to.
+    pub fn get_mut(&mut self) -> &mut W {
         match self {
-            Decoder::Identity => Ok(chunk.to_vec()),
-            Decoder::Gzip(d) => {
-                d.write_all(chunk).map_err(err)?;
-                Ok(std::mem::take(d.get_mut()))
-            }
-            Decoder::Deflate(d) => {
-                d.write_all(chunk).map_err(err)?;
-                Ok(std::mem::take(d.get_mut()))
-            }
+            Decoder::Identity(w) => w,
+            Decoder::Gzip(d) => d.get_mut(),
+            Decoder::Deflate(d) => d.get_mut(),
             #[cfg(feature = "brotli")]
-            Decoder::Brotli(d) => {
-                d.write_all(chunk).map_err(err)?;
-                Ok(std::mem::take(d.get_mut()))
-            }
+            Decoder::Brotli(d) => d.get_mut(),
         }
     }
 
-    /// Ends the stream; fails when it was cut short.
-    pub fn finish(self) -> Result<Vec<u8>, CodingError> {
+    /// Decodes the next chunk into the writer. flate2's decoders are written a call at a
+    /// time (each hands on at most one internal buffer); brotli's hands on its buffer
+    /// whenever it fills.
+    pub fn write(&mut self, chunk: &[u8]) -> Result<(), CodingError> {
         let coding = self.coding();
         let err = |source| CodingError { coding, source };
         match self {
-            Decoder::Identity => Ok(Vec::new()),
+            Decoder::Identity(w) => w.write_all(chunk).map_err(err),
+            Decoder::Gzip(d) => d.write_all(chunk).map_err(err),
+            Decoder::Deflate(d) => d.write_all(chunk).map_err(err),
+            #[cfg(feature = "brotli")]
+            Decoder::Brotli(d) => d.write_all(chunk).map_err(err),
+        }
+    }
+
+    /// Ends the stream and returns the writer; fails when the stream was cut short.
+    pub fn finish(self) -> Result<W, CodingError> {
+        let coding = self.coding();
+        let err = |source| CodingError { coding, source };
+        match self {
+            Decoder::Identity(w) => Ok(w),
             Decoder::Gzip(d) => d.finish().map_err(err),
             Decoder::Deflate(d) => d.finish().map_err(err),
             #[cfg(feature = "brotli")]
@@ -179,28 +199,61 @@ impl Encoder {
         }
     }
 
-    /// Encodes the next chunk and returns what is ready.
+    #[cfg(test)]
+    /// Encodes the next chunk and returns what is ready, flushed so the visitor can read
+    /// everything given so far.
     pub fn encode(&mut self, chunk: Vec<u8>) -> Vec<u8> {
+        if let Encoder::Identity = self {
+            return chunk;
+        }
+        let mut out = self.write(&chunk);
+        if !chunk.is_empty() {
+            out.extend(self.flush());
+        }
+        out
+    }
+
+    /// Encodes the next piece without flushing; returns what the encoder let out.
+    pub fn write(&mut self, chunk: &[u8]) -> Vec<u8> {
         // Writing to a Vec cannot fail.
-        fn write_flush<W: Write>(w: &mut W, chunk: &[u8]) {
+        fn write_take<W: Write>(w: &mut W, chunk: &[u8]) {
             if !chunk.is_empty() {
                 let _ = w.write_all(chunk);
-                let _ = w.flush();
             }
         }
         match self {
-            Encoder::Identity => chunk,
+            Encoder::Identity => chunk.to_vec(),
             Encoder::Gzip(e) => {
-                write_flush(e.as_mut(), &chunk);
+                write_take(e.as_mut(), chunk);
                 std::mem::take(e.get_mut())
             }
             Encoder::Deflate(e) => {
-                write_flush(e.as_mut(), &chunk);
+                write_take(e.as_mut(), chunk);
                 std::mem::take(e.get_mut())
             }
             #[cfg(feature = "brotli")]
             Encoder::Brotli(e) => {
-                write_flush(e.as_mut(), &chunk);
+                write_take(e.as_mut(), chunk);
+                std::mem::take(e.get_mut())
+            }
+        }
+    }
+
+    /// Flushes what was written so far, so the visitor can decode all of it.
+    pub fn flush(&mut self) -> Vec<u8> {
+        match self {
+            Encoder::Identity => Vec::new(),
+            Encoder::Gzip(e) => {
+                let _ = e.flush();
+                std::mem::take(e.get_mut())
+            }
+            Encoder::Deflate(e) => {
+                let _ = e.flush();
+                std::mem::take(e.get_mut())
+            }
+            #[cfg(feature = "brotli")]
+            Encoder::Brotli(e) => {
+                let _ = e.flush();
                 std::mem::take(e.get_mut())
             }
         }

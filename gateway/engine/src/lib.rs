@@ -36,6 +36,7 @@ mod glob;
 mod grants;
 mod html;
 pub mod inventory;
+pub mod ops;
 pub mod pages;
 mod receipt;
 mod record;
@@ -47,7 +48,7 @@ pub mod store;
 mod trackers;
 pub mod user_agent;
 
-pub use body::{BodyError, BodyRewriter, MAX_DECODED_BYTES};
+pub use body::{BodyError, BodyRewriter, EXPANSION_FLOOR, MAX_DECODED_BYTES, MAX_EXPANSION};
 pub use classify::{Classification, CookieClassifier, CookieTraits, Source};
 pub use codec::{CodingError, ContentCoding};
 pub use consent::{Disregarded, Policy, VisitorConsent};

@@ -136,6 +136,34 @@ pub fn origin_timeout() -> Page {
     )
 }
 
+/// 502 when the origin's page decodes to more than the gateway will rewrite (a
+/// decompression bomb) and `server.oversized_pages` is `refuse`.
+pub fn page_too_large() -> Page {
+    error_page(
+        StatusCode::BAD_GATEWAY,
+        "The site sent a page too large to be checked for trackers.",
+    )
+}
+
+/// 502 when the origin's page broke off or could not be decoded before anything was sent.
+pub fn origin_body_failed() -> Page {
+    error_page(
+        StatusCode::BAD_GATEWAY,
+        "The site sent a page that could not be read. Please try again in a moment.",
+    )
+}
+
+/// 503 when the gateway or the site's origin has as much work as it is allowed.
+pub fn overloaded() -> Page {
+    let mut page = error_page(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "The site is busy just now. Please try again in a moment.",
+    );
+    page.headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+    page
+}
+
 /// A banner asset, cached for a year: its name changes with its content.
 pub fn asset(asset: &Asset, method: &Method) -> Page {
     let body = if method == Method::HEAD {

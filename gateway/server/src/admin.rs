@@ -4,9 +4,9 @@
 use consentry_engine::admin::{self, Admin, AdminRequest, MAX_ADMIN_BODY};
 use consentry_engine::pages;
 use http::{Request, Response, StatusCode};
-use http_body_util::{BodyExt, Limited};
 use hyper::body::Incoming;
 
+use crate::limits::{read_body, ReadError};
 use crate::proxy::Connection;
 use crate::{random_bytes, unix_now, Gateway, ResponseBody};
 
@@ -18,14 +18,20 @@ pub async fn admin(
     request: Request<Incoming>,
 ) -> Response<ResponseBody> {
     let (parts, body) = request.into_parts();
-    let body = match Limited::new(body, MAX_ADMIN_BODY).collect().await {
-        Ok(collected) => collected.to_bytes(),
+    let body = match read_body(body, MAX_ADMIN_BODY, gateway.timeouts.body_read).await {
+        Ok(body) => body,
         Err(e) => {
-            let page = if e.is::<http_body_util::LengthLimitError>() {
-                pages::text(StatusCode::PAYLOAD_TOO_LARGE, "request body too large")
-            } else {
-                tracing::debug!(error = %e, "admin request body could not be read");
-                pages::text(StatusCode::BAD_REQUEST, "request body could not be read")
+            let page = match e {
+                ReadError::TooLarge => {
+                    pages::text(StatusCode::PAYLOAD_TOO_LARGE, "request body too large")
+                }
+                ReadError::TimedOut => {
+                    pages::text(StatusCode::REQUEST_TIMEOUT, "request body too slow")
+                }
+                ReadError::Broken(e) => {
+                    tracing::debug!(error = %e, "admin request body could not be read");
+                    pages::text(StatusCode::BAD_REQUEST, "request body could not be read")
+                }
             };
             let mut page = page;
             admin::secure(page.headers_mut());

@@ -6,9 +6,9 @@ use consentry_engine::{
 };
 use http::header;
 use http::{Request, Response, StatusCode};
-use http_body_util::{BodyExt, Limited};
 use hyper::body::Incoming;
 
+use crate::limits::{read_body, ReadError};
 use crate::proxy::Connection;
 use crate::{pages, random_bytes, unix_now, Gateway, ResponseBody};
 
@@ -25,12 +25,15 @@ pub async fn consent(
     if !is_same_origin(&parts.headers, host) {
         return pages::from_engine(Refusal::CrossSiteDecision.page());
     }
-    let body = match Limited::new(body, MAX_DECISION_BODY).collect().await {
-        Ok(collected) => collected.to_bytes(),
-        Err(e) if e.is::<http_body_util::LengthLimitError>() => {
+    let body = match read_body(body, MAX_DECISION_BODY, gateway.timeouts.body_read).await {
+        Ok(body) => body,
+        Err(ReadError::TooLarge) => {
             return pages::from_engine(Refusal::TooLarge.page());
         }
-        Err(e) => {
+        Err(ReadError::TimedOut) => {
+            return pages::text(StatusCode::REQUEST_TIMEOUT, "decision body too slow");
+        }
+        Err(ReadError::Broken(e)) => {
             tracing::debug!(error = %e, "decision body could not be read");
             return pages::from_engine(Refusal::Unreadable.page());
         }
@@ -72,6 +75,9 @@ pub async fn consent(
         tracing::error!(error = %e, "consent record not stored; decision refused");
         return pages::from_engine(Refusal::NotRecorded.page());
     }
+    gateway
+        .metrics
+        .decision(&outcome.record.site, outcome.record.kind.as_str());
     gateway.count_decision(
         &outcome.record,
         connection.peer.ip(),

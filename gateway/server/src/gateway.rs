@@ -1,13 +1,15 @@
 //! The gateway's state: the engine, a client per origin, the store.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
-use consentry_config::{AdminSettings, Catalogue, Config, Timeouts};
+use consentry_config::{AdminSettings, Catalogue, Config, OversizedPages, Timeouts};
 use consentry_engine::analytics::{Counter, PageView};
 use consentry_engine::inventory::CookieInventory;
 use consentry_engine::{Engine, SiteEngine};
 
 use crate::geo::CountryLookup;
+use crate::metrics::Metrics;
 use crate::store::{LogWriter, Store};
 use crate::upstream::{client_for, UpstreamClient, UpstreamError};
 
@@ -34,16 +36,26 @@ pub struct Gateway {
     pub(crate) clients: Vec<UpstreamClient>,
     pub(crate) log: Arc<dyn Store>,
     pub(crate) writer: LogWriter,
-    /// Page views and banner answers counted since the last flush.
-    pub(crate) analytics: Counter,
+    /// Page views and banner answers counted since the last flush (kept across reloads).
+    pub(crate) analytics: Arc<Counter>,
     /// This process's name for its analytics rows (random per start).
     pub(crate) analytics_writer: String,
     /// The cookies seen since the last flush (written with the analytics, by the same writer).
-    pub(crate) inventory: CookieInventory,
+    pub(crate) inventory: Arc<CookieInventory>,
     /// `[admin]`: the dashboard's lockout and sessions.
     pub(crate) admin: AdminSettings,
     pub(crate) timeouts: Timeouts,
     pub(crate) countries: Option<CountryLookup>,
+    /// What the gateway did, for `/__consentry/metrics` (kept across reloads).
+    pub(crate) metrics: Arc<Metrics>,
+    /// Requests in flight to each site's origin, at most `max_upstream_requests`.
+    pub(crate) upstream_limits: Vec<Arc<tokio::sync::Semaphore>>,
+    /// `server.oversized_pages`.
+    pub(crate) oversized_pages: OversizedPages,
+    /// Work started off the request path (records, learned cookies) that a stop waits for.
+    pub(crate) background: tokio_util::task::TaskTracker,
+    /// Set once the gateway stops taking requests: readiness answers 503.
+    pub(crate) stopping: Arc<AtomicBool>,
 }
 
 impl std::fmt::Debug for Gateway {
@@ -79,16 +91,135 @@ impl Gateway {
             clients,
             writer: LogWriter::start(Arc::clone(&log) as _),
             log,
-            analytics: Counter::new(config.analytics.clone()),
+            analytics: Arc::new(Counter::new(config.analytics.clone())),
             analytics_writer: hex::encode(crate::random_bytes::<8>().unwrap_or_default()),
-            inventory: CookieInventory::new(config.sites.iter().map(|s| s.name.as_str())),
+            inventory: Arc::new(CookieInventory::new(
+                config.sites.iter().map(|s| s.name.as_str()),
+            )),
             admin: config.admin,
             timeouts: config.server.timeouts,
             countries: match &config.server.geoip_database {
                 Some(path) => Some(CountryLookup::open(path)?),
                 None => None,
             },
+            metrics: Arc::new(Metrics::new()),
+            upstream_limits: upstream_limits(config),
+            oversized_pages: config.server.oversized_pages,
+            background: tokio_util::task::TaskTracker::new(),
+            stopping: Arc::new(AtomicBool::new(false)),
         })
+    }
+
+    /// A gateway for a new config that keeps this one's store, writer, counts, metrics and
+    /// background work: the sites, their origins' clients, rules, banner, policy, limits and
+    /// timeouts are the new config's. (Analytics settings, the listening socket and the
+    /// store are kept as they started; see the README.) The inventory is kept while the
+    /// sites keep their names; otherwise a fresh one starts after this one is flushed.
+    pub async fn reloaded(
+        &self,
+        config: &Config,
+        catalogue: &Catalogue,
+        secret: &[u8],
+    ) -> Result<Gateway, GatewayError> {
+        let engine = Engine::new(config, catalogue, secret);
+        let clients = config
+            .sites
+            .iter()
+            .map(|site| {
+                client_for(site, &config.server.timeouts).map_err(|source| GatewayError::Upstream {
+                    site: site.name.clone(),
+                    source,
+                })
+            })
+            .collect::<Result<_, _>>()?;
+        let countries = match &config.server.geoip_database {
+            Some(path) => Some(CountryLookup::open(path)?),
+            None => None,
+        };
+        let same_sites = self
+            .sites()
+            .iter()
+            .map(|s| s.site().name.as_str())
+            .eq(config.sites.iter().map(|s| s.name.as_str()));
+        let inventory = if same_sites {
+            Arc::clone(&self.inventory)
+        } else {
+            self.flush_inventory().await;
+            Arc::new(CookieInventory::new(
+                config.sites.iter().map(|s| s.name.as_str()),
+            ))
+        };
+        Ok(Gateway {
+            engine,
+            clients,
+            log: Arc::clone(&self.log),
+            writer: self.writer.clone(),
+            analytics: Arc::clone(&self.analytics),
+            analytics_writer: self.analytics_writer.clone(),
+            inventory,
+            admin: config.admin,
+            timeouts: config.server.timeouts,
+            countries,
+            metrics: Arc::clone(&self.metrics),
+            upstream_limits: upstream_limits(config),
+            oversized_pages: config.server.oversized_pages,
+            background: self.background.clone(),
+            stopping: Arc::clone(&self.stopping),
+        })
+    }
+
+    /// Whether the gateway can take requests: not stopping, and the store answers.
+    pub async fn ready(&self) -> Result<(), String> {
+        if self.stopping.load(Ordering::Relaxed) {
+            return Err("stopping".into());
+        }
+        let probe = self.log.records_for("");
+        match tokio::time::timeout(std::time::Duration::from_secs(2), probe).await {
+            Ok(Ok(_)) => Ok(()),
+            Ok(Err(e)) => Err(format!("store: {e}")),
+            Err(_) => Err("store: no answer within 2s".into()),
+        }
+    }
+
+    /// Stops taking work: readiness answers 503 from now on.
+    pub fn stop(&self) {
+        self.stopping.store(true, Ordering::Relaxed);
+    }
+
+    /// After the last connection closed: waits for the work started off the request path
+    /// (records, learned cookies), makes every queued consent record durable, and writes
+    /// what was counted to the store.
+    pub async fn drain(&self) {
+        self.background.close();
+        if tokio::time::timeout(std::time::Duration::from_secs(10), self.background.wait())
+            .await
+            .is_err()
+        {
+            tracing::warn!("background work still running at the stop");
+        }
+        self.writer.flush().await;
+        self.flush_analytics(true).await;
+    }
+
+    /// The metrics.
+    pub fn metrics(&self) -> &Arc<Metrics> {
+        &self.metrics
+    }
+
+    /// A place for a request to `site`'s origin, or `None` when its `max_upstream_requests`
+    /// are all in flight.
+    pub(crate) fn upstream_permit(
+        &self,
+        site: &SiteEngine,
+    ) -> Option<tokio::sync::OwnedSemaphorePermit> {
+        let i = self
+            .engine
+            .sites()
+            .iter()
+            .position(|s| std::ptr::eq(Arc::as_ptr(s), site))?;
+        Arc::clone(self.upstream_limits.get(i)?)
+            .try_acquire_owned()
+            .ok()
     }
 
     /// Seeds every site's classifier with the unknown cookies its origin set as functional
@@ -109,7 +240,7 @@ impl Gateway {
         }
         let store = Arc::clone(&self.log);
         let site = site.to_owned();
-        tokio::spawn(async move {
+        self.background.spawn(async move {
             for name in names {
                 if let Err(e) = store
                     .remember_functional_cookie(&site, &name, crate::unix_now())
@@ -188,6 +319,14 @@ impl Gateway {
     }
 }
 
+fn upstream_limits(config: &Config) -> Vec<Arc<tokio::sync::Semaphore>> {
+    config
+        .sites
+        .iter()
+        .map(|site| Arc::new(tokio::sync::Semaphore::new(site.max_upstream_requests)))
+        .collect()
+}
+
 /// A new day's salt for visitor hashes, from the system's randomness.
 fn fresh_salt() -> [u8; 32] {
     crate::random_bytes::<32>().unwrap_or_else(|e| {
@@ -205,13 +344,15 @@ fn fresh_salt() -> [u8; 32] {
     })
 }
 
-/// Writes the analytics counted in memory to the store every `flush_interval`.
-pub async fn flush_analytics_periodically(gateway: Arc<Gateway>) {
-    let mut every = tokio::time::interval(gateway.analytics.settings().flush_interval);
+/// Writes the analytics counted in memory to the store every `flush_interval`, through the
+/// gateway running at the time.
+pub async fn flush_analytics_periodically(gateways: crate::reload::Gateways) {
+    let interval = gateways.load().analytics.settings().flush_interval;
+    let mut every = tokio::time::interval(interval);
     every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         every.tick().await;
-        gateway.flush_analytics(false).await;
+        gateways.load_full().flush_analytics(false).await;
     }
 }
 

@@ -12,10 +12,14 @@ mod entropy;
 mod forwarding;
 mod gateway;
 pub mod geo;
+mod limits;
 pub mod log_cli;
+pub mod metrics;
+mod ops;
 mod pages;
 mod proxy;
 pub mod receipt;
+pub mod reload;
 mod rewritten_body;
 pub mod scan;
 pub mod secret;
@@ -25,7 +29,9 @@ mod upstream;
 
 pub use entropy::{random_bytes, unix_now};
 pub use gateway::{flush_analytics_periodically, prune_periodically, Gateway, GatewayError};
-pub use server::{serve, tls_acceptor as server_tls, Listening, TlsError};
+pub use server::{
+    serve, tls_acceptor as server_tls, ConnectionLimits, Listening, TlsError, MAX_REQUEST_HEAD,
+};
 
 /// The body type of every response the gateway sends.
 pub type ResponseBody = http_body_util::combinators::UnsyncBoxBody<bytes::Bytes, BoxError>;

@@ -7,10 +7,14 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::{bail, Context, Result};
+use arc_swap::ArcSwap;
 use clap::{Parser, Subcommand};
 use consentry_config::{Catalogue, Config, Storage, DEFAULT_DATA_DIR, STARTER_CONFIG};
 use consentry_engine::chain::ChainKey;
-use consentry_gateway::{admin_cli, demo, log_cli, scan, secret, serve, store, Gateway, Listening};
+use consentry_gateway::reload::{reload_on_hangup, Gateways, Reloader};
+use consentry_gateway::{
+    admin_cli, demo, log_cli, scan, secret, serve, store, ConnectionLimits, Gateway, Listening,
+};
 use tokio::net::TcpListener;
 
 #[derive(Parser)]
@@ -222,7 +226,7 @@ fn run(command: Command) -> Result<()> {
         Command::Run { config } => {
             let parsed = load_config(&config)?;
             check_files(&parsed)?;
-            runtime(parsed.server.worker_threads)?.block_on(start(parsed, None))
+            runtime(parsed.server.worker_threads)?.block_on(start(parsed, None, Some(config)))
         }
         Command::Proxy {
             to,
@@ -233,7 +237,7 @@ fn run(command: Command) -> Result<()> {
         } => {
             let mut config = Config::quick_start(&to, SocketAddr::new(bind, port), data_dir)?;
             config.server.worker_threads = threads;
-            runtime(threads)?.block_on(start(config, None))
+            runtime(threads)?.block_on(start(config, None, None))
         }
         Command::Log { command, store } => runtime(None)?.block_on(log_command(command, store)),
         Command::Scan {
@@ -275,7 +279,12 @@ fn run(command: Command) -> Result<()> {
                 site.name = "demo".into();
                 site.privacy_url = Some("/privacy.html".into());
             }
-            start(config, Some("the demo site (Northwind Coffee Roasters)")).await
+            start(
+                config,
+                Some("the demo site (Northwind Coffee Roasters)"),
+                None,
+            )
+            .await
         }),
     }
 }
@@ -335,7 +344,7 @@ fn check_files(config: &Config) -> Result<()> {
     Ok(())
 }
 
-async fn start(config: Config, what: Option<&str>) -> Result<()> {
+async fn start(config: Config, what: Option<&str>, file: Option<PathBuf>) -> Result<()> {
     let data_dir = &config.server.data_dir;
     let key = match &config.consent.secret {
         Some(secret) => secret.clone(),
@@ -352,10 +361,19 @@ async fn start(config: Config, what: Option<&str>) -> Result<()> {
     let gateway = Arc::new(Gateway::new(&config, &catalogue, &key, log)?);
     gateway.load_learned_cookies().await?;
     gateway.load_cookie_inventory().await?;
+    let gateways: Gateways = Arc::new(ArcSwap::from(Arc::clone(&gateway)));
     // Also with analytics off: the cookie inventory is flushed with them.
     tokio::spawn(consentry_gateway::flush_analytics_periodically(Arc::clone(
-        &gateway,
+        &gateways,
     )));
+    tokio::spawn(reload_on_hangup(
+        Arc::clone(&gateways),
+        Reloader {
+            path: file,
+            started: config.clone(),
+            secret: key.clone(),
+        },
+    ));
     if let Some(retention) = config.consent.retention {
         tokio::spawn(consentry_gateway::prune_periodically(
             Arc::clone(&gateway),
@@ -388,16 +406,20 @@ async fn start(config: Config, what: Option<&str>) -> Result<()> {
     }
     out.flush()?;
     drop(out);
-    serve(
-        listener,
-        Arc::clone(&gateway),
-        tls,
-        config.server.timeouts,
-        shutdown_signal(),
-    )
-    .await;
-    // Connections are drained: what they counted goes to the store before the process ends.
-    gateway.flush_analytics(true).await;
+    let limits = ConnectionLimits {
+        timeouts: config.server.timeouts,
+        max_connections: config.server.max_connections,
+    };
+    let stopping = Arc::clone(&gateways);
+    let shutdown = async move {
+        shutdown_signal().await;
+        stopping.load().stop();
+    };
+    serve(listener, Arc::clone(&gateways), tls, limits, shutdown).await;
+    // Connections are drained: queued records become durable and what was counted goes to
+    // the store before the process ends.
+    gateways.load_full().drain().await;
+    tracing::info!("stopped");
     Ok(())
 }
 

@@ -5,6 +5,7 @@ use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use consentry_config::OversizedPages;
 use consentry_engine::analytics::{is_page_view, PageView};
 use consentry_engine::forwarding::upstream_uri;
 use consentry_engine::pages as engine_pages;
@@ -16,7 +17,9 @@ use hyper::body::Incoming;
 use hyper_util::rt::TokioIo;
 
 use crate::forwarding::{is_upgrade, remove_hop_by_hop, set_forwarded};
-use crate::rewritten_body::RewrittenBody;
+use crate::limits::{HeldBody, PermitBody, TimedBody};
+use crate::metrics::{Oversized, UpstreamFailure};
+use crate::rewritten_body::{prime, PageReport, Primed};
 use crate::upstream::UpstreamClient;
 use crate::{admin, endpoint, pages, random_bytes, receipt, unix_now, Gateway, ResponseBody};
 
@@ -35,6 +38,15 @@ pub async fn handle(
     connection: Connection,
     request: Request<Incoming>,
 ) -> Result<Response<ResponseBody>, Infallible> {
+    if let Some(problem) = consentry_engine::ops::framing_problem(request.headers()) {
+        tracing::debug!(peer = %connection.peer, problem, "ambiguous request refused");
+        return Ok(pages::from_engine(
+            consentry_engine::ops::ambiguous_request(problem),
+        ));
+    }
+    if let Some(route) = consentry_engine::ops::ops_route(request.method(), request.uri().path()) {
+        return Ok(crate::ops::answer(&gateway, route, connection, &request).await);
+    }
     // Absolute-form and HTTP/2 requests carry the authority in the URI; otherwise the Host
     // header names it. Either way it only chooses among configured sites.
     let host = request
@@ -55,7 +67,11 @@ pub async fn handle(
         tracing::debug!(%host, "request for a host that is not configured");
         return Ok(pages::from_engine(engine_pages::misdirected()));
     };
-    let response = match site.route(request.method(), request.uri().path()) {
+    let route = site.route(request.method(), request.uri().path());
+    gateway
+        .metrics
+        .request(&site.site().name, route_label(&route));
+    let response = match route {
         Route::Origin => forward(&gateway, site, client, connection, &host, request).await,
         Route::Consent => endpoint::consent(&gateway, site, connection, &host, request).await,
         Route::Asset(asset) => pages::asset(asset, request.method()),
@@ -67,6 +83,20 @@ pub async fn handle(
         Route::Admin => admin::admin(&gateway, connection, &host, request).await,
     };
     Ok(response)
+}
+
+/// The `route` label of the requests metric.
+fn route_label(route: &Route<'_>) -> &'static str {
+    match route {
+        Route::Origin => "origin",
+        Route::Consent => "consent",
+        Route::Asset(_) => "asset",
+        Route::Receipt => "receipt",
+        Route::Cookies => "cookies",
+        Route::Erase => "erase",
+        Route::Admin => "admin",
+        _ => "other",
+    }
 }
 
 async fn forward(
@@ -83,6 +113,8 @@ async fn forward(
     let (mut parts, body) = request.into_parts();
 
     let (consent, removed) = site.prepare_request(&mut parts.headers, now);
+    let site_name = site.site().name.as_str();
+    gateway.metrics.request_cookies(site_name, &removed);
     let path_and_query = parts
         .uri
         .path_and_query()
@@ -121,6 +153,15 @@ async fn forward(
     // Towards the origin the gateway speaks HTTP/1.1 or negotiates HTTP/2 itself.
     parts.version = http::Version::HTTP_11;
 
+    let Some(permit) = gateway.upstream_permit(site) else {
+        tracing::warn!(site = %site_name, "max_upstream_requests in flight; 503");
+        gateway
+            .metrics
+            .upstream_error(site_name, UpstreamFailure::Overloaded);
+        return pages::from_engine(engine_pages::overloaded());
+    };
+    let body = TimedBody::new(body, gateway.timeouts.body_read);
+    let started = tokio::time::Instant::now();
     let upstream = tokio::time::timeout(
         gateway.timeouts.upstream,
         client.request(Request::from_parts(parts, body)),
@@ -128,11 +169,17 @@ async fn forward(
     let mut response = match upstream.await {
         Ok(Ok(response)) => response,
         Ok(Err(e)) => {
-            tracing::warn!(error = %e, site = %site.site().name, "origin unreachable");
+            tracing::warn!(error = %e, site = %site_name, "origin unreachable");
+            gateway
+                .metrics
+                .upstream_error(site_name, UpstreamFailure::Unreachable);
             return pages::from_engine(engine_pages::origin_unreachable());
         }
         Err(_) => {
-            tracing::warn!(site = %site.site().name, timeout = ?gateway.timeouts.upstream, "origin timed out");
+            tracing::warn!(site = %site_name, timeout = ?gateway.timeouts.upstream, "origin timed out");
+            gateway
+                .metrics
+                .upstream_error(site_name, UpstreamFailure::Timeout);
             return pages::from_engine(engine_pages::origin_timeout());
         }
     };
@@ -154,6 +201,7 @@ async fn forward(
     };
     let (set_cookies, plan) =
         site.prepare_response(&consent, &info, parts.status, &mut parts.headers, now);
+    gateway.metrics.response_cookies(site_name, &set_cookies);
     gateway
         .inventory
         .saw_set(site, &set_cookies.cookies, &path_and_query, now);
@@ -189,9 +237,43 @@ async fn forward(
     }
     let body = match plan {
         BodyPlan::Pass => body.map_err(Into::into).boxed_unsync(),
-        BodyPlan::Rewrite(rewriter) => RewrittenBody::new(body, *rewriter).boxed_unsync(),
+        BodyPlan::Rewrite(rewriter) => {
+            let report = PageReport::new(Arc::clone(&gateway.metrics), site_name);
+            // What is left of the origin's time to start the page.
+            let left = gateway.timeouts.upstream.saturating_sub(started.elapsed());
+            match tokio::time::timeout(left, prime(body, *rewriter, report)).await {
+                Ok(Primed::Rewritten(body)) => (*body).boxed_unsync(),
+                Ok(Primed::Oversized { held, rest, error }) => {
+                    tracing::warn!(%error, site = %site_name, path = %path_and_query, action = ?gateway.oversized_pages, "page too large to rewrite");
+                    match gateway.oversized_pages {
+                        OversizedPages::Refuse => {
+                            gateway.metrics.oversized(site_name, Oversized::Refused);
+                            return pages::from_engine(engine_pages::page_too_large());
+                        }
+                        OversizedPages::Pass => {
+                            gateway.metrics.oversized(site_name, Oversized::Passed);
+                            HeldBody::new(held, rest).boxed_unsync()
+                        }
+                    }
+                }
+                Ok(Primed::Failed(error)) => {
+                    tracing::warn!(%error, site = %site_name, "origin's page could not be read");
+                    gateway
+                        .metrics
+                        .upstream_error(site_name, UpstreamFailure::Body);
+                    return pages::from_engine(engine_pages::origin_body_failed());
+                }
+                Err(_) => {
+                    tracing::warn!(site = %site_name, "origin's page did not start in time");
+                    gateway
+                        .metrics
+                        .upstream_error(site_name, UpstreamFailure::Timeout);
+                    return pages::from_engine(engine_pages::origin_timeout());
+                }
+            }
+        }
     };
-    Response::from_parts(parts, body)
+    Response::from_parts(parts, PermitBody::new(body, permit).boxed_unsync())
 }
 
 /// Copies bytes both ways between visitor and origin after a protocol switch.
@@ -280,8 +362,9 @@ fn record_reprompt(
     if let Ok(value) = HeaderValue::from_str(&clear) {
         response_headers.append(header::SET_COOKIE, value);
     }
+    let background = gateway.background.clone();
     let gateway = Arc::clone(gateway);
-    tokio::spawn(async move {
+    background.spawn(async move {
         if let Err(e) = gateway.record(record).await {
             tracing::warn!(error = %e, "re-prompt not recorded");
         }

@@ -5,7 +5,6 @@ use std::path::Path;
 use std::sync::Arc;
 
 use consentry_config::{Site, Timeouts};
-use hyper::body::Incoming;
 use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::client::legacy::Client;
@@ -14,8 +13,11 @@ use rustls::RootCertStore;
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::CertificateDer;
 
-/// The client that forwards visitors' requests to one origin.
-pub type UpstreamClient = Client<HttpsConnector<HttpConnector>, Incoming>;
+use crate::limits::TimedBody;
+
+/// The client that forwards visitors' requests to one origin (their bodies timed: a visitor
+/// who stops sending is cut off).
+pub type UpstreamClient = Client<HttpsConnector<HttpConnector>, TimedBody>;
 
 /// Why an origin's client could not be built.
 #[derive(Debug, thiserror::Error)]

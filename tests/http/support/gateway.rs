@@ -104,6 +104,76 @@ impl Gateway {
         Gateway::spawn(&["run", "--config", &config], data_dir)
     }
 
+    /// Like [`Gateway::with_config`], keeping what the gateway logs (see [`Gateway::log`]).
+    pub fn with_config_logged(toml: &str) -> Gateway {
+        let data_dir = tempfile::tempdir().expect("data dir");
+        let config = data_dir.path().join("consentry.toml");
+        std::fs::write(
+            &config,
+            toml.replace("{data_dir}", path_str(data_dir.path())),
+        )
+        .expect("write config");
+        let config = path_str(&config).to_owned();
+        let args = ["run", "--config", config.as_str()];
+        let log = Arc::new(Mutex::new(String::new()));
+        let (child, url) = start(&args, Some(&log));
+        Gateway {
+            child,
+            args: args.iter().map(|a| (*a).to_owned()).collect(),
+            url,
+            data_dir,
+            log,
+        }
+    }
+
+    /// Rewrites the config file of a gateway started by [`Gateway::with_config`] (without
+    /// restarting it).
+    pub fn write_config(&self, toml: &str) {
+        let config = self.data_dir.path().join("consentry.toml");
+        std::fs::write(
+            &config,
+            toml.replace("{data_dir}", path_str(self.data_dir.path())),
+        )
+        .expect("write config");
+    }
+
+    /// The gateway's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Sends a signal (`"TERM"`, `"HUP"`, ...) to the gateway.
+    pub fn signal(&self, name: &str) {
+        let status = std::process::Command::new("kill")
+            .args([&format!("-{name}"), &self.pid().to_string()])
+            .status()
+            .expect("kill");
+        assert!(status.success(), "kill -{name}");
+    }
+
+    /// Waits up to `timeout` for the gateway to exit; its exit status, if it did.
+    pub fn wait_exit(&mut self, timeout: Duration) -> Option<std::process::ExitStatus> {
+        let deadline = Instant::now() + timeout;
+        while Instant::now() < deadline {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return Some(status);
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        None
+    }
+
+    /// The gateway's resident memory in KiB (from /proc).
+    pub fn rss_kib(&self) -> u64 {
+        let status =
+            std::fs::read_to_string(format!("/proc/{}/status", self.pid())).unwrap_or_default();
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmRSS:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            .unwrap_or(0)
+    }
+
     /// Like [`Gateway::with_config`], on an existing data directory, beside the gateway that
     /// owns it.
     pub fn with_config_in(toml: &str, dir: &Path) -> Gateway {
@@ -177,7 +247,9 @@ impl Drop for Gateway {
 /// Starts `consentry` and waits for its first line; returns the process and its URL. With
 /// `keep`, what it logs is also kept there.
 fn start(args: &[&str], keep: Option<&Arc<Mutex<String>>>) -> (Child, String) {
-    let log = std::env::var("CONSENTRY_TEST_LOG").unwrap_or_else(|_| "warn".into());
+    // A gateway whose log a test reads logs what it did too (reloads, stops).
+    let default = if keep.is_some() { "info" } else { "warn" };
+    let log = std::env::var("CONSENTRY_TEST_LOG").unwrap_or_else(|_| default.into());
     let mut child = super::worker::command(args)
         .env("RUST_LOG", log)
         .stdout(Stdio::piped())

@@ -192,12 +192,14 @@ async fn answer(
     seen: &Mutex<Vec<Seen>>,
     release: &Arc<Notify>,
 ) -> Response<Body> {
-    let path = request
+    let path_and_query = request
         .uri()
         .path_and_query()
         .map_or("/".to_owned(), |p| p.as_str().to_owned());
+    let path_only = request.uri().path().to_owned();
+    let path = path_only.as_str();
     seen.lock().expect("lock").push(Seen {
-        path: path.clone(),
+        path: path_and_query.clone(),
         headers: request.headers().clone(),
     });
     match request.uri().path() {
@@ -297,6 +299,51 @@ async fn answer(
                 .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain"));
             response
         }
+        // Decompression bombs: 300 MiB of HTML in 300 KB of gzip, 4 GiB in 3 KB of brotli,
+        // each with a tracker script at the top.
+        "/bomb.gz" | "/bomb.br" => {
+            let (body, coding): (&'static [u8], &'static str) = if path == "/bomb.gz" {
+                (include_bytes!("../fixtures/bomb-300mib.html.gz"), "gzip")
+            } else {
+                (include_bytes!("../fixtures/bomb-4gib.html.br"), "br")
+            };
+            let mut response = html(full(Bytes::from_static(body)));
+            response
+                .headers_mut()
+                .insert(header::CONTENT_ENCODING, HeaderValue::from_static(coding));
+            response
+        }
+        // Latin-1 bytes (é is 0xE9) declared in Content-Type.
+        "/latin1" => {
+            let page = b"<!doctype html><html><head><title>Caf\xe9</title><script src=\"https://www.googletagmanager.com/gtag/js?id=G-1\"></script></head><body><p>Caf\xe9 cr\xe8me</p></body></html>";
+            let mut response = html(full(page.to_vec()));
+            response.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/html; charset=iso-8859-1"),
+            );
+            response
+        }
+        // Declared UTF-8, with bytes that are not.
+        "/invalid-utf8" => html(full(
+            &b"<!doctype html><html><head><title>\xff\xfe</title><script src=\"https://connect.facebook.net/en_US/fbevents.js\"></script></head><body><p>bad \xc3\x28 bytes \xed\xa0\x80</p></body></html>"[..],
+        )),
+        // A charset the rewriter cannot work in: the page passes byte for byte.
+        "/utf16" => {
+            let text = "<html><head><script src=\"https://www.googletagmanager.com/gtm.js\"></script></head><body>hi</body></html>";
+            let bytes: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+            let mut response = html(full(bytes));
+            response.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/html; charset=utf-16le"),
+            );
+            response
+        }
+        // No <html>, <head> or <body>: a fragment with a tracker.
+        "/no-head" => html(full(
+            "<p>Just a fragment</p><script src=\"https://www.googletagmanager.com/gtag/js?id=G-2\"></script>",
+        )),
+        // Plain words served as HTML.
+        "/bare-text" => html(full("hello, no tags at all")),
         "/delay" => {
             tokio::time::sleep(Duration::from_secs(5)).await;
             html(full("<p>late</p>"))
@@ -331,5 +378,78 @@ async fn answer(
             *response.status_mut() = StatusCode::NOT_FOUND;
             response
         }
+    }
+}
+
+/// What a [`RawOrigin`] does after writing its bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Then {
+    /// Close the connection cleanly.
+    Close,
+    /// Reset it (RST).
+    Reset,
+    /// Keep it open and send nothing more.
+    Hang,
+}
+
+/// An origin that answers every connection with exactly these bytes, whatever it is asked,
+/// then closes, resets or hangs: for answers hyper would never write (truncated bodies,
+/// malformed headers, bytes that are not UTF-8).
+pub struct RawOrigin {
+    /// Its address.
+    pub addr: SocketAddr,
+}
+
+impl RawOrigin {
+    /// Starts it on a free loopback port.
+    pub async fn start(answer: Vec<u8>, then: Then) -> RawOrigin {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind raw origin");
+        let addr = listener.local_addr().expect("address");
+        let answer = Arc::new(answer);
+        tokio::spawn(async move {
+            loop {
+                let Ok((mut stream, _)) = listener.accept().await else {
+                    continue;
+                };
+                let answer = Arc::clone(&answer);
+                tokio::spawn(async move {
+                    // Read the request head, then answer.
+                    let mut head = Vec::new();
+                    let mut buf = [0u8; 4096];
+                    while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+                        match stream.read(&mut buf).await {
+                            Ok(0) | Err(_) => return,
+                            Ok(n) => head.extend_from_slice(&buf[..n]),
+                        }
+                    }
+                    if stream.write_all(&answer).await.is_err() {
+                        return;
+                    }
+                    let _ = stream.flush().await;
+                    match then {
+                        Then::Close => {
+                            let _ = stream.shutdown().await;
+                        }
+                        Then::Reset => {
+                            let socket = socket2::SockRef::from(&stream);
+                            let _ = socket.set_linger(Some(Duration::ZERO));
+                            drop(stream);
+                        }
+                        Then::Hang => {
+                            tokio::time::sleep(Duration::from_secs(300)).await;
+                        }
+                    }
+                });
+            }
+        });
+        RawOrigin { addr }
+    }
+
+    /// Its URL.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
     }
 }

@@ -17,10 +17,16 @@ struct Job {
     done: oneshot::Sender<Result<u64, StoreError>>,
 }
 
+/// A record to append, or a marker answered once everything queued before it is durable.
+enum Queued {
+    Append(Box<Job>),
+    Flush(oneshot::Sender<()>),
+}
+
 /// The one writer of a gateway's consent log.
 #[derive(Clone)]
 pub struct LogWriter {
-    jobs: mpsc::Sender<Job>,
+    jobs: mpsc::Sender<Queued>,
 }
 
 impl std::fmt::Debug for LogWriter {
@@ -32,15 +38,26 @@ impl std::fmt::Debug for LogWriter {
 impl LogWriter {
     /// Starts the writer task for `log`.
     pub fn start(log: Arc<dyn ConsentLog>) -> LogWriter {
-        let (jobs, mut queue) = mpsc::channel::<Job>(4 * MAX_BATCH);
+        let (jobs, mut queue) = mpsc::channel::<Queued>(4 * MAX_BATCH);
         tokio::spawn(async move {
             while let Some(first) = queue.recv().await {
-                let mut batch = vec![first];
-                while batch.len() < MAX_BATCH {
-                    match queue.try_recv() {
-                        Ok(job) => batch.push(job),
-                        Err(_) => break,
+                let mut batch = Vec::new();
+                let mut flushes = Vec::new();
+                let mut next = Some(first);
+                while let Some(queued) = next.take() {
+                    match queued {
+                        Queued::Append(job) => batch.push(*job),
+                        Queued::Flush(done) => flushes.push(done),
                     }
+                    if batch.len() < MAX_BATCH {
+                        next = queue.try_recv().ok();
+                    }
+                }
+                if batch.is_empty() {
+                    for done in flushes {
+                        let _ = done.send(());
+                    }
+                    continue;
                 }
                 let records: Vec<ConsentRecord> = batch.iter().map(|j| j.record.clone()).collect();
                 match log.append_batch(&records).await {
@@ -56,6 +73,9 @@ impl LogWriter {
                         }
                     }
                 }
+                for done in flushes {
+                    let _ = done.send(());
+                }
             }
         });
         LogWriter { jobs }
@@ -65,9 +85,17 @@ impl LogWriter {
     pub async fn append(&self, record: ConsentRecord) -> Result<u64, StoreError> {
         let (done, result) = oneshot::channel();
         self.jobs
-            .send(Job { record, done })
+            .send(Queued::Append(Box::new(Job { record, done })))
             .await
             .map_err(|_| StoreError::Stopped)?;
         result.await.map_err(|_| StoreError::Stopped)?
+    }
+
+    /// Resolves once every record queued before the call is durable (or refused).
+    pub async fn flush(&self) {
+        let (done, flushed) = oneshot::channel();
+        if self.jobs.send(Queued::Flush(done)).await.is_ok() {
+            let _ = flushed.await;
+        }
     }
 }

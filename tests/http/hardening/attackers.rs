@@ -1,0 +1,210 @@
+//! Attackers: consent cookies forged, replayed from another site or from an older policy;
+//! requests that try to use the gateway as an open proxy or to smuggle a second request;
+//! texts and values that try to reach HTML unescaped.
+
+use crate::support::{client, consent_json, set_cookie_names, Gateway, Origin};
+
+use super::{raw, still_serves};
+
+fn two_sites(shop: &Origin, blog: &Origin, policy_version: u32, secret: &str) -> String {
+    format!(
+        "[server]\nlisten = \"127.0.0.1:0\"\ndata_dir = \"{{data_dir}}\"\n\n[consent]\npolicy_version = {policy_version}\nsecret = \"{secret}\"\n\n[[site]]\nname = \"shop\"\nhosts = [\"shop.test\"]\nupstream = \"{}\"\n\n[[site]]\nname = \"blog\"\nhosts = [\"blog.test\"]\nupstream = \"{}\"\n",
+        shop.url(),
+        blog.url()
+    )
+}
+
+const SECRET: &str = "a-test-secret-of-at-least-thirty-two-characters";
+
+async fn accept_all_on(gateway: &Gateway, host: &str) -> String {
+    let response = client()
+        .post(gateway.at("/__consentry/consent"))
+        .header("host", host)
+        .json(&serde_json::json!({"action": "accept_all"}))
+        .send()
+        .await
+        .expect("consent");
+    assert_eq!(response.status(), 200);
+    crate::support::cookie_pair(response.headers(), "consentry").expect("cookie")
+}
+
+/// Whether a page on `host` with this consent cookie and `_ga` treats the visitor as having
+/// granted analytics.
+async fn grants_analytics(gateway: &Gateway, origin: &Origin, host: &str, cookie: &str) -> bool {
+    let response = client()
+        .get(gateway.at("/page"))
+        .header("host", host)
+        .header("cookie", format!("{cookie}; _ga=GA1.1.1.1"))
+        .send()
+        .await
+        .expect("page");
+    let names = set_cookie_names(response.headers());
+    let html = response.text().await.expect("html");
+    let passed = origin.cookies_at("/page").contains("_ga=");
+    assert_eq!(passed, names.contains(&"_ga".to_owned()), "both ways agree");
+    passed && !html.contains("data-consentry=\"analytics\" type=\"text/plain\"")
+}
+
+#[tokio::test]
+async fn consent_cookies_replayed_forged_or_from_an_old_policy_grant_nothing() {
+    let (shop, blog) = (Origin::start().await, Origin::start().await);
+    let mut gateway = Gateway::with_config(&two_sites(&shop, &blog, 1, SECRET));
+    let shop_cookie = accept_all_on(&gateway, "shop.test").await;
+    assert!(grants_analytics(&gateway, &shop, "shop.test", &shop_cookie).await);
+    // The same cookie replayed on another site of the same gateway (same key).
+    assert!(!grants_analytics(&gateway, &blog, "blog.test", &shop_cookie).await);
+    // A cookie signed by another gateway's key, for the same site name.
+    let other = Gateway::with_config(&two_sites(
+        &shop,
+        &blog,
+        1,
+        "another-secret-of-at-least-thirty-two-chars!",
+    ));
+    let foreign = accept_all_on(&other, "shop.test").await;
+    assert!(!grants_analytics(&gateway, &shop, "shop.test", &foreign).await);
+    // Garbage and truncated values.
+    for forged in [
+        "consentry=".to_owned(),
+        "consentry=x.15.1.1.AAAA".to_owned(),
+        shop_cookie[..shop_cookie.len() - 4].to_owned(),
+        format!("{shop_cookie}AAAA"),
+    ] {
+        assert!(
+            !grants_analytics(&gateway, &shop, "shop.test", &forged).await,
+            "{forged}"
+        );
+    }
+    // A decision made under policy 1 grants nothing once the policy is at version 2.
+    gateway.restart_with(&two_sites(&shop, &blog, 2, SECRET));
+    assert!(!grants_analytics(&gateway, &shop, "shop.test", &shop_cookie).await);
+}
+
+#[tokio::test]
+async fn no_open_proxy_whatever_host_target_or_forwarding_headers_say() {
+    crate::native_only!("absolute-form and CONNECT targets are refused by the runtime first");
+    let (origin, gateway) = crate::support::setup().await;
+    let evil = Origin::start().await;
+    let evil_host = evil.addr.to_string();
+    let attempts = [
+        format!("GET http://{evil_host}/page HTTP/1.1\r\nHost: {evil_host}\r\nConnection: close\r\n\r\n"),
+        format!("GET /page HTTP/1.1\r\nHost: {evil_host}\r\nConnection: close\r\n\r\n"),
+        format!("GET /page HTTP/1.1\r\nHost: shop.test\r\nX-Forwarded-Host: {evil_host}\r\nX-Forwarded-Proto: https\r\nForwarded: host={evil_host}\r\nConnection: close\r\n\r\n"),
+        format!("GET //{evil_host}/page HTTP/1.1\r\nHost: shop.test\r\nConnection: close\r\n\r\n"),
+        format!("GET http://user@{evil_host}/page HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"),
+        format!("CONNECT {evil_host} HTTP/1.1\r\nHost: {evil_host}\r\nConnection: close\r\n\r\n"),
+    ];
+    for attempt in &attempts {
+        let answer = raw(&gateway, attempt.as_bytes()).await;
+        assert!(answer.starts_with("HTTP/1.1 "), "{attempt}: {answer}");
+    }
+    // The quick start answers for any host, so the configured origin got the requests; the
+    // other server was never contacted.
+    assert!(evil.last("/page").is_none() && evil.last(&format!("//{evil_host}/page")).is_none());
+    assert!(origin.last("/page").is_some());
+    assert!(origin.last(&format!("//{evil_host}/page")).is_some());
+}
+
+#[tokio::test]
+async fn request_smuggling_attempts_are_refused() {
+    crate::native_only!("raw HTTP/1.1 framing to the native server (workerd has its own parser)");
+    let (origin, gateway) = crate::support::setup().await;
+    let refused = [
+        // Different lengths, a list, a sign: which one ends the body?
+        "POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 44\r\n\r\nhello",
+        "POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 5, 44\r\n\r\nhello",
+        "POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: +5\r\n\r\nhello",
+        // Transfer codings that a front proxy and the gateway could read differently.
+        "POST /upload HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: xchunked\r\n\r\n0\r\n\r\n",
+        "POST /upload HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked, identity\r\n\r\n0\r\n\r\n",
+        "POST /upload HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+        "POST /upload HTTP/1.1\r\nHost: x\r\nTransfer-Encoding : chunked\r\n\r\n0\r\n\r\n",
+        "POST /upload HTTP/1.0\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+        // A header folded onto the next line (obs-fold), and two Hosts.
+        "GET /page HTTP/1.1\r\nHost: x\r\nX-Folded: a\r\n b\r\n\r\n",
+        "GET /page HTTP/1.1\r\nHost: x\r\nHost: y\r\n\r\n",
+    ];
+    for attempt in refused {
+        let answer = raw(&gateway, attempt.as_bytes()).await;
+        assert!(answer.starts_with("HTTP/1.1 400"), "{attempt:?}: {answer}");
+    }
+    assert!(origin.last("/upload").is_none() && origin.last("/page").is_none());
+    // Content-Length beside Transfer-Encoding: chunked wins (RFC 9112 §6.3), the length is
+    // dropped and the connection is closed after the answer, so the bytes after the chunked
+    // body are never read as a second request.
+    let answer = raw(
+        &gateway,
+        b"POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 40\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /smuggled HTTP/1.1\r\nHost: x\r\n\r\n",
+    )
+    .await;
+    assert_eq!(answer.matches("HTTP/1.1 ").count(), 1, "{answer}");
+    assert!(
+        origin.last("/smuggled").is_none(),
+        "the smuggled request never ran"
+    );
+    let seen = origin.last("/upload").expect("the first request ran");
+    assert!(seen.headers.get("content-length").is_none_or(|v| v == "0"));
+    still_serves(&gateway).await;
+}
+
+#[tokio::test]
+async fn texts_from_the_config_and_values_from_requests_are_escaped_in_html() {
+    let origin = Origin::start().await;
+    let hostile = "<script>alert(1)</script>";
+    let gateway = Gateway::with_config(&super::config(
+        &origin.url(),
+        "",
+        &format!(
+            "[site.banner.texts.en]\ntitle = \"{hostile}\"\nbody = \"\\\"><img src=x onerror=alert(2)>\"\n"
+        ),
+    ));
+    let page = client()
+        .get(gateway.at("/page"))
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        !page.contains(hostile) && !page.contains("<img src=x onerror"),
+        "banner escaped"
+    );
+    assert!(
+        page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "{page}"
+    );
+    // The receipt page with a hostile query and a hostile (unsigned) cookie.
+    let receipt = client()
+        .get(gateway.at("/__consentry/receipt?erased=%3Cscript%3E&x=%22%3E%3Cimg%3E"))
+        .header("cookie", format!("consentry={hostile}"))
+        .send()
+        .await
+        .expect("receipt")
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        !receipt.contains("<script>alert") && !receipt.contains("<img>"),
+        "{receipt}"
+    );
+    // A cookie name only a script could set, shown in the public cookie declaration.
+    consent_json(&gateway, "reject_all", &[]).await;
+    client()
+        .get(gateway.at("/page"))
+        .header("cookie", "<img src=x onerror=alert(3)>=1")
+        .send()
+        .await
+        .expect("page");
+    let declaration = client()
+        .get(gateway.at("/__consentry/cookies"))
+        .send()
+        .await
+        .expect("declaration")
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        !declaration.contains("<img src=x onerror=alert(3)>"),
+        "{declaration}"
+    );
+}
