@@ -251,6 +251,9 @@ fn html_head(length: Option<usize>) -> Vec<u8> {
 
 #[tokio::test]
 async fn a_truncated_or_reset_origin_body_is_a_502_or_cut_short() {
+    crate::native_only!(
+        "at the edge a body that ends short of its Content-Length reaches the visitor as if whole (README, Limits)"
+    );
     // Reset right after the head: nothing of the page was sent, so a clean 502.
     let reset = RawOrigin::start(html_head(Some(5000)), Then::Reset).await;
     let gateway = Gateway::proxy(&reset.url());
