@@ -208,3 +208,130 @@ async fn texts_from_the_config_and_values_from_requests_are_escaped_in_html() {
         "{declaration}"
     );
 }
+
+/// Signs in to the dashboard as a browser would; returns the cookies to send.
+async fn signed_in(gateway: &Gateway) -> String {
+    use std::io::Write;
+    let config = gateway.data_dir.path().join("consentry.toml");
+    let mut add = std::process::Command::new(crate::support::binary())
+        .args(["admin", "add", "--user", "ann", "--config"])
+        .arg(&config)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .expect("consentry admin add");
+    add.stdin
+        .take()
+        .expect("stdin")
+        .write_all(b"correct horse battery staple\n")
+        .expect("password");
+    assert!(add.wait().expect("admin add").success());
+    let form = client()
+        .get(gateway.at("/__consentry/admin/login"))
+        .send()
+        .await
+        .expect("login form");
+    let cookies: Vec<String> = form
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .filter_map(|v| v.split(';').next().map(str::to_owned))
+        .collect();
+    let html = form.text().await.expect("form");
+    let marker = "name=\"csrf\" value=\"";
+    let start = html.find(marker).expect("csrf field") + marker.len();
+    let csrf = html[start..].split('"').next().expect("csrf").to_owned();
+    let signed = client()
+        .post(gateway.at("/__consentry/admin/login"))
+        .header("cookie", cookies.join("; "))
+        .header("origin", gateway.url.trim_end_matches('/'))
+        .header("sec-fetch-site", "same-origin")
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("user", "ann"),
+            ("password", "correct horse battery staple"),
+            ("code", ""),
+        ])
+        .send()
+        .await
+        .expect("sign in");
+    assert_eq!(signed.status(), 303, "signed in");
+    signed
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .filter_map(|v| v.split(';').next().map(str::to_owned))
+        .filter(|pair| !pair.ends_with('='))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+#[tokio::test]
+async fn values_from_requests_reach_the_dashboard_escaped() {
+    let origin = Origin::start().await;
+    let gateway = Gateway::with_config(&format!(
+        "{}\n[analytics]\nk_anonymity = 2\nflush_interval = \"1s\"\n",
+        super::config(&origin.url(), "", "")
+    ));
+    // Two visitors (browser versions), the fewest a report row may show.
+    for version in [130, 131, 130, 131] {
+        let chrome = format!("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/{version}.0.0.0 Safari/537.36");
+        client()
+            .get(gateway.at(
+                "/site/x?utm_campaign=%22%3E%3Cimg%20src%3Dx%20onerror%3Dalert(4)%3E&utm_source=%3Cscript%3Ealert(5)%3C%2Fscript%3E",
+            ))
+            .header("user-agent", &chrome)
+            .header("referer", "https://evil.example/\"><script>alert(6)</script>")
+            .header("cookie", "<script>alert(7)</script>=1")
+            .send()
+            .await
+            .expect("page");
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
+    let cookies = signed_in(&gateway).await;
+    for path in ["/__consentry/admin", "/__consentry/admin/cookies"] {
+        let html = client()
+            .get(gateway.at(path))
+            .header("cookie", &cookies)
+            .send()
+            .await
+            .expect("dashboard")
+            .text()
+            .await
+            .expect("html");
+        assert!(
+            html.contains("<h1") || html.contains("<table"),
+            "{path}: signed in"
+        );
+        if path == "/__consentry/admin" {
+            assert!(
+                html.contains("&lt;script&gt;alert(5)")
+                    || html.contains("&lt;img src=x onerror=alert(4)&gt;"),
+                "the campaign is shown, escaped: {html}"
+            );
+        }
+        for raw in [
+            "<img src=x onerror=alert(4)>",
+            "<script>alert(5)</script>",
+            "<script>alert(6)</script>",
+            "<script>alert(7)</script>",
+        ] {
+            assert!(!html.contains(raw), "{path} shows {raw} unescaped");
+        }
+    }
+    let cookies_page = client()
+        .get(gateway.at("/__consentry/admin/cookies"))
+        .header("cookie", &cookies)
+        .send()
+        .await
+        .expect("cookies page")
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        cookies_page.contains("&lt;script&gt;alert(7)&lt;/script&gt;"),
+        "the unknown cookie is listed, escaped"
+    );
+}
