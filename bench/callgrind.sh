@@ -6,7 +6,8 @@
 # - lol_html: lol_html with no handlers over the same bytes;
 # - ratio: lol_html / consentry, the rewrite's throughput as a share of the handler-less pass;
 # - selectors: lol_html with the engine's selectors and handlers that do nothing, the floor of
-#   any rewrite that must look at those elements, and its ratio to the handler-less pass.
+#   any rewrite that must look at those elements, and its ratio to the handler-less pass;
+# - accepted: the gateway's rewrite for a visitor who accepted everything, and its ratio.
 #
 #   bench/callgrind.sh                 # the three pages of bench/pages
 #   bench/callgrind.sh small listing   # some of them
@@ -14,7 +15,7 @@
 # Each figure is (Ir of COUNT+1 documents - Ir of 1 document) / COUNT, so start-up (the engine,
 # the catalogue, reading the page, the first rendering of a banner) cancels out. Builds
 # gateway/engine/examples/rewrite_once.rs in release with CARGO_TARGET_DIR (default
-# /work/target-perf). Needs valgrind and python3.
+# /work/target-perf); set BIN to measure another build of it. Needs valgrind and python3.
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -22,9 +23,12 @@ target="${CARGO_TARGET_DIR:-/work/target-perf}"
 pages="$root/bench/pages"
 [ -f "$pages/listing.html" ] || python3 "$pages/generate.py" >/dev/null
 
-CARGO_TARGET_DIR="$target" cargo build --quiet --release -p consentry-engine \
-  --example rewrite_once --manifest-path "$root/Cargo.toml"
-bin="$target/release/examples/rewrite_once"
+bin="${BIN:-}"
+if [ -z "$bin" ]; then
+  CARGO_TARGET_DIR="$target" cargo build --quiet --release -p consentry-engine \
+    --example rewrite_once --manifest-path "$root/Cargo.toml"
+  bin="$target/release/examples/rewrite_once"
+fi
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 
@@ -45,7 +49,8 @@ per_doc() {
 
 pct() { python3 -c "print(f'{$1 / $2 * 100:.1f}%')"; }
 
-printf '%-10s %8s %12s %12s %7s %12s %7s\n' page bytes consentry lol_html ratio selectors ratio
+printf '%-10s %8s %12s %12s %7s %12s %7s %12s %7s\n' page bytes consentry lol_html ratio \
+  selectors ratio accepted ratio
 for page in "${@:-small marketing listing}"; do
   for p in $page; do
     case "$p" in
@@ -57,7 +62,9 @@ for page in "${@:-small marketing listing}"; do
     rewrite=$(per_doc "$p" "$count" consentry)
     bare=$(per_doc "$p" "$count" lol_html)
     floor=$(per_doc "$p" "$count" selectors)
-    printf '%-10s %8d %12d %12d %7s %12d %7s\n' "$p" "$bytes" "$rewrite" "$bare" \
-      "$(pct "$bare" "$rewrite")" "$floor" "$(pct "$bare" "$floor")"
+    accepted=$(per_doc "$p" "$count" accepted)
+    printf '%-10s %8d %12d %12d %7s %12d %7s %12d %7s\n' "$p" "$bytes" "$rewrite" "$bare" \
+      "$(pct "$bare" "$rewrite")" "$floor" "$(pct "$bare" "$floor")" \
+      "$accepted" "$(pct "$bare" "$accepted")"
   done
 done
