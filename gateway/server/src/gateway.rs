@@ -76,16 +76,7 @@ impl Gateway {
         log: Arc<dyn Store>,
     ) -> Result<Gateway, GatewayError> {
         let engine = Engine::new(config, catalogue, secret);
-        let clients = config
-            .sites
-            .iter()
-            .map(|site| {
-                client_for(site, &config.server.timeouts).map_err(|source| GatewayError::Upstream {
-                    site: site.name.clone(),
-                    source,
-                })
-            })
-            .collect::<Result<_, _>>()?;
+        let clients = origin_clients(config)?;
         Ok(Gateway {
             engine,
             clients,
@@ -122,16 +113,7 @@ impl Gateway {
         secret: &[u8],
     ) -> Result<Gateway, GatewayError> {
         let engine = Engine::new(config, catalogue, secret);
-        let clients = config
-            .sites
-            .iter()
-            .map(|site| {
-                client_for(site, &config.server.timeouts).map_err(|source| GatewayError::Upstream {
-                    site: site.name.clone(),
-                    source,
-                })
-            })
-            .collect::<Result<_, _>>()?;
+        let clients = origin_clients(config)?;
         let countries = match &config.server.geoip_database {
             Some(path) => Some(CountryLookup::open(path)?),
             None => None,
@@ -354,6 +336,20 @@ pub async fn flush_analytics_periodically(gateways: crate::reload::Gateways) {
         every.tick().await;
         gateways.load_full().flush_analytics(false).await;
     }
+}
+
+/// A pooled client for every site's origin, in the order of the config's sites.
+fn origin_clients(config: &Config) -> Result<Vec<UpstreamClient>, GatewayError> {
+    config
+        .sites
+        .iter()
+        .map(|site| {
+            client_for(site, &config.server.timeouts).map_err(|source| GatewayError::Upstream {
+                site: site.name.clone(),
+                source,
+            })
+        })
+        .collect()
 }
 
 /// Prunes consent records older than `retention` now and then every hour. The log stays

@@ -465,8 +465,10 @@ fn parse_time(text: &str) -> Result<u64> {
         .map_or(0, |d| d.as_secs()))
 }
 
-async fn log_command(command: LogCommand, args: StoreArgs) -> Result<()> {
-    let config = match &args.config {
+/// The config a `log` or `admin` command finds its store by: `--config FILE`, or the
+/// defaults on `--data-dir DIR`.
+fn store_config(args: &StoreArgs) -> Result<Config> {
+    Ok(match &args.config {
         Some(path) => load_config(path)?,
         None => Config::quick_start(
             "http://127.0.0.1",
@@ -475,7 +477,11 @@ async fn log_command(command: LogCommand, args: StoreArgs) -> Result<()> {
                 .clone()
                 .unwrap_or_else(|| PathBuf::from(DEFAULT_DATA_DIR)),
         )?,
-    };
+    })
+}
+
+async fn log_command(command: LogCommand, args: StoreArgs) -> Result<()> {
+    let config = store_config(&args)?;
     let data_dir = &config.server.data_dir;
     let key = match &config.consent.secret {
         Some(secret) => secret.clone(),
@@ -573,16 +579,7 @@ async fn log_command(command: LogCommand, args: StoreArgs) -> Result<()> {
 
 /// The store an `admin` command writes to, as `log` commands find it.
 async fn admin_store(args: &StoreArgs) -> Result<Arc<dyn store::Store>> {
-    let config = match &args.config {
-        Some(path) => load_config(path)?,
-        None => Config::quick_start(
-            "http://127.0.0.1",
-            SocketAddr::from(([127, 0, 0, 1], 0)),
-            args.data_dir
-                .clone()
-                .unwrap_or_else(|| PathBuf::from(DEFAULT_DATA_DIR)),
-        )?,
-    };
+    let config = store_config(args)?;
     // Admin commands append no consent record, so the chain's key is never used: the
     // store opens without the signing key, even before the gateway first ran.
     let key = ChainKey::derive(b"admin commands append no consent records");
