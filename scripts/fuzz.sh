@@ -70,7 +70,9 @@ for target in "${targets[@]}"; do
   nice -n 19 cargo +nightly fuzz run "${dir[@]}" "$target" "$corpus" -- \
     -max_total_time="$seconds" -max_len="$(max_len "$target")" -timeout=20 \
     -print_final_stats=1 >"$log" 2>&1 || status=$?
-  tail -n 25 "$log"
+  # The failure, if any (libFuzzer's own report ends the log), then the closing statistics.
+  grep -a -m 1 -A 12 -E "panicked at|ERROR: (AddressSanitizer|libFuzzer)" "$log" || true
+  tail -n 8 "$log"
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
   new=$(( $(ls "$artifacts" | wc -l) - before ))
   size=$(ls "$corpus" | wc -l)

@@ -24,8 +24,19 @@ pub(super) struct Held {
     pub released: bool,
 }
 
+/// The namespace of HTML elements, whose `<script>` and `<noscript>` hold nothing but text.
+const HTML_NAMESPACE: &str = "http://www.w3.org/1999/xhtml";
+
 /// Removes the start tag and buffers the content until the end tag decides.
+///
+/// Only an HTML element is held. In SVG or MathML a `<script>` or `<noscript>` holds markup,
+/// whose tags would go out ahead of the buffered text, and a nested one would take the place
+/// of the one held (found by fuzzing: `<svg><script>a<noscript>b</noscript>c</script>` lost
+/// the script's start tag and `a` and wrote `b` twice). Such an element passes as it is.
 pub(super) fn hold(el: &mut Element<'_, '_>, page: &Arc<Page>, tag: &'static str) -> HandlerResult {
+    if el.namespace_uri() != HTML_NAMESPACE {
+        return Ok(());
+    }
     let attributes = el
         .attributes()
         .iter()

@@ -184,7 +184,7 @@ pub fn is_injected(e: &Element) -> Option<Injected> {
     let id = e.attr("id").unwrap_or("");
     let from_gateway = |url: Option<&str>| url.is_some_and(|u| u.starts_with("/__consentry/"));
     match e.name.as_str() {
-        "script" if id == "consentry-consent-mode" => Some(Injected::ConsentMode),
+        "script" | "svg:script" if id == "consentry-consent-mode" => Some(Injected::ConsentMode),
         _ if id == "consentry" => Some(Injected::Banner),
         "style" if id == "consentry-theme" => Some(Injected::Banner),
         "link" if from_gateway(e.attr("href")) => Some(Injected::Banner),
