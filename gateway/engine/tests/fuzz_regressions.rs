@@ -71,3 +71,25 @@ fn scripts_in_svg_are_not_held_back() {
         );
     }
 }
+
+/// `rewrite` (crash-437d7c01…, minimised again once the first fix was in): an HTML element
+/// breaking out of SVG leaves lol_html counting the SVG `<script>` as open, so the text of a
+/// `<noscript>` held after it reached two handlers and was buffered twice (`wowo`, or `wwoo`
+/// one byte at a time).
+#[test]
+fn held_text_is_taken_once() {
+    let page = b"\0\0<svg><script><i><noscript>wo";
+    let whole = rewrite(page, Some("windows-1252"), &[usize::MAX]);
+    for sizes in [&[7][..], &[1]] {
+        let cut = rewrite(page, Some("windows-1252"), sizes);
+        assert_eq!(
+            String::from_utf8_lossy(&whole),
+            String::from_utf8_lossy(&cut)
+        );
+    }
+    let text = String::from_utf8_lossy(&whole);
+    assert!(
+        text.contains("<i><noscript>wo<div id=\"consentry\""),
+        "{text}"
+    );
+}

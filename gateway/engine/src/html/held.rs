@@ -117,7 +117,15 @@ fn neutralised(held: &Held, tracker: Tracker<'_>, page: &Page) -> String {
 }
 
 /// Buffers the text of a held element (and removes it from the output for now).
+///
+/// A chunk can come twice: lol_html still counts an SVG `<script>` as open when an HTML
+/// element breaks out of the SVG, so its text handler also gets the text of a `<noscript>`
+/// held after it (found by fuzzing: `<svg><script><i><noscript>wo` wrote `wowo`). A chunk
+/// already taken is not taken again.
 pub(super) fn on_held_text(chunk: &mut TextChunk<'_>, page: &Page) {
+    if chunk.removed() {
+        return;
+    }
     let mut st = page.state();
     let Some(held) = st.held.as_mut() else { return };
     if held.released {
