@@ -2,12 +2,14 @@
 //! rows once per site it touches, merges in memory and writes every row in one batch (one
 //! transaction). Each isolate is its own writer, as for the analytics.
 
+use std::collections::HashMap;
+
 use consentry_engine::inventory::{
     merged_for_writer, CookieOverride, CookieRow, InventoryStore, StoredCookie, StoredOverride,
 };
 use consentry_engine::schema::{
-    SELECT_COOKIES, SELECT_COOKIE_OVERRIDES, SELECT_WRITER_COOKIES, UPSERT_COOKIE,
-    UPSERT_COOKIE_OVERRIDE,
+    COUNT_SCRIPT_COOKIES, SELECT_COOKIES, SELECT_COOKIE_OVERRIDES, SELECT_WRITER_COOKIES,
+    UPSERT_COOKIE, UPSERT_COOKIE_OVERRIDE,
 };
 use consentry_engine::store::{StoreError, StoreFuture};
 use serde::Deserialize;
@@ -54,6 +56,12 @@ impl From<D1Cookie> for StoredCookie {
     }
 }
 
+/// A count as D1 returns it (`AS n`).
+#[derive(Deserialize)]
+struct Number {
+    n: i64,
+}
+
 /// A `cookie_overrides` row as D1 returns it.
 #[derive(Deserialize)]
 struct D1Override {
@@ -88,14 +96,23 @@ impl InventoryStore for D1Store {
             sites.sort_unstable();
             sites.dedup();
             let mut stored = Vec::new();
+            let mut script_cookies = HashMap::new();
             for site in sites {
                 stored.extend(
                     self.cookies(SELECT_WRITER_COOKIES, &[text(site), text(writer)])
                         .await?,
                 );
+                let count = self
+                    .all(COUNT_SCRIPT_COOKIES, &[text(site)])
+                    .await?
+                    .results::<Number>()
+                    .map_err(db_err)?
+                    .first()
+                    .map_or(0, |c| c.n);
+                script_cookies.insert(site.to_owned(), usize::try_from(count).unwrap_or(0));
             }
             let mut statements = Vec::with_capacity(rows.len());
-            for row in merged_for_writer(stored, rows) {
+            for row in merged_for_writer(stored, rows, &script_cookies) {
                 let s = StoredCookie::from_row(&row);
                 statements.push(self.statement(
                     UPSERT_COOKIE,

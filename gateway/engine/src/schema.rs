@@ -175,6 +175,10 @@ pub const SELECT_WRITER_COOKIES: &str = "SELECT site, name, set_by, domain, path
 http_only, secure, same_site, category, source, first_seen, last_seen, paths FROM cookie_inventory \
 WHERE site = ?1 AND writer = ?2";
 
+/// How many distinct names of a site's inventory were only seen in requests (any writer).
+pub const COUNT_SCRIPT_COOKIES: &str =
+    "SELECT COUNT(DISTINCT name) AS n FROM cookie_inventory WHERE site = ?1 AND set_by = 'script'";
+
 /// Every writer's inventory rows of a site.
 pub const SELECT_COOKIES: &str = "SELECT site, name, set_by, domain, path, lifetime, http_only, \
 secure, same_site, category, source, first_seen, last_seen, paths FROM cookie_inventory WHERE \

@@ -1,6 +1,6 @@
 //! Attackers: consent cookies forged, replayed from another site or from an older policy;
 //! requests that try to use the gateway as an open proxy or to smuggle a second request;
-//! texts and values that try to reach HTML unescaped.
+//! texts and values that try to reach HTML unescaped; cookie names made up to fill the store.
 
 use crate::support::{client, consent_json, set_cookie_names, Gateway, Origin};
 
@@ -334,4 +334,64 @@ async fn values_from_requests_reach_the_dashboard_escaped() {
         cookies_page.contains("&lt;script&gt;alert(7)&lt;/script&gt;"),
         "the unknown cookie is listed, escaped"
     );
+}
+
+/// The cookie declaration as JSON (reading it writes what the gateway saw so far).
+async fn declared_names(gateway: &Gateway) -> Vec<(String, String)> {
+    let response = client()
+        .get(gateway.at("/__consentry/cookies?format=json"))
+        .send()
+        .await
+        .expect("declaration");
+    assert_eq!(response.status(), 200);
+    let json: serde_json::Value = response.json().await.expect("json");
+    json["cookies"]
+        .as_array()
+        .expect("cookies")
+        .iter()
+        .map(|c| {
+            let field = |k: &str| c[k].as_str().unwrap_or_default().to_owned();
+            (field("name"), field("set_by"))
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn cookie_names_made_up_by_a_client_do_not_grow_the_inventory_for_ever() {
+    let (origin, gateway) = super::setup().await;
+    // 1,500 names nobody sets, in three requests: the inventory keeps the first 1,000.
+    for batch in 0..3 {
+        let cookies: Vec<String> = (0..500).map(|i| format!("made_up_{batch}_{i}=1")).collect();
+        let response = client()
+            .get(gateway.at("/site/a"))
+            .header("cookie", cookies.join("; "))
+            .send()
+            .await
+            .expect("page");
+        assert_eq!(response.status(), 200);
+        declared_names(&gateway).await;
+    }
+    // A cookie the origin sets still goes in.
+    let login = client()
+        .get(gateway.at("/app-login"))
+        .send()
+        .await
+        .expect("login");
+    assert_eq!(login.status(), 200);
+
+    let declared = declared_names(&gateway).await;
+    let made_up: Vec<&str> = declared
+        .iter()
+        .filter(|(name, _)| name.starts_with("made_up_"))
+        .map(|(name, _)| name.as_str())
+        .collect();
+    assert_eq!(made_up.len(), 1_000, "{made_up:?}");
+    assert!(made_up.contains(&"made_up_0_0") && made_up.contains(&"made_up_1_499"));
+    assert!(!made_up.iter().any(|n| n.starts_with("made_up_2_")));
+    assert!(
+        declared.contains(&("app_sess".to_owned(), "origin".to_owned())),
+        "{declared:?}"
+    );
+    assert!(origin.last("/app-login").is_some());
+    still_serves(&gateway).await;
 }

@@ -133,19 +133,45 @@ pub(crate) fn seconds(at: u64) -> i64 {
     i64::try_from(at).unwrap_or(i64::MAX)
 }
 
+/// Distinct names seen only in requests (set by scripts, or sent by anyone) that the store
+/// keeps per site, over every writer. The names in a `Cookie` header are the visitor's to
+/// choose: without a bound, a client sending new names on every request would grow the
+/// inventory for ever. Cookies the origin sets are not bounded (the origin is the site's).
+pub const MAX_SCRIPT_COOKIES_STORED: usize = 1_000;
+
 /// The rows of `writer` already stored, merged with the `rows` of a drain: what to write
 /// back. Both may hold several sites.
-pub fn merged_for_writer(stored: Vec<CookieRow>, rows: &[CookieRow]) -> Vec<CookieRow> {
+/// `script_cookies` gives, per site, the distinct names seen only in requests that the store
+/// already holds (any writer): a new such name is written only while that stays under
+/// [`MAX_SCRIPT_COOKIES_STORED`], and the names refused are logged.
+pub fn merged_for_writer(
+    stored: Vec<CookieRow>,
+    rows: &[CookieRow],
+    script_cookies: &HashMap<String, usize>,
+) -> Vec<CookieRow> {
     let mut by_name: HashMap<(String, String), CookieRow> = stored
         .into_iter()
         .map(|r| ((r.site.clone(), r.name.clone()), r))
         .collect();
     let mut touched = Vec::with_capacity(rows.len());
     let mut seen = HashSet::with_capacity(rows.len());
+    let mut scripts: HashMap<&str, usize> = HashMap::new();
+    let mut refused = 0;
     for row in rows {
         let key = (row.site.clone(), row.name.clone());
         match by_name.get_mut(&key) {
             Some(before) => before.absorb(row),
+            None if row.set_by == SetBy::Script => {
+                let count = scripts
+                    .entry(row.site.as_str())
+                    .or_insert_with(|| script_cookies.get(&row.site).copied().unwrap_or(0));
+                if *count >= MAX_SCRIPT_COOKIES_STORED {
+                    refused += 1;
+                    continue;
+                }
+                *count += 1;
+                by_name.insert(key.clone(), row.clone());
+            }
             None => {
                 by_name.insert(key.clone(), row.clone());
             }
@@ -153,6 +179,13 @@ pub fn merged_for_writer(stored: Vec<CookieRow>, rows: &[CookieRow]) -> Vec<Cook
         if seen.insert(key.clone()) {
             touched.push(key);
         }
+    }
+    if refused > 0 {
+        tracing::warn!(
+            refused,
+            limit = MAX_SCRIPT_COOKIES_STORED,
+            "new cookie names seen only in requests were not added to the inventory: it holds the most it keeps"
+        );
     }
     touched
         .into_iter()

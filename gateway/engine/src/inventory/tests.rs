@@ -1,3 +1,4 @@
+use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
@@ -140,7 +141,7 @@ fn rows_merge_across_drains_and_writers() {
             r
         })
         .collect();
-    let stored = merged_for_writer(first, &second);
+    let stored = merged_for_writer(first, &second, &HashMap::new());
     let widget = by_name(&stored, "widget_state");
     assert_eq!(widget.set_by, SetBy::Origin, "the origin set it after all");
     assert_eq!(widget.lifetime, CookieLifetime::Seconds(86_400));
@@ -160,6 +161,54 @@ fn rows_merge_across_drains_and_writers() {
     inventory.restore(merged.clone());
     let back = inventory.drain();
     assert_eq!(back, merged);
+}
+
+#[test]
+fn names_seen_only_in_requests_are_bounded_per_site() {
+    let site = site();
+    let name = site.site().name.clone();
+    let inventory = CookieInventory::new([name.as_str()]);
+    let made_up: Vec<String> = (0..50).map(|i| format!("made_up_{i}=1")).collect();
+    pass(
+        &site,
+        &inventory,
+        &made_up.join("; "),
+        &["theme=dark; Max-Age=60"],
+        "/",
+    );
+    let rows = inventory.drain();
+    let scripts = |rows: &[CookieRow]| rows.iter().filter(|r| r.set_by == SetBy::Script).count();
+    assert_eq!(scripts(&rows), 50);
+
+    // The store holds all but ten: ten more go in, the origin's cookie regardless.
+    let nearly_full = HashMap::from([(name.clone(), MAX_SCRIPT_COOKIES_STORED - 10)]);
+    let kept = merged_for_writer(Vec::new(), &rows, &nearly_full);
+    assert_eq!(scripts(&kept), 10);
+    assert_eq!(by_name(&kept, "theme").set_by, SetBy::Origin);
+
+    // Full: the names this writer holds are still brought up to date, no new one goes in.
+    let full = HashMap::from([(name.clone(), MAX_SCRIPT_COOKIES_STORED)]);
+    let later: Vec<CookieRow> = rows
+        .iter()
+        .cloned()
+        .map(|mut r| {
+            r.last_seen = NOW + 60;
+            r
+        })
+        .collect();
+    let again = merged_for_writer(kept.clone(), &later, &full);
+    assert_eq!(scripts(&again), 10);
+    assert!(again.iter().all(|r| r.last_seen == NOW + 60), "{again:?}");
+    let names = |rows: &[CookieRow]| {
+        let mut names: Vec<String> = rows.iter().map(|r| r.name.clone()).collect();
+        names.sort();
+        names
+    };
+    assert_eq!(names(&again), names(&kept));
+
+    // Another site's count is its own.
+    let other = HashMap::from([("elsewhere".to_owned(), MAX_SCRIPT_COOKIES_STORED)]);
+    assert_eq!(scripts(&merged_for_writer(Vec::new(), &rows, &other)), 50);
 }
 
 #[test]

@@ -5,9 +5,11 @@
 use consentry_engine::inventory::{
     merged_for_writer, CookieOverride, CookieRow, InventoryStore, StoredCookie, StoredOverride,
 };
+use std::collections::HashMap;
+
 use consentry_engine::schema::{
-    postgres_placeholders as pg, SELECT_COOKIES, SELECT_COOKIE_OVERRIDES, SELECT_WRITER_COOKIES,
-    UPSERT_COOKIE, UPSERT_COOKIE_OVERRIDE,
+    postgres_placeholders as pg, COUNT_SCRIPT_COOKIES, SELECT_COOKIES, SELECT_COOKIE_OVERRIDES,
+    SELECT_WRITER_COOKIES, UPSERT_COOKIE, UPSERT_COOKIE_OVERRIDE,
 };
 use tokio_postgres::Row;
 
@@ -54,12 +56,19 @@ impl InventoryStore for PostgresStore {
             sites.sort_unstable();
             sites.dedup();
             let mut stored = Vec::new();
+            let mut script_cookies = HashMap::new();
             for site in sites {
                 for row in tx.query(&select, &[&site, &writer]).await.map_err(db_err)? {
                     stored.push(cookie_row(&row)?);
                 }
+                let count: i64 = tx
+                    .query_one(&pg(COUNT_SCRIPT_COOKIES), &[&site])
+                    .await
+                    .and_then(|row| row.try_get(0))
+                    .map_err(db_err)?;
+                script_cookies.insert(site.to_owned(), usize::try_from(count).unwrap_or(0));
             }
-            for row in merged_for_writer(stored, rows) {
+            for row in merged_for_writer(stored, rows, &script_cookies) {
                 let s = StoredCookie::from_row(&row);
                 let http_only = i16::from(row.http_only);
                 let secure = i16::from(row.secure);

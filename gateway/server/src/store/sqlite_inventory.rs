@@ -4,9 +4,11 @@
 use consentry_engine::inventory::{
     merged_for_writer, CookieOverride, CookieRow, InventoryStore, StoredCookie, StoredOverride,
 };
+use std::collections::HashMap;
+
 use consentry_engine::schema::{
-    SELECT_COOKIES, SELECT_COOKIE_OVERRIDES, SELECT_WRITER_COOKIES, UPSERT_COOKIE,
-    UPSERT_COOKIE_OVERRIDE,
+    COUNT_SCRIPT_COOKIES, SELECT_COOKIES, SELECT_COOKIE_OVERRIDES, SELECT_WRITER_COOKIES,
+    UPSERT_COOKIE, UPSERT_COOKIE_OVERRIDE,
 };
 use rusqlite::{params, Connection, TransactionBehavior};
 
@@ -56,16 +58,21 @@ impl InventoryStore for SqliteStore {
             sites.sort_unstable();
             sites.dedup();
             let mut stored = Vec::new();
+            let mut script_cookies = HashMap::new();
             for site in sites {
                 stored.extend(cookie_rows(
                     &tx,
                     SELECT_WRITER_COOKIES,
                     params![site, writer],
                 )?);
+                let count: i64 = tx
+                    .query_row(COUNT_SCRIPT_COOKIES, params![site], |r| r.get(0))
+                    .map_err(db_err)?;
+                script_cookies.insert(site.to_owned(), usize::try_from(count).unwrap_or(0));
             }
             {
                 let mut upsert = tx.prepare_cached(UPSERT_COOKIE).map_err(db_err)?;
-                for row in merged_for_writer(stored, &rows) {
+                for row in merged_for_writer(stored, &rows, &script_cookies) {
                     let s = StoredCookie::from_row(&row);
                     upsert
                         .execute(params![

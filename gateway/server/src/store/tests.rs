@@ -422,4 +422,27 @@ pub(super) async fn exercise_inventory(store: &dyn consentry_engine::inventory::
         .await
         .expect("read")
         .is_empty());
+
+    // Names seen only in requests: the store counts them over every writer and keeps the
+    // most it allows; the origin's cookies still go in.
+    let script = |name: String| {
+        let mut row = sighting(&name, SetBy::Script, CookieLifetime::Unknown, 500, "/");
+        row.site = "blog".into();
+        row
+    };
+    let limit = consentry_engine::inventory::MAX_SCRIPT_COOKIES_STORED;
+    let first: Vec<_> = (0..limit - 1).map(|i| script(format!("x{i}"))).collect();
+    store.add_cookies("a", &first).await.expect("nearly full");
+    let mut more: Vec<_> = (0..3).map(|i| script(format!("y{i}"))).collect();
+    let mut origin = sighting("theme", SetBy::Origin, two_years, 500, "/");
+    origin.site = "blog".into();
+    more.push(origin);
+    store.add_cookies("b", &more).await.expect("past the bound");
+    let names: Vec<String> = merge_writers(store.cookie_rows("blog").await.expect("read"))
+        .into_iter()
+        .map(|r| r.name)
+        .collect();
+    assert_eq!(names.len(), limit + 1, "{} rows", names.len());
+    assert!(names.iter().any(|n| n == "y0") && names.iter().any(|n| n == "theme"));
+    assert!(!names.iter().any(|n| n == "y1"));
 }
