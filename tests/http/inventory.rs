@@ -5,8 +5,8 @@ use serde_json::Value;
 
 use crate::support::{client, Gateway, Origin};
 
-/// The declaration as JSON.
-async fn inventory(gateway: &Gateway) -> Value {
+/// The declaration as JSON (reading it writes what the gateway saw so far to the store).
+pub(crate) async fn inventory(gateway: &Gateway) -> Value {
     let response = client()
         .get(gateway.at("/__consentry/cookies?format=json"))
         .send()

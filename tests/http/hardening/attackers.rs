@@ -336,15 +336,9 @@ async fn values_from_requests_reach_the_dashboard_escaped() {
     );
 }
 
-/// The cookie declaration as JSON (reading it writes what the gateway saw so far).
+/// The declared cookies' names and who set them.
 async fn declared_names(gateway: &Gateway) -> Vec<(String, String)> {
-    let response = client()
-        .get(gateway.at("/__consentry/cookies?format=json"))
-        .send()
-        .await
-        .expect("declaration");
-    assert_eq!(response.status(), 200);
-    let json: serde_json::Value = response.json().await.expect("json");
+    let json = crate::inventory::inventory(gateway).await;
     json["cookies"]
         .as_array()
         .expect("cookies")
