@@ -7,6 +7,7 @@ Pinning: the system under test (a proxy) runs alone on CPU 1 with one worker (ng
 `worker_processes 1`, Consentry `--threads 1`); wrk and the origin share CPU 0.
 
 Usage: bench/harness.py [--seconds 10] [--reps 5] [--connections 64] [--pages small,marketing,listing]
+                        [--codings identity,gzip,br] [--compare path/to/another/consentry]
 Prints a Markdown table: requests/s, p50/p99 latency, CPU time per request and peak RSS of
 the proxy, medians over the repetitions with the spread (min-max), and the ratios
 gateway/nginx-sub_filter and gateway/direct. Installs nginx, wrk and brotli from Debian when
@@ -127,6 +128,7 @@ def main():
     ap.add_argument("--connections", type=int, default=64)
     ap.add_argument("--pages", default="small,marketing,listing")
     ap.add_argument("--codings", default="identity", help="identity,gzip,br: how the origin sends pages")
+    ap.add_argument("--compare", metavar="BIN", help="another build of consentry, measured as a fifth target")
     args = ap.parse_args()
     ensure_tools()
     binary = os.path.join(ROOT, "target", "release", "consentry")
@@ -185,6 +187,14 @@ def main():
         procs.append(gw)
         wait_port(gw_port)
         targets["consentry"] = (gw_port, gw.pid)
+        if args.compare:
+            other_port = free_port()
+            other = start([args.compare, "proxy", "--to", f"http://127.0.0.1:{origin_port}", "--port", str(other_port),
+                           "--bind", "127.0.0.1", "--threads", "1", "--data-dir", os.path.join(work, "data-compare")], 1,
+                          env={**os.environ, "RUST_LOG": "error"})
+            procs.append(other)
+            wait_port(other_port)
+            targets["consentry --compare"] = (other_port, other.pid)
         targets["direct"] = (origin_port, None)
 
         headers = [f"Cookie: {TRACKER_COOKIES}", "Accept-Language: en"]
@@ -225,6 +235,11 @@ def main():
                 cpu_ratio = statistics.median(g["cpu_us"] / s["cpu_us"] for g, s in zip(gw, sub) if s["cpu_us"])
                 print(f"- {page}: gateway/nginx-sub_filter throughput {ratio_sub:.2f}x, gateway/direct {ratio_direct:.2f}x, "
                       f"added p50 latency at 1 connection {added:.3f} ms, CPU per request {cpu_ratio:.2f}x nginx sub_filter")
+            other = results.get(("identity", page, "consentry --compare"))
+            if gw and other:
+                ratio = statistics.median(o["rps"] / g["rps"] for o, g in zip(other, gw))
+                cpu = statistics.median(o["cpu_us"] / g["cpu_us"] for o, g in zip(other, gw))
+                print(f"- {page}: --compare/consentry throughput {ratio:.2f}x, CPU per request {cpu:.2f}x")
     finally:
         for p in procs:
             p.terminate()
