@@ -68,8 +68,8 @@ pub fn client_for(site: &Site, timeouts: &Timeouts) -> Result<UpstreamClient, Up
         .pool_max_idle_per_host(1024)
         // hyper's default lets a connection's read buffer grow to ~400 KiB while an origin
         // sends faster than the visitor reads: 256 visitors on 1 MB pages took the gateway
-        // to 268 MB; with 48 KiB, 69 MB (bench/harness.py). 32 KiB saved more memory but
-        // cost about 15% more CPU per page.
+        // to 268 MB; with 48 KiB, 69 MB (bench/harness.py). 32 KiB gave 60 MB but about 15%
+        // more CPU per page than 64 KiB, which gave about 100 MB.
         .http1_max_buf_size(UPSTREAM_READ_BUFFER)
         .build(connector))
 }

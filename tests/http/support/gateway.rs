@@ -14,8 +14,9 @@ pub struct Gateway {
     pub url: String,
     /// Its data directory.
     pub data_dir: tempfile::TempDir,
-    /// What it logged, when started by [`Gateway::proxy_logged`].
-    log: Arc<Mutex<String>>,
+    /// What it logged, when started by [`Gateway::proxy_logged`] or
+    /// [`Gateway::with_config_logged`] (kept across restarts).
+    log: Option<Arc<Mutex<String>>>,
 }
 
 /// The `consentry` binary under test.
@@ -26,6 +27,10 @@ pub fn binary() -> PathBuf {
 impl Gateway {
     /// `consentry proxy --to ORIGIN` with every setting at its default.
     pub fn proxy(origin: &str) -> Gateway {
+        Gateway::proxy_with(origin, false)
+    }
+
+    fn proxy_with(origin: &str, logged: bool) -> Gateway {
         let data_dir = tempfile::tempdir().expect("data dir");
         let dir = path_str(data_dir.path()).to_owned();
         let args = [
@@ -39,7 +44,7 @@ impl Gateway {
             "--data-dir",
             &dir,
         ];
-        Gateway::spawn(&args, data_dir)
+        Gateway::spawn(&args, data_dir, logged)
     }
 
     /// `consentry demo`: the bundled demo site behind the gateway (native only).
@@ -55,86 +60,44 @@ impl Gateway {
             "--data-dir",
             &dir,
         ];
-        Gateway::spawn(&args, data_dir)
+        Gateway::spawn(&args, data_dir, false)
     }
 
     /// Like [`Gateway::proxy`], keeping what the gateway logs on standard error (also passed
     /// on) for [`Gateway::log`].
     pub fn proxy_logged(origin: &str) -> Gateway {
-        let data_dir = tempfile::tempdir().expect("data dir");
-        let dir = path_str(data_dir.path()).to_owned();
-        let args = [
-            "proxy",
-            "--to",
-            origin,
-            "--port",
-            "0",
-            "--bind",
-            "127.0.0.1",
-            "--data-dir",
-            &dir,
-        ];
-        let log = Arc::new(Mutex::new(String::new()));
-        let (child, url) = start(&args, Some(&log));
-        Gateway {
-            child,
-            args: args.iter().map(|a| (*a).to_owned()).collect(),
-            url,
-            data_dir,
-            log,
-        }
+        Gateway::proxy_with(origin, true)
     }
 
-    /// What the gateway has logged so far (only for [`Gateway::proxy_logged`]).
+    /// What the gateway has logged so far (only for the `_logged` constructors).
     pub fn log(&self) -> String {
-        self.log.lock().expect("log").clone()
+        self.log
+            .as_ref()
+            .map(|log| log.lock().expect("log").clone())
+            .unwrap_or_default()
     }
 
     /// `consentry run --config` with this config; `{data_dir}` in it is replaced by the
     /// gateway's data directory. It must listen on `127.0.0.1:0`.
     pub fn with_config(toml: &str) -> Gateway {
-        let data_dir = tempfile::tempdir().expect("data dir");
-        let config = data_dir.path().join("consentry.toml");
-        std::fs::write(
-            &config,
-            toml.replace("{data_dir}", path_str(data_dir.path())),
-        )
-        .expect("write config");
-        let config = path_str(&config).to_owned();
-        Gateway::spawn(&["run", "--config", &config], data_dir)
+        Gateway::config_with(toml, false)
     }
 
     /// Like [`Gateway::with_config`], keeping what the gateway logs (see [`Gateway::log`]).
     pub fn with_config_logged(toml: &str) -> Gateway {
+        Gateway::config_with(toml, true)
+    }
+
+    fn config_with(toml: &str, logged: bool) -> Gateway {
         let data_dir = tempfile::tempdir().expect("data dir");
-        let config = data_dir.path().join("consentry.toml");
-        std::fs::write(
-            &config,
-            toml.replace("{data_dir}", path_str(data_dir.path())),
-        )
-        .expect("write config");
-        let config = path_str(&config).to_owned();
-        let args = ["run", "--config", config.as_str()];
-        let log = Arc::new(Mutex::new(String::new()));
-        let (child, url) = start(&args, Some(&log));
-        Gateway {
-            child,
-            args: args.iter().map(|a| (*a).to_owned()).collect(),
-            url,
-            data_dir,
-            log,
-        }
+        let config = write_config_in(data_dir.path(), "consentry.toml", toml);
+        Gateway::spawn(&["run", "--config", &config], data_dir, logged)
     }
 
     /// Rewrites the config file of a gateway started by [`Gateway::with_config`] (without
     /// restarting it).
     pub fn write_config(&self, toml: &str) {
-        let config = self.data_dir.path().join("consentry.toml");
-        std::fs::write(
-            &config,
-            toml.replace("{data_dir}", path_str(self.data_dir.path())),
-        )
-        .expect("write config");
+        write_config_in(self.data_dir.path(), "consentry.toml", toml);
     }
 
     /// The gateway's process id.
@@ -177,22 +140,21 @@ impl Gateway {
     /// Like [`Gateway::with_config`], on an existing data directory, beside the gateway that
     /// owns it.
     pub fn with_config_in(toml: &str, dir: &Path) -> Gateway {
-        let config = dir.join("consentry-second.toml");
-        std::fs::write(&config, toml.replace("{data_dir}", path_str(dir))).expect("write config");
-        let config = path_str(&config).to_owned();
+        let config = write_config_in(dir, "consentry-second.toml", toml);
         // The first gateway owns the directory; this one only borrows it.
         let placeholder = tempfile::tempdir().expect("placeholder dir");
-        Gateway::spawn(&["run", "--config", &config], placeholder)
+        Gateway::spawn(&["run", "--config", &config], placeholder, false)
     }
 
-    fn spawn(args: &[&str], data_dir: tempfile::TempDir) -> Gateway {
-        let (child, url) = start(args, None);
+    fn spawn(args: &[&str], data_dir: tempfile::TempDir, logged: bool) -> Gateway {
+        let log = logged.then(Arc::default);
+        let (child, url) = start(args, log.as_ref());
         Gateway {
             child,
             args: args.iter().map(|a| (*a).to_owned()).collect(),
             url,
             data_dir,
-            log: Arc::default(),
+            log,
         }
     }
 
@@ -207,19 +169,14 @@ impl Gateway {
     pub fn restart(&mut self) {
         self.kill();
         let args: Vec<&str> = self.args.iter().map(String::as_str).collect();
-        let (child, url) = start(&args, None);
+        let (child, url) = start(&args, self.log.as_ref());
         self.child = child;
         self.url = url;
     }
 
     /// Restarts a gateway started by [`Gateway::with_config`] with a new config.
     pub fn restart_with(&mut self, toml: &str) {
-        let config = self.data_dir.path().join("consentry.toml");
-        std::fs::write(
-            &config,
-            toml.replace("{data_dir}", path_str(self.data_dir.path())),
-        )
-        .expect("write config");
+        self.write_config(toml);
         self.restart();
     }
 
@@ -246,6 +203,13 @@ impl Drop for Gateway {
 
 /// Starts `consentry` and waits for its first line; returns the process and its URL. With
 /// `keep`, what it logs is also kept there.
+/// Writes `toml` as `dir/name`, with `{data_dir}` replaced by `dir`; the file's path.
+fn write_config_in(dir: &Path, name: &str, toml: &str) -> String {
+    let config = dir.join(name);
+    std::fs::write(&config, toml.replace("{data_dir}", path_str(dir))).expect("write config");
+    path_str(&config).to_owned()
+}
+
 fn start(args: &[&str], keep: Option<&Arc<Mutex<String>>>) -> (Child, String) {
     // A gateway whose log a test reads logs what it did too (reloads, stops).
     let default = if keep.is_some() { "info" } else { "warn" };
