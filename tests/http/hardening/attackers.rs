@@ -157,14 +157,7 @@ async fn texts_from_the_config_and_values_from_requests_are_escaped_in_html() {
             "[site.banner.texts.en]\ntitle = \"{hostile}\"\nbody = \"\\\"><img src=x onerror=alert(2)>\"\n"
         ),
     ));
-    let page = client()
-        .get(gateway.at("/page"))
-        .send()
-        .await
-        .expect("page")
-        .text()
-        .await
-        .expect("html");
+    let page = gateway.get_text("/page").await;
     assert!(
         !page.contains(hostile) && !page.contains("<img src=x onerror"),
         "banner escaped"
@@ -195,14 +188,7 @@ async fn texts_from_the_config_and_values_from_requests_are_escaped_in_html() {
         .send()
         .await
         .expect("page");
-    let declaration = client()
-        .get(gateway.at("/__consentry/cookies"))
-        .send()
-        .await
-        .expect("declaration")
-        .text()
-        .await
-        .expect("html");
+    let declaration = gateway.get_text("/__consentry/cookies").await;
     assert!(
         !declaration.contains("<img src=x onerror=alert(3)>"),
         "{declaration}"

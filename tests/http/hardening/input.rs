@@ -129,24 +129,10 @@ async fn odd_charsets_and_invalid_utf8_are_rewritten_or_passed_intact() {
 async fn pages_without_head_or_body_still_get_the_banner() {
     let (_origin, gateway) = setup().await;
     for path in ["/no-head", "/bare-text"] {
-        let html = client()
-            .get(gateway.at(path))
-            .send()
-            .await
-            .expect("page")
-            .text()
-            .await
-            .expect("body");
+        let html = gateway.get_text(path).await;
         assert!(html.contains("id=\"consentry\""), "{path}: {html}");
     }
-    let fragment = client()
-        .get(gateway.at("/no-head"))
-        .send()
-        .await
-        .expect("page")
-        .text()
-        .await
-        .expect("body");
+    let fragment = gateway.get_text("/no-head").await;
     assert!(
         fragment.contains("data-consentry=\"analytics\""),
         "{fragment}"
@@ -226,14 +212,7 @@ async fn decompression_bombs_pass_unrewritten_when_configured() {
         let body = response.bytes().await.expect("body");
         assert_eq!(body.as_ref(), bomb(path), "{path} passes byte for byte");
     }
-    let metrics = client()
-        .get(gateway.at("/__consentry/metrics"))
-        .send()
-        .await
-        .expect("metrics")
-        .text()
-        .await
-        .expect("text");
+    let metrics = gateway.get_text("/__consentry/metrics").await;
     assert!(
         metrics.contains("consentry_oversized_pages_total{site=\"shop\",kind=\"passed\"} 2"),
         "{metrics}"

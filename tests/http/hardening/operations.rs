@@ -136,14 +136,7 @@ async fn sighup_reloads_without_dropping_a_connection_and_refuses_a_broken_confi
     );
     let page = get_on(&mut stream, "/page").await;
     assert!(page.contains("New words"), "the running config stays");
-    let metrics = client()
-        .get(gateway.at("/__consentry/metrics"))
-        .send()
-        .await
-        .expect("metrics")
-        .text()
-        .await
-        .expect("text");
+    let metrics = gateway.get_text("/__consentry/metrics").await;
     assert!(
         metrics.contains("consentry_config_reloads_total{result=\"applied\"} 1"),
         "{metrics}"

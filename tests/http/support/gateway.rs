@@ -180,6 +180,18 @@ impl Gateway {
         self.restart();
     }
 
+    /// The body of `GET path`, whatever the status.
+    pub async fn get_text(&self, path: &str) -> String {
+        super::client()
+            .get(self.at(path))
+            .send()
+            .await
+            .expect("GET")
+            .text()
+            .await
+            .expect("body")
+    }
+
     /// The URL of `path` (which starts with `/`) on the gateway.
     pub fn at(&self, path: &str) -> String {
         format!("{}{}", self.url.trim_end_matches('/'), path)
