@@ -16,7 +16,10 @@ mod validate;
 pub use banner::{
     BannerPosition, BannerSettings, BannerTheme, TextOverride, BANNER_LANGUAGES, BANNER_TEXT_KEYS,
 };
-pub use catalogue::{Catalogue, CatalogueError, CookieEntry, ScriptSignature, TrackerHost};
+pub use catalogue::{
+    Catalogue, CatalogueError, CookieEntry, PathSignature, Provenance, ScriptSignature,
+    TrackerHost, TrackerKind,
+};
 pub use category::{Category, UnknownCategory};
 pub use error::{ConfigError, Problem};
 pub use lifetime::{InvalidLifetime, Lifetime, LifetimeUnit};

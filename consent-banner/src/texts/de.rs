@@ -34,4 +34,5 @@ pub(crate) static UNITS: Units = Units {
     month: ["Monat", "Monate"],
     year: ["Jahr", "Jahre"],
     session: "Sitzung",
+    unknown: "unbekannt",
 };

@@ -34,4 +34,5 @@ pub(crate) static UNITS: Units = Units {
     month: ["month", "months"],
     year: ["year", "years"],
     session: "session",
+    unknown: "unknown",
 };

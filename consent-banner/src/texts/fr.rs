@@ -34,4 +34,5 @@ pub(crate) static UNITS: Units = Units {
     month: ["mois", "mois"],
     year: ["an", "ans"],
     session: "session",
+    unknown: "inconnue",
 };

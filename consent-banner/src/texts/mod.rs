@@ -87,6 +87,8 @@ pub(crate) struct Units {
     pub month: [&'static str; 2],
     pub year: [&'static str; 2],
     pub session: &'static str,
+    /// A lifetime the catalogue does not know.
+    pub unknown: &'static str,
 }
 
 fn builtin(lang: Language) -> &'static Builtin {
@@ -144,6 +146,7 @@ pub fn lifetime(lang: Language, lifetime: Lifetime) -> String {
     let u = units(lang);
     match lifetime {
         Lifetime::Session => u.session.to_owned(),
+        Lifetime::Unknown => u.unknown.to_owned(),
         Lifetime::For { count, unit } => {
             let words = match unit {
                 LifetimeUnit::Minute => u.minute,

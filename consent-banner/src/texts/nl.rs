@@ -34,4 +34,5 @@ pub(crate) static UNITS: Units = Units {
     month: ["maand", "maanden"],
     year: ["jaar", "jaar"],
     session: "sessie",
+    unknown: "onbekend",
 };

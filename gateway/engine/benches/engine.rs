@@ -11,8 +11,8 @@ use std::sync::Arc;
 
 use consentry_config::{Catalogue, Config};
 use consentry_engine::{
-    filter_set_cookies, CookieClassifier, Engine, Grants, RequestCookies, RequestInfo,
-    VisitorConsent,
+    filter_set_cookies, CookieClassifier, CookieTraits, Engine, Grants, RequestCookies,
+    RequestInfo, TrackerIndex, VisitorConsent,
 };
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use http::header::{HeaderValue, SET_COOKIE};
@@ -134,5 +134,40 @@ fn rewrite(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, cookies, rewrite);
+/// Lookups in the catalogue: a tracker's URL, a first-party-looking host that is no tracker
+/// (the walk up every parent domain), and classifying names the origin sets, known, matched
+/// by a glob, and unknown (the worst case: every glob tried).
+fn lookups(c: &mut Criterion) {
+    let catalogue = Catalogue::builtin().expect("catalogue");
+    let index = TrackerIndex::new(&catalogue);
+    let classifier = CookieClassifier::new(&[], &catalogue, Default::default());
+    let mut group = c.benchmark_group("lookups");
+    group.throughput(Throughput::Elements(1));
+    group.bench_function("tracker URL", |b| {
+        b.iter(|| {
+            black_box(index.for_url(black_box(
+                "https://www.google-analytics.com/g/collect?v=2&tid=G-1",
+            )))
+        })
+    });
+    group.bench_function("host that is no tracker", |b| {
+        b.iter(|| black_box(index.for_host(black_box("static.assets.shop.example.co.uk"))))
+    });
+    let traits = CookieTraits {
+        http_only: false,
+        session: false,
+    };
+    for (label, name) in [
+        ("known name", "_gid"),
+        ("glob name", "_hjSessionUser_1234567"),
+        ("unknown name", "cart_contents_v2"),
+    ] {
+        group.bench_function(format!("classify Set-Cookie, {label}"), |b| {
+            b.iter(|| black_box(classifier.for_set_cookie(black_box(name), traits)))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, cookies, rewrite, lookups);
 criterion_main!(benches);

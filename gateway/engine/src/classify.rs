@@ -5,6 +5,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::RwLock;
 
+use aho_corasick::{AhoCorasick, Anchored, Input, MatchKind, StartKind};
 use consentry_config::{Catalogue, Category, CookieEntry, CookieRule, UnknownCookies};
 
 use crate::glob::{glob_matches, is_glob};
@@ -61,6 +62,7 @@ pub struct CookieClassifier {
     exact_rules: HashMap<String, Category>,
     glob_rules: Vec<CookieRule>,
     exact_catalogue: HashMap<String, usize>,
+    prefix_catalogue: PrefixIndex,
     glob_catalogue: Vec<usize>,
     entries: Vec<CookieEntry>,
     unknown: UnknownCookies,
@@ -93,20 +95,27 @@ impl CookieClassifier {
         }
         let entries = catalogue.cookies.clone();
         let mut exact_catalogue = HashMap::new();
+        let mut prefixes = Vec::new();
         let mut glob_catalogue = Vec::new();
         for (i, entry) in entries.iter().enumerate() {
-            if is_glob(&entry.name) {
-                glob_catalogue.push(i);
-            } else {
-                exact_catalogue.insert(entry.name.clone(), i);
+            match entry.name.strip_suffix('*') {
+                Some(prefix) if !prefix.is_empty() && !is_glob(prefix) => {
+                    prefixes.push((prefix, i))
+                }
+                _ if is_glob(&entry.name) => glob_catalogue.push(i),
+                _ => {
+                    exact_catalogue.insert(entry.name.clone(), i);
+                }
             }
         }
         // The longest pattern is the most specific one.
         glob_catalogue.sort_by_key(|&i| std::cmp::Reverse(entries[i].name.len()));
+        let prefix_catalogue = PrefixIndex::new(&prefixes);
         CookieClassifier {
             exact_rules,
             glob_rules,
             exact_catalogue,
+            prefix_catalogue,
             glob_catalogue,
             entries,
             unknown,
@@ -119,15 +128,26 @@ impl CookieClassifier {
     }
 
     /// The catalogue entry for `name`, if the catalogue knows it.
+    ///
+    /// An exact name wins; otherwise the longest pattern that matches: most catalogue globs
+    /// are prefixes (`_hjSessionUser_*`), found in one anchored automaton pass, and the few
+    /// others are tried longest first.
     pub fn catalogue_entry(&self, name: &str) -> Option<&CookieEntry> {
-        self.exact_catalogue
-            .get(name)
-            .or_else(|| {
-                self.glob_catalogue
-                    .iter()
-                    .find(|&&i| glob_matches(&self.entries[i].name, name))
-            })
-            .map(|&i| &self.entries[i])
+        if let Some(&i) = self.exact_catalogue.get(name) {
+            return Some(&self.entries[i]);
+        }
+        let prefix = self.prefix_catalogue.longest(name);
+        let glob = self
+            .glob_catalogue
+            .iter()
+            .copied()
+            .find(|&i| glob_matches(&self.entries[i].name, name));
+        let best = match (prefix, glob) {
+            (Some(p), Some(g)) if self.entries[g].name.len() > self.entries[p].name.len() => g,
+            (Some(p), _) => p,
+            (None, g) => g?,
+        };
+        Some(&self.entries[best])
     }
 
     /// The classification by the owner's overrides, the site's rules or the catalogue, if
@@ -311,6 +331,36 @@ impl CookieClassifier {
             Ok(mut set) if set.len() < LEARNED_CAP => set.insert(name.to_owned()),
             _ => false,
         }
+    }
+}
+
+/// Cookie-name prefixes (`name*` globs) in one anchored automaton.
+#[derive(Debug)]
+struct PrefixIndex {
+    automaton: Option<AhoCorasick>,
+    entries: Vec<usize>,
+}
+
+impl PrefixIndex {
+    fn new(prefixes: &[(&str, usize)]) -> PrefixIndex {
+        let automaton = AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .start_kind(StartKind::Anchored)
+            .build(prefixes.iter().map(|(p, _)| p))
+            .ok();
+        PrefixIndex {
+            automaton,
+            entries: prefixes.iter().map(|&(_, i)| i).collect(),
+        }
+    }
+
+    /// The entry of the longest prefix of `name`, if any.
+    fn longest(&self, name: &str) -> Option<usize> {
+        let automaton = self.automaton.as_ref()?;
+        let found = automaton
+            .find(Input::new(name).anchored(Anchored::Yes))
+            .map(|m| self.entries[m.pattern().as_usize()]);
+        found
     }
 }
 

@@ -94,9 +94,13 @@ impl CookieLifetime {
 
     /// The lifetime of a catalogue entry.
     pub fn from_catalogue(lifetime: consentry_config::Lifetime) -> CookieLifetime {
-        lifetime
-            .as_seconds()
-            .map_or(CookieLifetime::Session, CookieLifetime::Seconds)
+        match lifetime {
+            consentry_config::Lifetime::Session => CookieLifetime::Session,
+            consentry_config::Lifetime::Unknown => CookieLifetime::Unknown,
+            consentry_config::Lifetime::For { .. } => lifetime
+                .as_seconds()
+                .map_or(CookieLifetime::Unknown, CookieLifetime::Seconds),
+        }
     }
 }
 
