@@ -25,11 +25,14 @@ export const TRACKER_CATEGORIES = new Set([
   "customer_interaction",
 ]);
 
-/** Parses the tuple of one `INSERT INTO t VALUES(...);` line: strings, numbers, NULL. */
+/** Parses the tuple of one `INSERT INTO t VALUES(...);` line: strings (plain or wrapped in
+ * SQLite's `unistr(...)`, whose escapes are kept as written), numbers, NULL. */
 function parseTuple(text) {
   const values = [];
   let i = 0;
   while (i < text.length) {
+    const wrapped = text.startsWith("unistr('", i);
+    if (wrapped) i += "unistr(".length;
     if (text[i] === "'") {
       let s = "";
       i++;
@@ -40,6 +43,7 @@ function parseTuple(text) {
       }
       values.push(s);
       i++;
+      if (wrapped) i++; // the closing parenthesis
     } else {
       const end = text.indexOf(",", i);
       const raw = (end < 0 ? text.slice(i) : text.slice(i, end)).trim();

@@ -136,6 +136,29 @@ function snippet(html, line, column = 0) {
   return text.slice(start, start + 200).trim();
 }
 
+/**
+ * Where the served HTML names `url` (its host and path, as written or protocol-relative): the
+ * enclosing tag, or ~200 characters of the inline script around it.
+ */
+function mention(html, url) {
+  if (!html) return undefined;
+  const u = new URL(url);
+  const needles = [u.host + u.pathname, u.host + u.pathname.replace(/\/[^/]*$/, "/"), u.host];
+  for (const needle of needles) {
+    let first;
+    // Prefer a tag that carries the URL in an attribute over a script or data block naming it.
+    for (let at = html.indexOf(needle), n = 0; at >= 0 && n < 50; at = html.indexOf(needle, at + 1), n++) {
+      first ??= at;
+      const open = html.lastIndexOf("<", at);
+      const close = html.indexOf(">", at);
+      const tag = open >= 0 && close > 0 ? html.slice(open, close + 1) : "";
+      if (/^<[a-z]/i.test(tag) && !/^<script\b/i.test(tag) && tag.length < 800 && !tag.slice(1).includes("<")) return tag.replace(/\s+/g, " ");
+    }
+    if (first !== undefined) return html.slice(Math.max(0, first - 100), first + 100).replace(/\s+/g, " ");
+  }
+  return undefined;
+}
+
 /** Why the browser asked for a URL, from the DevTools initiator, with the source it points to. */
 function cause(initiator, pageUrl, html) {
   if (!initiator) return { by: "unknown" };
@@ -232,7 +255,16 @@ export async function visit(browser, url, { trackers, idleMs = 1500, capMs = 600
   const otherHosts = [];
   for (const [host, r] of [...hosts].sort(([a], [b]) => a.localeCompare(b))) {
     const t = trackerOf(host, trackers);
-    if (t) trackerHosts.push({ host, tracker: t.tracker, category: t.category, url: r.url, type: r.type, cause: cause(initiators.get(r.url), pageUrl, html) });
+    if (t)
+      trackerHosts.push({
+        host,
+        tracker: t.tracker,
+        category: t.category,
+        url: r.url,
+        type: r.type,
+        cause: cause(initiators.get(r.url), pageUrl, html),
+        mention: mention(html, r.url),
+      });
     else otherHosts.push(host);
   }
   const normalise = (s) => s.split(own).join("ORIGIN");
@@ -351,6 +383,7 @@ export function report({ pages, totals: t }) {
       const c = h.cause;
       out.push(`- ${h.host} (${h.tracker}, ${h.category}) ${h.type}: ${h.url.slice(0, 120)}`);
       out.push(`    by ${c.by}${c.in ? ` in ${c.in}` : ""}${c.line != null ? ` line ${c.line + 1}` : ""}${c.source ? `: ${c.source}` : ""}`);
+      if (h.mention) out.push(`    named in the served page: ${h.mention.slice(0, 300)}`);
     }
     for (const e of r.newErrors) {
       out.push(`- new error: ${e.key.slice(0, 200)}`);
