@@ -131,7 +131,7 @@ fn render(admin: &Admin<'_>, site: &SiteEngine, cookies: &[DeclaredCookie], csrf
     html.push_str(&format!(
         "<section class=\"panel\" id=\"inventory\"><h2>Every cookie ({})</h2><div class=\"scroll\"><table>\
          <thead><tr><th scope=\"col\">Name</th><th scope=\"col\">Category</th><th scope=\"col\">From</th>\
-         <th scope=\"col\">Vendor</th><th scope=\"col\">Set by</th><th scope=\"col\">Lifetime</th>\
+         <th scope=\"col\">Vendor</th><th scope=\"col\">Catalogue</th><th scope=\"col\">Set by</th><th scope=\"col\">Lifetime</th>\
          <th scope=\"col\">Domain</th><th scope=\"col\">Path</th><th scope=\"col\">HttpOnly</th>\
          <th scope=\"col\">Secure</th><th scope=\"col\">SameSite</th><th scope=\"col\">First seen</th>\
          <th scope=\"col\">Last seen</th><th scope=\"col\">Example paths</th></tr></thead><tbody>",
@@ -146,12 +146,13 @@ fn render(admin: &Admin<'_>, site: &SiteEngine, cookies: &[DeclaredCookie], csrf
             }
         };
         html.push_str(&format!(
-            "<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>\
+            "<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>\
              <td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             esc(&cookie.name),
             cookie.category.as_str(),
             esc(&cookie.source),
             esc(cookie.vendor.as_deref().unwrap_or("")),
+            cookie.catalogue_source.map_or("", |p| p.title()),
             cookie.set_by.as_str(),
             esc(&lifetime_in_words(Language::En, cookie.lifetime, "unknown")),
             esc(&cookie.domain),
@@ -164,7 +165,14 @@ fn render(admin: &Admin<'_>, site: &SiteEngine, cookies: &[DeclaredCookie], csrf
             esc(&cookie.paths.join(", ")),
         ));
     }
-    html.push_str("</tbody></table></div></section>");
+    html.push_str("</tbody></table></div>");
+    html.push_str(
+        "<p><small>Catalogue: the <a href=\"https://github.com/jkwakman/Open-Cookie-Database\">Open \
+         Cookie Database</a> (Apache-2.0) for cookie names, \
+         <a href=\"https://github.com/whotracksme/whotracks.me\">WhoTracks.me</a> (CC BY 4.0) for \
+         tracker hosts, and Consentry's own curated entries, which win where they differ.</small></p>",
+    );
+    html.push_str("</section>");
     html
 }
 

@@ -8,7 +8,7 @@
 use std::fmt::Write;
 
 use consentry_banner::{escape_html, Language, Texts};
-use consentry_config::Category;
+use consentry_config::{Category, Provenance};
 use http::header::{self, HeaderMap, HeaderValue};
 use http::StatusCode;
 use serde_json::{json, Value};
@@ -58,6 +58,8 @@ pub struct DeclaredCookie {
     pub source: String,
     /// The vendor that sets it, from the catalogue; `None` for the site itself.
     pub vendor: Option<String>,
+    /// Where the catalogue's entry for it comes from, when the catalogue knows it.
+    pub catalogue_source: Option<Provenance>,
     /// Who sets it.
     pub set_by: SetBy,
     /// `Domain` (empty: host-only or not known).
@@ -118,6 +120,7 @@ pub fn declared_cookies(
                 category: owner.map_or(row.category, |o| o.category),
                 source: owner.map_or_else(|| row.source.clone(), |_| "override".to_owned()),
                 vendor: entry.map(|e| e.vendor.clone()),
+                catalogue_source: entry.map(|e| e.source),
                 set_by: row.set_by,
                 domain: row.domain.clone(),
                 path: row.path.clone(),
@@ -141,6 +144,7 @@ pub fn declared_cookies(
         category: Category::Necessary,
         source: "gateway".to_owned(),
         vendor: None,
+        catalogue_source: None,
         set_by: SetBy::Gateway,
         domain: String::new(),
         path: "/".to_owned(),
@@ -296,18 +300,40 @@ pub fn declaration_fragment(
         for cookie in of_category {
             let _ = write!(
                 html,
-                "<tr><td>{}</td><td>{}</td><td><code>{}</code></td><td>{}</td><td>{}</td></tr>",
+                "<tr><td>{}</td><td>{}</td><td><code>{}</code></td><td>{}</td><td>{}{}</td></tr>",
                 escape_html(&provider(cookie, &banner)),
                 escape_html(banner.category(cookie.category)),
                 escape_html(&cookie.name),
                 escape_html(&lifetime_in_words(language, cookie.lifetime, words.unknown)),
                 escape_html(&purpose(cookie, language, &banner, words)),
+                source_mark(cookie),
             );
         }
         html.push_str("</tbody></table></section>");
     }
-    html.push_str("</div>");
+    let _ = write!(
+        html,
+        "<p class=\"consentry-sources\" id=\"cookie-sources\"><small>{}</small></p></div>",
+        escape_html(words.sources)
+    );
     html
+}
+
+/// The mark after a description that comes from open data, explained below the tables.
+fn source_mark(cookie: &DeclaredCookie) -> &'static str {
+    match cookie.catalogue_source {
+        Some(Provenance::OpenCookieDatabase) => "<sup><a href=\"#cookie-sources\">\u{b9}</a></sup>",
+        _ => "",
+    }
+}
+
+/// The open data the catalogue is built from, with licences, for the JSON declaration.
+fn sources_json() -> Value {
+    let list: Vec<Value> = [Provenance::OpenCookieDatabase, Provenance::WhoTracksMe]
+        .into_iter()
+        .map(|p| json!({"title": p.title(), "url": p.url(), "licence": p.licence()}))
+        .collect();
+    Value::Array(list)
 }
 
 const STYLE: &str = "body{font:16px/1.5 system-ui,sans-serif;color:#1d1d1f;max-width:60rem;margin:2rem auto;padding:0 1rem}\
@@ -352,6 +378,7 @@ pub fn declaration_json(
                 "unclassified": c.is_unclassified(),
                 "provider": provider(c, &banner),
                 "vendor": c.vendor,
+                "catalogue_source": c.catalogue_source.map(|p| p.title()),
                 "set_by": c.set_by.as_str(),
                 "domain": c.domain,
                 "path": c.path,
@@ -376,6 +403,7 @@ pub fn declaration_json(
         "language": language.code(),
         "unclassified": cookies.iter().filter(|c| c.is_unclassified()).count(),
         "cookies": list,
+        "sources": sources_json(),
     })
 }
 

@@ -342,3 +342,52 @@ fn the_owners_classification_and_words_are_declared() {
         .iter()
         .any(|c| c.name == "widget_state" && c.is_unclassified()));
 }
+
+#[test]
+fn the_declaration_says_where_each_description_comes_from() {
+    let site = site();
+    let inventory = CookieInventory::new([site.site().name.as_str()]);
+    // `_ga` is a curated entry; `X-Magento-Vary` comes from the Open Cookie Database.
+    pass(
+        &site,
+        &inventory,
+        "",
+        &["_ga=1; Max-Age=63072000", "X-Magento-Vary=1; Max-Age=1800"],
+        "/",
+    );
+    let rows = inventory.drain();
+    let json: serde_json::Value =
+        serde_json::from_str(&declaration(&site, &rows, &[], "format=json", "en")).expect("json");
+    let source_of = |name: &str| {
+        json["cookies"]
+            .as_array()
+            .expect("cookies")
+            .iter()
+            .find(|c| c["name"] == name)
+            .map(|c| c["catalogue_source"].clone())
+    };
+    assert_eq!(source_of("_ga"), Some("Consentry".into()));
+    assert_eq!(
+        source_of("X-Magento-Vary"),
+        Some("Open Cookie Database".into())
+    );
+    let titles: Vec<&str> = json["sources"]
+        .as_array()
+        .expect("sources")
+        .iter()
+        .filter_map(|s| s["title"].as_str())
+        .collect();
+    assert_eq!(titles, ["Open Cookie Database", "WhoTracks.me"]);
+
+    let html = declaration(&site, &rows, &[], "lang=de", "");
+    let magento_row = html
+        .split("<tr>")
+        .find(|row| row.contains("<code>X-Magento-Vary</code>"))
+        .expect("X-Magento-Vary row");
+    assert!(magento_row.contains("#cookie-sources"), "{magento_row}");
+    assert!(
+        html.contains("Open Cookie Database (Apache-2.0)")
+            && html.contains("WhoTracks.me (CC BY 4.0)"),
+        "the footer names the sources and their licences"
+    );
+}

@@ -28,6 +28,9 @@ pub(crate) struct DeclarationTexts {
     pub change: &'static str,
     /// The consent cookie's purpose.
     pub consent_purpose: &'static str,
+    /// The attribution of the open data: descriptions marked ¹ come from the Open Cookie
+    /// Database; trackers are recognised with WhoTracks.me's database.
+    pub sources: &'static str,
 }
 
 static NL: DeclarationTexts = DeclarationTexts {
@@ -42,6 +45,7 @@ static NL: DeclarationTexts = DeclarationTexts {
     none: "Geen cookies van deze soort.",
     change: "Uw keuze wijzigen",
     consent_purpose: "Onthoudt welke cookies u hebt toegestaan.",
+    sources: "Beschrijvingen gemarkeerd met \u{b9} komen uit de Open Cookie Database (Apache-2.0); trackers worden herkend met de trackerdatabase van WhoTracks.me (CC BY 4.0).",
 };
 
 static EN: DeclarationTexts = DeclarationTexts {
@@ -56,6 +60,7 @@ static EN: DeclarationTexts = DeclarationTexts {
     none: "No cookies of this type.",
     change: "Change your choice",
     consent_purpose: "Remembers which cookies you allowed.",
+    sources: "Descriptions marked \u{b9} come from the Open Cookie Database (Apache-2.0); trackers are recognised with WhoTracks.me's tracker database (CC BY 4.0).",
 };
 
 static DE: DeclarationTexts = DeclarationTexts {
@@ -70,6 +75,7 @@ static DE: DeclarationTexts = DeclarationTexts {
     none: "Keine Cookies dieser Art.",
     change: "Auswahl \u{e4}ndern",
     consent_purpose: "Speichert, welche Cookies Sie erlaubt haben.",
+    sources: "Mit \u{b9} markierte Beschreibungen stammen aus der Open Cookie Database (Apache-2.0); Tracker werden mit der Tracker-Datenbank von WhoTracks.me (CC BY 4.0) erkannt.",
 };
 
 static FR: DeclarationTexts = DeclarationTexts {
@@ -84,6 +90,7 @@ static FR: DeclarationTexts = DeclarationTexts {
     none: "Aucun cookie de ce type.",
     change: "Modifier votre choix",
     consent_purpose: "M\u{e9}morise les cookies que vous avez accept\u{e9}s.",
+    sources: "Les descriptions marqu\u{e9}es \u{b9} proviennent de l'Open Cookie Database (Apache-2.0)\u{a0}; les traceurs sont reconnus gr\u{e2}ce \u{e0} la base de donn\u{e9}es de WhoTracks.me (CC BY 4.0).",
 };
 
 /// The declaration's words in `language`.
