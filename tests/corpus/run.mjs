@@ -362,10 +362,12 @@ export function totals(results) {
 
 /** The human report: a row per page, the totals, then what slipped through and why. */
 export function report({ pages, totals: t }) {
-  const rows = [["page", "trackers straight", "trackers via gateway", "other 3rd-party hosts via gateway", "new 1st-party errors"]];
+  const rows = [["page", "tracker hosts straight", "via gateway", "other hosts straight", "via gateway", "new script errors"]];
   for (const r of pages) {
-    rows.push([r.id, String(r.straight.trackerHosts.length), String(r.gateway.trackerHosts.length), String(r.gateway.otherHosts.length), String(r.newErrors.length)]);
+    const n = (list) => String(list.length);
+    rows.push([r.id, n(r.straight.trackerHosts), n(r.gateway.trackerHosts), n(r.straight.otherHosts), n(r.gateway.otherHosts), n(r.newErrors)]);
   }
+  rows.push(["total", String(t.trackerHostsStraight), String(t.trackerHostsGateway), "", "", String(t.newErrors)]);
   const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
   const line = (row) => "| " + row.map((c, i) => (i ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join(" | ") + " |";
   const out = [line(rows[0]), "|" + widths.map((w, i) => (i ? "-".repeat(w + 1) + ":" : "-".repeat(w + 2))).join("|") + "|"];

@@ -30,7 +30,7 @@ describe("corpus of saved real pages", () => {
   it("no tracker request before consent, on any page, through the gateway", () => {
     const leaks = result.pages
       .filter((p) => p.gateway.trackerHosts.length)
-      .map((p) => `${p.id}: ${p.gateway.trackerHosts.map((h) => `${h.host} (${h.type}, by ${h.cause.by} in ${h.cause.in})`).join(", ")}`);
+      .map((p) => `${p.id}: ${p.gateway.trackerHosts.map((h) => `${h.host} (${h.type} by ${h.cause.by} in ${h.cause.in}: ${(h.mention || "").slice(0, 120)})`).join(", ")}`);
     assert.deepEqual(leaks, [], `tracker hosts contacted through the gateway (details: tests/artifacts/corpus.txt)`);
   });
 
