@@ -5,6 +5,7 @@ mod support;
 
 mod admin;
 mod analytics;
+mod audit;
 mod cli;
 mod consent;
 mod cookies;

@@ -5,6 +5,8 @@
 
 mod admin;
 pub mod admin_cli;
+pub mod audit;
+mod browser;
 mod cookies;
 pub mod demo;
 mod endpoint;

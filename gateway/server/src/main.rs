@@ -13,7 +13,8 @@ use consentry_config::{Catalogue, Config, Storage, DEFAULT_DATA_DIR, STARTER_CON
 use consentry_engine::chain::ChainKey;
 use consentry_gateway::reload::{reload_on_hangup, Gateways, Reloader};
 use consentry_gateway::{
-    admin_cli, demo, log_cli, scan, secret, serve, store, ConnectionLimits, Gateway, Listening,
+    admin_cli, audit, demo, log_cli, scan, secret, serve, store, ConnectionLimits, Gateway,
+    Listening,
 };
 use tokio::net::TcpListener;
 
@@ -100,6 +101,10 @@ enum Command {
         #[arg(long = "chromium-arg", allow_hyphen_values = true)]
         chromium_args: Vec<String>,
     },
+    /// Visit a site in headless Chromium with no consent, then after the banner's Reject
+    /// all, and list every third-party request and cookie with what caused it; exit status 1
+    /// when a tracker or a non-necessary cookie leaked, 2 when the audit could not run.
+    Audit(audit::AuditArgs),
     /// Read, export, erase and verify the consent log.
     Log {
         #[command(subcommand)]
@@ -200,6 +205,9 @@ fn main() -> ExitCode {
         )
         .with_writer(std::io::stderr)
         .init();
+    if let Command::Audit(args) = cli.command {
+        return audit::command(args);
+    }
     match run(cli.command) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -262,6 +270,8 @@ fn run(command: Command) -> Result<()> {
             Ok(())
         }),
         Command::Admin { command, store } => runtime(None)?.block_on(admin_command(command, store)),
+        // Run by `main` itself: its exit status tells a leak (1) from an error (2).
+        Command::Audit(_) => Ok(()),
         Command::Demo {
             port,
             bind,
