@@ -27,6 +27,7 @@ mod classify;
 mod codec;
 mod consent;
 mod consent_cookie;
+pub mod cookie_shape;
 mod csp;
 mod decision;
 mod engine;
