@@ -181,13 +181,33 @@ export async function vendorVisitor(browser) {
   return { context, page, requests, errors, initiator: (url) => initiators.get(url) };
 }
 
-/** Where a request came from, in words: "parser, line 12" or "script, line 9 of …". */
-export function describeInitiator(initiator, pageUrl, lines) {
+/** The part of a served line that matters for `url`: from the tag that names it, if it does. */
+export function excerpt(line, url) {
+  const { hostname, pathname } = new URL(url);
+  const at = [hostname + pathname, hostname].map((s) => line.indexOf(s)).find((i) => i >= 0);
+  const from = at === undefined ? 0 : Math.max(0, line.lastIndexOf("<", at));
+  return line.slice(from).trim().slice(0, 160);
+}
+
+/**
+ * Where a request came from, in words: "parser, page line 12: <script …>" or "script, … line
+ * 9", followed, when a script or the browser itself made the request, by the served page's
+ * line that names its host.
+ */
+export function describeCause(initiator, pageUrl, lines, url) {
+  const cause = describeInitiator(initiator, pageUrl, lines, url);
+  const { hostname, pathname } = new URL(url);
+  const named = [hostname + pathname, hostname].map((s) => lines.findIndex((l) => l.includes(s))).find((i) => i >= 0);
+  if (named === undefined || cause.startsWith("parser, page line") || cause.includes(`page line ${named + 1}:`)) return cause;
+  return `${cause}; named at page line ${named + 1}: ${excerpt(lines[named], url)}`;
+}
+
+function describeInitiator(initiator, pageUrl, lines, url) {
   if (!initiator) return "unknown";
-  const at = (url, line) => {
+  const at = (where, line) => {
     const n = line + 1;
-    const text = url === pageUrl && lines[line] !== undefined ? `: ${lines[line].trim().slice(0, 160)}` : "";
-    return url === pageUrl ? `page line ${n}${text}` : `${url} line ${n}`;
+    if (where !== pageUrl) return `${where} line ${n}`;
+    return lines[line] === undefined ? `page line ${n}` : `page line ${n}: ${excerpt(lines[line], url)}`;
   };
   if (initiator.type === "parser" && initiator.url) return `parser, ${at(initiator.url, initiator.lineNumber ?? 0)}`;
   const frames = initiator.stack?.callFrames || [];

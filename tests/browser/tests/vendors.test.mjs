@@ -9,7 +9,8 @@ import { after, before, describe, it } from "node:test";
 import { artifact, startGateway } from "../support.mjs";
 import {
   PAGE_HOST,
-  describeInitiator,
+  describeCause,
+  excerpt,
   firstParty,
   launchForSite,
   manifest,
@@ -72,7 +73,7 @@ async function visit(browser, entry) {
     const earlier = v.requests.slice(0, cut);
     result.before = earlier
       .filter((r) => isVendor(r.url))
-      .map((r) => ({ url: r.url, type: r.type, cause: describeInitiator(v.initiator(r.url), url, lines) }));
+      .map((r) => ({ url: r.url, type: r.type, cause: describeCause(v.initiator(r.url), url, lines, r.url) }));
     result.thirdPartyBefore = earlier.filter((r) => !firstParty(new URL(r.url).hostname)).map((r) => r.url);
     result.loadedBefore = earlier.some((r) => loads(r.url));
     result.errorsBefore = [...v.errors];
@@ -82,6 +83,14 @@ async function visit(browser, entry) {
     await sleep(100);
     result.loaded = v.requests.filter((r) => loads(r.url)).map((r) => r.url);
     result.missing = missing(v.requests);
+    // For each thing that did not load: what the gateway served in its place.
+    result.missingWhy = result.missing.map((rule) => {
+      const host = rule.split("/")[0];
+      const line = lines.findIndex((l) => l.includes(rule) || l.includes(`//${host}`));
+      return line < 0
+        ? `${rule}: the served page no longer names ${host}`
+        : `${rule}: served at page line ${line + 1}: ${excerpt(lines[line], `http://${rule}`)}`;
+    });
     result.afterAccept = v.requests.slice(cut).filter((r) => !firstParty(new URL(r.url).hostname) || isVendor(r.url)).map((r) => r.url);
   } catch (err) {
     result.error = String(err?.message || err).split("\n")[0];
@@ -126,7 +135,7 @@ describe("vendor snippets through the gateway", () => {
       const r = results.get(entry.page);
       assert.ok(r, `${entry.page} was not visited`);
       assert.equal(r.error, undefined, `${name(r)}: ${r.error}`);
-      assert.ok(r.missing.length === 0, `${name(r)} did not load after Accept all: no request to ${r.missing.join(", ")}`);
+      assert.ok(r.missing.length === 0, `${name(r)} did not load after Accept all:\n  ${r.missingWhy.join("\n  ")}`);
     });
     it(`${entry.page} (${entry.vendor}): the snippet throws no error, before or after Accept all`, { todo: TODO[`${entry.page}:errors`] }, () => {
       const r = results.get(entry.page);
