@@ -1,10 +1,24 @@
-//! Recognising trackers: by the host a script, frame, image or link points at, and by
-//! signatures in inline scripts.
+//! Recognising trackers: by the host a script, frame, image or link points at, by the
+//! file its path names (on any host, the site's own included), and by what an inline
+//! script or `<noscript>` loads.
 
+mod allow;
+mod inline;
+mod paths;
+
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use aho_corasick::AhoCorasick;
-use consentry_config::{Catalogue, Category};
+use consentry_config::{Catalogue, Category, TrackerKind};
+
+pub use allow::Allowlist;
+use inline::Pattern;
+use paths::{PathIndex, PathVerdict};
+
+/// What the index knows of a host, file or signature: category, vendor (an index into
+/// `vendors`) and kind.
+type Meta = (Category, usize, TrackerKind);
 
 /// A recognised tracker.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -13,16 +27,24 @@ pub struct Tracker<'a> {
     pub vendor: &'a str,
     /// Its category.
     pub category: Category,
+    /// A tracker, or an embed shown click-to-load.
+    pub kind: TrackerKind,
 }
 
-/// The tracker hosts and inline signatures of the catalogue, indexed for fast lookups.
+/// The tracker hosts, path signatures and inline signatures of the catalogue, indexed for
+/// fast lookups.
 #[derive(Debug)]
 pub struct TrackerIndex {
-    hosts: HashMap<String, (Category, usize)>,
+    /// Host → category, vendor, kind. A `necessary` host is an exception that stops the walk
+    /// up to parent domains.
+    hosts: HashMap<String, Meta>,
     vendors: Vec<String>,
-    /// Matches inline-script signatures and tracker host names in one pass.
+    /// Tracker files by path.
+    paths: PathIndex,
+    /// Matches tracker hosts, path and script signatures, loading words and consent
+    /// platforms' names in one pass over an inline script.
     inline: Option<AhoCorasick>,
-    inline_meta: Vec<(Category, usize)>,
+    inline_meta: Vec<Pattern>,
 }
 
 impl TrackerIndex {
@@ -37,38 +59,75 @@ impl TrackerIndex {
             }
         };
         let mut hosts = HashMap::new();
-        let mut patterns = Vec::new();
+        let mut patterns: Vec<&str> = Vec::new();
         let mut inline_meta = Vec::new();
         for tracker in &catalogue.trackers {
             let id = vendor_id(&tracker.vendor);
-            hosts.insert(tracker.host.clone(), (tracker.category, id));
-            patterns.push(tracker.host.clone());
-            inline_meta.push((tracker.category, id));
+            hosts.insert(tracker.host.clone(), (tracker.category, id, tracker.kind));
+            if tracker.category != Category::Necessary {
+                patterns.push(&tracker.host);
+                inline_meta.push(Pattern::Host);
+            }
         }
         for signature in &catalogue.signatures {
             let id = vendor_id(&signature.vendor);
-            patterns.push(signature.pattern.clone());
-            inline_meta.push((signature.category, id));
+            patterns.push(&signature.pattern);
+            inline_meta.push(Pattern::Signature((
+                signature.category,
+                id,
+                TrackerKind::Tracker,
+            )));
+        }
+        let embeds: Vec<&str> = catalogue
+            .trackers
+            .iter()
+            .filter(|t| t.kind == TrackerKind::Embed)
+            .map(|t| t.vendor.as_str())
+            .collect();
+        let paths = PathIndex::new(&catalogue.paths, |p| {
+            (
+                p.category,
+                vendor_id(&p.vendor),
+                paths::kind_of(&p.vendor, &embeds),
+            )
+        });
+        for (i, pattern) in PathIndex::patterns(&catalogue.paths).enumerate() {
+            patterns.push(pattern);
+            inline_meta.push(Pattern::Path(i));
+        }
+        for loader in inline::LOADERS {
+            patterns.push(loader);
+            inline_meta.push(Pattern::Loader);
+        }
+        for name in inline::CONSENT_PLATFORMS {
+            patterns.push(name);
+            inline_meta.push(Pattern::ConsentPlatform);
         }
         let inline = AhoCorasick::new(&patterns).ok();
         TrackerIndex {
             hosts,
             vendors,
+            paths,
             inline,
             inline_meta,
         }
     }
 
-    /// The tracker served from `host` (or a parent domain of it).
+    /// The tracker served from `host` (or a parent domain of it). The most specific entry
+    /// decides: a `necessary` one is an exception, and the host is no tracker.
     pub fn for_host(&self, host: &str) -> Option<Tracker<'_>> {
+        self.host_meta(host).map(|meta| self.tracker(meta))
+    }
+
+    fn host_meta(&self, host: &str) -> Option<Meta> {
         let host = host.trim_end_matches('.');
         let mut candidate = host;
         loop {
-            if let Some(&(category, vendor)) = self.hosts.get(candidate) {
-                return Some(Tracker {
-                    vendor: &self.vendors[vendor],
-                    category,
-                });
+            if let Some(&meta) = self.hosts.get(candidate) {
+                if meta.0 == Category::Necessary {
+                    return None;
+                }
+                return Some(meta);
             }
             match candidate.split_once('.') {
                 Some((_, parent)) if parent.contains('.') => candidate = parent,
@@ -77,129 +136,107 @@ impl TrackerIndex {
         }
     }
 
-    /// The tracker an absolute or protocol-relative URL points at; relative URLs are
-    /// first-party and never a tracker.
+    /// The tracker a URL points at: a tracker file by its path, on any host or a relative
+    /// URL's own (`/matomo.js`), or else what its host serves. A `necessary` path is an
+    /// exception on a tracker host (reCAPTCHA on `google.com`). URLs of other schemes
+    /// (`data:`, `javascript:`) are never trackers.
     pub fn for_url(&self, url: &str) -> Option<Tracker<'_>> {
-        let host = url_host(url)?;
-        if host.bytes().any(|b| b.is_ascii_uppercase()) {
-            self.for_host(&host.to_ascii_lowercase())
-        } else {
-            self.for_host(host)
+        self.url_meta(url).map(|meta| self.tracker(meta))
+    }
+
+    /// The most intrusive tracker an inline script loads: by signature in a tag-sized
+    /// script, by a tracker's host or file where the script loads it (see [`inline`]). A
+    /// consent platform's script is never a tracker.
+    pub fn for_inline_script(&self, text: &str) -> Option<Tracker<'_>> {
+        self.for_inline_script_allowing(text, &Allowlist::default())
+    }
+
+    /// [`TrackerIndex::for_inline_script`], with what a site allows left out.
+    pub fn for_inline_script_allowing(&self, text: &str, allow: &Allowlist) -> Option<Tracker<'_>> {
+        inline::scan(self, text, inline::Source::Script, allow)
+    }
+
+    /// The most intrusive tracker the markup of a `<noscript>` loads: a URL of a tracker
+    /// host or file as the value of `src`, `srcset`, `data` or `poster`.
+    pub fn for_noscript(&self, markup: &str, allow: &Allowlist) -> Option<Tracker<'_>> {
+        inline::scan(self, markup, inline::Source::Noscript, allow)
+    }
+
+    /// The category, vendor and kind of what `url` points at: a path signature of its host
+    /// decides first (a `necessary` one is an exception), then the host, then a path
+    /// signature of any host.
+    fn url_meta(&self, url: &str) -> Option<Meta> {
+        let UrlParts { host, rest } = split_url(url)?;
+        let host: Option<Cow<'_, str>> = host.map(|h| {
+            let h = h.trim_end_matches('.');
+            if h.bytes().any(|b| b.is_ascii_uppercase()) {
+                Cow::Owned(h.to_ascii_lowercase())
+            } else {
+                Cow::Borrowed(h)
+            }
+        });
+        let by_host = || host.as_deref().and_then(|h| self.host_meta(h));
+        match self.paths.lookup(host.as_deref(), rest) {
+            Some(PathVerdict::Exception) => None,
+            Some(PathVerdict::Tracker { on_host, anywhere }) => {
+                on_host.or_else(by_host).or(anywhere)
+            }
+            None => by_host(),
         }
     }
 
-    /// The most intrusive tracker an inline script's text refers to, by signature or host.
-    pub fn for_inline_script(&self, text: &str) -> Option<Tracker<'_>> {
-        let matcher = self.inline.as_ref()?;
-        matcher
-            .find_iter(text)
-            .map(|m| self.inline_meta[m.pattern().as_usize()])
-            .max_by_key(|(category, _)| *category)
-            .map(|(category, vendor)| Tracker {
-                vendor: &self.vendors[vendor],
-                category,
-            })
+    fn tracker(&self, (category, vendor, kind): Meta) -> Tracker<'_> {
+        Tracker {
+            vendor: self.vendors.get(vendor).map_or("", String::as_str),
+            category,
+            kind,
+        }
     }
 }
 
-/// The host of an absolute (`https://host/...`) or protocol-relative (`//host/...`) URL.
-fn url_host(url: &str) -> Option<&str> {
+/// A URL taken apart: its host (absent for a relative URL) and the rest (path and query).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct UrlParts<'a> {
+    host: Option<&'a str>,
+    rest: &'a str,
+}
+
+/// Takes apart an absolute (`https://host/...`), protocol-relative (`//host/...`) or
+/// relative URL; a URL of another scheme (`data:`, `javascript:`, `blob:`) is `None`.
+fn split_url(url: &str) -> Option<UrlParts<'_>> {
     let url = url.trim_start();
-    let rest = if let Some(rest) = url.strip_prefix("//") {
+    let absolute = if let Some(rest) = url.strip_prefix("//") {
         rest
     } else {
-        let (scheme, rest) = url.split_once("://")?;
-        if !scheme.eq_ignore_ascii_case("http") && !scheme.eq_ignore_ascii_case("https") {
-            return None;
+        let head = url.split(['/', '?', '#']).next().unwrap_or("");
+        match head.split_once(':') {
+            None => {
+                return Some(UrlParts {
+                    host: None,
+                    rest: url,
+                })
+            }
+            Some((scheme, _)) => {
+                if !scheme.eq_ignore_ascii_case("http") && !scheme.eq_ignore_ascii_case("https") {
+                    return None;
+                }
+                url.split_once("://")?.1
+            }
         }
-        rest
     };
-    let authority = rest.split(['/', '?', '#']).next()?;
+    let authority_end = absolute.find(['/', '?', '#']).unwrap_or(absolute.len());
+    let (authority, rest) = absolute.split_at(authority_end);
     let host_port = authority.rsplit('@').next()?;
     let host = if host_port.starts_with('[') {
         host_port.split(']').next()?.trim_start_matches('[')
     } else {
         host_port.split(':').next()?
     };
-    (!host.is_empty()).then_some(host)
+    (!host.is_empty()).then_some(UrlParts {
+        host: Some(host),
+        rest,
+    })
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn index() -> TrackerIndex {
-        let catalogue = Catalogue::parse(
-            "[[cookie]]\nname = \"x\"\nvendor = \"X\"\ncategory = \"necessary\"\npurpose = \"X.\"\nlifetime = \"session\"\n",
-            r#"
-[[tracker]]
-host = "google-analytics.com"
-vendor = "Google Analytics"
-category = "analytics"
-
-[[tracker]]
-host = "connect.facebook.net"
-vendor = "Meta"
-category = "marketing"
-
-[[signature]]
-pattern = "fbq("
-vendor = "Meta Pixel"
-category = "marketing"
-
-[[signature]]
-pattern = "gtag("
-vendor = "Google tag"
-category = "analytics"
-"#,
-        )
-        .expect("test catalogue");
-        TrackerIndex::new(&catalogue)
-    }
-
-    #[test]
-    fn hosts_match_themselves_and_subdomains() {
-        let idx = index();
-        assert_eq!(
-            idx.for_host("www.google-analytics.com").map(|t| t.category),
-            Some(Category::Analytics)
-        );
-        assert_eq!(
-            idx.for_host("google-analytics.com").map(|t| t.vendor),
-            Some("Google Analytics")
-        );
-        assert!(idx.for_host("facebook.net").is_none());
-        assert!(idx.for_host("notgoogle-analytics.com").is_none());
-        assert!(idx
-            .for_url("https://WWW.Google-Analytics.com/analytics.js")
-            .is_some());
-        assert!(idx
-            .for_url("//connect.facebook.net/en_US/fbevents.js")
-            .is_some());
-        assert!(idx
-            .for_url("https://user@connect.facebook.net:443/x")
-            .is_some());
-        assert!(idx.for_url("/js/app.js").is_none());
-        assert!(idx.for_url("javascript:void(0)").is_none());
-    }
-
-    #[test]
-    fn inline_scripts_take_the_most_intrusive_match() {
-        let idx = index();
-        let both = "gtag('js', new Date()); fbq('init', '1');";
-        assert_eq!(
-            idx.for_inline_script(both).map(|t| t.category),
-            Some(Category::Marketing)
-        );
-        assert_eq!(
-            idx.for_inline_script("gtag('config')").map(|t| t.vendor),
-            Some("Google tag")
-        );
-        assert!(idx.for_inline_script("console.log('hello')").is_none());
-        let loader = "s.src='https://connect.facebook.net/x.js'";
-        assert_eq!(
-            idx.for_inline_script(loader).map(|t| t.vendor),
-            Some("Meta")
-        );
-    }
-}
+mod tests;

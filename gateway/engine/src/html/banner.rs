@@ -20,6 +20,7 @@ use crate::consent_cookie::CONSENT_COOKIE;
 use crate::csp::InlineHashes;
 use crate::decision::safe_return_path;
 use crate::site::{RequestInfo, CONSENT_PATH};
+use crate::trackers::Allowlist;
 use crate::Grants;
 
 /// A cookie the origin sets with a page: classified, with the lifetime it is given.
@@ -101,6 +102,9 @@ pub(crate) struct SiteBanner {
     cookies: CookieList,
     theme_hash: Option<String>,
     rendered: RwLock<Vec<Arc<Rendered>>>,
+    /// What the site lets through although the catalogue names it as a tracker. Empty until
+    /// the site's config says (`Allowlist::new` takes its entries).
+    allow: Arc<Allowlist>,
 }
 
 impl std::fmt::Debug for SiteBanner {
@@ -170,6 +174,7 @@ impl SiteBanner {
             cookies,
             theme_hash: theme_css(&site.banner.theme).map(|css| csp_hash(&css)),
             rendered: RwLock::new(Vec::new()),
+            allow: Arc::new(Allowlist::default()),
         }
     }
 
@@ -344,6 +349,7 @@ pub(crate) fn page_context(
         placeholder: Arc::new(move |vendor, category| {
             placeholder_banner.placeholder(language, vendor, category)
         }),
+        allow: Arc::clone(&banner.allow),
     }
 }
 

@@ -20,20 +20,21 @@ use lol_html::html_content::{ContentType, EndTag, TextChunk};
 use lol_html::send::{Element, ElementContentHandlers, Settings};
 use lol_html::{bail_out, end, HandlerResult, Selector};
 
+use super::embeds::on_iframe;
 use super::held::{hold, on_held_text, open_tag, Held};
+use super::pixels::{on_img, on_link, on_media};
+use super::scripts::on_script;
 use super::{PageContext, PageFindings, RewriteError, RewriteStats};
 use crate::trackers::{Tracker, TrackerIndex};
 
-type El<'r, 't> = Element<'r, 't>;
+pub(super) type El<'r, 't> = Element<'r, 't>;
 
 /// The attribute that marks an element's consent category.
 pub(super) const MARK: &str = "data-consentry";
 /// Where a blocked element keeps its `src`.
-const HELD_SRC: &str = "data-consentry-src";
+pub(super) const HELD_SRC: &str = "data-consentry-src";
 /// Where a blocked script keeps its original `type`.
 pub(super) const HELD_TYPE: &str = "data-consentry-type";
-/// The vendor name shown for embeds the site marked itself.
-const SITE_VENDOR: &str = "this site";
 
 /// One page's rewrite: what it knows and what it has done.
 pub(super) struct Page {
@@ -83,7 +84,7 @@ impl Page {
     }
 
     /// Claims the Consent Mode defaults for this place in the page: true once per page.
-    fn take_head(&self) -> bool {
+    pub(super) fn take_head(&self) -> bool {
         let mut st = self.state();
         !std::mem::replace(&mut st.head_done, true)
     }
@@ -96,6 +97,7 @@ struct Selectors {
     noscript: Selector,
     iframe: Selector,
     img: Selector,
+    media: Selector,
     link: Selector,
     meta: Selector,
     body: Selector,
@@ -111,7 +113,19 @@ impl Selectors {
             // Only a marked image or one from another host (`//` is in every absolute or
             // protocol-relative URL, and a tracker is never first-party) is ever changed.
             // Measured: cheaper than calling a handler for every image.
-            img: r#"img[data-consentry], img[src*="//"]"#.parse()?,
+            // Lazy-loaded and responsive images too, and the first-party pixels of
+            // self-hosted Matomo (`/matomo.php`, `/piwik.php`).
+            img: concat!(
+                r#"img[data-consentry], img[src*="//"], img[srcset*="//"], img[data-src*="//"], "#,
+                r#"img[data-lazy-src*="//"], img[src*="matomo"], img[src*="piwik"]"#
+            )
+            .parse()?,
+            // Media that loads from another host; rare on pages, so one selector for all.
+            media: concat!(
+                r#"source[src*="//"], source[srcset*="//"], video[src*="//"], video[poster*="//"], "#,
+                r#"audio[src*="//"], embed[src*="//"], object[data*="//"], input[src*="//"]"#
+            )
+            .parse()?,
             // Only a hint (`rel`) to another host is ever removed.
             link: r#"link[rel][href*="//"]"#.parse()?,
             // Plain `meta`, the selector lol_html itself uses to find a `<meta charset>`: the
@@ -197,14 +211,19 @@ pub(super) fn register(
         ));
 
     if !all {
-        let link = Arc::clone(page);
-        settings = settings.append_element_content_handler(on(
-            &sel.link,
-            handlers().element(move |el: &mut El<'_, '_>| {
-                on_link(el, &link);
-                Ok(())
-            }),
-        ));
+        let (media, link) = (Arc::clone(page), Arc::clone(page));
+        settings = settings
+            .append_element_content_handler(on(
+                &sel.media,
+                handlers().element(move |el: &mut El<'_, '_>| on_media(el, &media)),
+            ))
+            .append_element_content_handler(on(
+                &sel.link,
+                handlers().element(move |el: &mut El<'_, '_>| {
+                    on_link(el, &link);
+                    Ok(())
+                }),
+            ));
     }
 
     let (meta, body, doc_end, bail) = (
@@ -259,18 +278,15 @@ fn on_body(el: &mut El<'_, '_>, page: &Arc<Page>) -> HandlerResult {
     }))
 }
 
-/// The tracker a URL points at. Only an absolute or protocol-relative URL can point at one,
-/// and both contain `//`: the check spares the lookup for the many first-party URLs.
-fn tracker_at<'t>(page: &'t Page, url: &str) -> Option<Tracker<'t>> {
-    if !url.as_bytes().windows(2).any(|w| w == b"//") {
-        return None;
-    }
-    page.trackers.for_url(url)
+/// The tracker a URL points at, by its host or its file, unless the site allows it.
+pub(super) fn tracker_at<'t>(page: &'t Page, url: &str) -> Option<Tracker<'t>> {
+    let tracker = page.trackers.for_url(url)?;
+    (!page.ctx.allow.allows_url(url)).then_some(tracker)
 }
 
 /// The category an element is marked with; a mark that names no category is treated as the
 /// most intrusive one.
-fn mark_category(el: &El<'_, '_>) -> Option<Category> {
+pub(super) fn mark_category(el: &El<'_, '_>) -> Option<Category> {
     let mark = el.get_attribute(MARK)?;
     let mark = mark.trim();
     Some(
@@ -279,141 +295,6 @@ fn mark_category(el: &El<'_, '_>) -> Option<Category> {
             .find(|c| c.as_str().eq_ignore_ascii_case(mark))
             .unwrap_or(Category::Marketing),
     )
-}
-
-/// Whether `haystack` contains `needle` (ASCII lowercase), ignoring ASCII case.
-fn contains_ignore_ascii_case(haystack: &str, needle: &str) -> bool {
-    haystack
-        .as_bytes()
-        .windows(needle.len())
-        .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
-}
-
-fn is_javascript_type(ty: Option<&str>) -> bool {
-    let Some(ty) = ty else { return true };
-    let ty = ty.trim();
-    ty.is_empty()
-        || ty.eq_ignore_ascii_case("module")
-        || ["javascript", "ecmascript", "jscript", "livescript"]
-            .into_iter()
-            .any(|kind| contains_ignore_ascii_case(ty, kind))
-}
-
-fn on_script(el: &mut El<'_, '_>, page: &Arc<Page>) -> HandlerResult {
-    // Consent Mode defaults must run before any tag, even on a page without <head>.
-    if page.take_head() {
-        el.before(&page.ctx.head_html, ContentType::Html);
-    }
-    let ty = el.get_attribute("type");
-    if let Some(category) = mark_category(el) {
-        if page.allows(category) {
-            if ty
-                .as_deref()
-                .is_some_and(|t| t.trim().eq_ignore_ascii_case("text/plain"))
-            {
-                match el.get_attribute(HELD_TYPE) {
-                    Some(original) => el.set_attribute("type", &original)?,
-                    None => el.remove_attribute("type"),
-                }
-                page.state().stats.activated += 1;
-            }
-        } else if is_javascript_type(ty.as_deref()) {
-            block_script(el, ty.as_deref(), category)?;
-            page.state().stats.scripts_blocked += 1;
-        }
-        return Ok(());
-    }
-    if !is_javascript_type(ty.as_deref()) {
-        return Ok(());
-    }
-    if let Some(src) = el.get_attribute("src") {
-        if let Some(tracker) = tracker_at(page, &src) {
-            page.found(tracker);
-            if !page.allows(tracker.category) {
-                block_script(el, ty.as_deref(), tracker.category)?;
-                page.state().stats.scripts_blocked += 1;
-            }
-        }
-        return Ok(());
-    }
-    if page.ctx.grants.is_all() {
-        return Ok(());
-    }
-    hold(el, page, "script")
-}
-
-/// Turns a script into inert text that the banner can switch on later.
-fn block_script(el: &mut El<'_, '_>, ty: Option<&str>, category: Category) -> HandlerResult {
-    if let Some(ty) = ty {
-        el.set_attribute(HELD_TYPE, ty)?;
-    }
-    el.set_attribute("type", "text/plain")?;
-    el.set_attribute(MARK, category.as_str())?;
-    Ok(())
-}
-
-fn on_iframe(el: &mut El<'_, '_>, page: &Page) -> HandlerResult {
-    let src = el.get_attribute("src");
-    let (category, vendor) = match mark_category(el) {
-        Some(category) => (category, SITE_VENDOR),
-        None => match src.as_deref().and_then(|s| tracker_at(page, s)) {
-            Some(t) => {
-                page.found(t);
-                (t.category, t.vendor)
-            }
-            None => return Ok(()),
-        },
-    };
-    if page.allows(category) {
-        if src.is_none() {
-            if let Some(held) = el.get_attribute(HELD_SRC) {
-                el.set_attribute("src", &held)?;
-                el.remove_attribute("srcdoc");
-                page.state().stats.activated += 1;
-            }
-        }
-        return Ok(());
-    }
-    if let Some(src) = src {
-        el.set_attribute(HELD_SRC, &src)?;
-        el.remove_attribute("src");
-    }
-    el.set_attribute(MARK, category.as_str())?;
-    // Attribute values are written raw: encode `&` so the placeholder's own character
-    // references survive the attribute's decoding.
-    let placeholder = (page.ctx.placeholder)(vendor, category).replace('&', "&amp;");
-    el.set_attribute("srcdoc", &placeholder)?;
-    page.state().stats.embeds_blocked += 1;
-    Ok(())
-}
-
-fn on_img(el: &mut El<'_, '_>, page: &Page) -> HandlerResult {
-    let src = el.get_attribute("src");
-    if let Some(category) = mark_category(el) {
-        if page.allows(category) {
-            if src.is_none() {
-                if let Some(held) = el.get_attribute(HELD_SRC) {
-                    el.set_attribute("src", &held)?;
-                    page.state().stats.activated += 1;
-                }
-            }
-        } else if let Some(src) = src {
-            el.set_attribute(HELD_SRC, &src)?;
-            el.remove_attribute("src");
-            el.remove_attribute("srcset");
-            page.state().stats.pixels_removed += 1;
-        }
-        return Ok(());
-    }
-    let tracker = src.as_deref().and_then(|s| tracker_at(page, s));
-    if let Some(t) = tracker {
-        page.found(t);
-        if !page.allows(t.category) {
-            el.remove();
-            page.state().stats.pixels_removed += 1;
-        }
-    }
-    Ok(())
 }
 
 /// A policy in `<meta http-equiv="Content-Security-Policy">` gets the same hashes as one in
@@ -433,30 +314,4 @@ fn on_meta(el: &mut El<'_, '_>, page: &Page) -> HandlerResult {
         }
     }
     Ok(())
-}
-
-/// Resource hints that make the browser contact a host before any script runs.
-const HINTS: [&str; 5] = [
-    "preconnect",
-    "dns-prefetch",
-    "preload",
-    "prefetch",
-    "modulepreload",
-];
-
-fn on_link(el: &mut El<'_, '_>, page: &Page) {
-    let Some(rel) = el.get_attribute("rel") else {
-        return;
-    };
-    let is_hint = rel
-        .split_ascii_whitespace()
-        .any(|r| HINTS.iter().any(|h| r.eq_ignore_ascii_case(h)));
-    if !is_hint {
-        return;
-    }
-    let href = el.get_attribute("href").unwrap_or_default();
-    if tracker_at(page, &href).is_some_and(|t| !page.allows(t.category)) {
-        el.remove();
-        page.state().stats.links_removed += 1;
-    }
 }

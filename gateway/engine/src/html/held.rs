@@ -9,6 +9,7 @@ use lol_html::send::Element;
 use lol_html::HandlerResult;
 
 use super::handlers::{Page, HELD_TYPE, MARK};
+use super::scripts::runnable_type;
 use crate::trackers::Tracker;
 
 /// Inline scripts longer than this are passed through unexamined rather than buffered.
@@ -56,7 +57,12 @@ pub(super) fn hold(el: &mut Element<'_, '_>, page: &Arc<Page>, tag: &'static str
         let html = if held.released {
             close_tag(held.tag)
         } else {
-            let tracker = page.trackers.for_inline_script(&held.text);
+            let allow = &page.ctx.allow;
+            let tracker = if held.tag == "noscript" {
+                page.trackers.for_noscript(&held.text, allow)
+            } else {
+                page.trackers.for_inline_script_allowing(&held.text, allow)
+            };
             if let Some(t) = tracker {
                 page.found(t);
             }
@@ -103,11 +109,14 @@ fn neutralised(held: &Held, tracker: Tracker<'_>, page: &Page) -> String {
         .iter()
         .filter(|(name, _)| name != "type" && name != MARK)
         .map(|(n, v)| (n.as_str(), v.as_str()));
+    // A page-speed tool's type becomes one the browser runs when the banner switches the
+    // script on.
     let original_type = held
         .attributes
         .iter()
         .find(|(name, _)| name == "type")
-        .map(|(_, ty)| (HELD_TYPE, ty.as_str()));
+        .and_then(|(_, ty)| runnable_type(ty))
+        .map(|ty| (HELD_TYPE, ty));
     let added = [("type", "text/plain"), (MARK, tracker.category.as_str())];
     let mut html = String::with_capacity(held.text.len() + 128);
     push_open_tag(&mut html, "script", kept.chain(original_type).chain(added));

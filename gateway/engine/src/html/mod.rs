@@ -4,8 +4,11 @@
 
 mod banner;
 mod consent_mode;
+mod embeds;
 mod handlers;
 mod held;
+mod pixels;
+mod scripts;
 
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -17,7 +20,7 @@ pub(crate) use banner::{
 };
 pub use consent_mode::{consent_mode_defaults, consent_mode_hash, csp_hash};
 
-use crate::trackers::TrackerIndex;
+use crate::trackers::{Allowlist, TrackerIndex};
 use crate::Grants;
 use handlers::Page;
 
@@ -41,6 +44,8 @@ pub struct PageContext {
     pub body_html: BodyHtml,
     /// The placeholder of a blocked embed.
     pub placeholder: Placeholder,
+    /// What the site lets through although the catalogue names it as a tracker.
+    pub allow: Arc<Allowlist>,
 }
 
 impl std::fmt::Debug for PageContext {
@@ -69,9 +74,10 @@ pub struct RewriteStats {
     pub activated: u32,
     /// Frames replaced by a placeholder.
     pub embeds_blocked: u32,
-    /// Tracking pixels (`<img>` and `<noscript>` ones) removed.
+    /// Tracking pixels (`<img>` and `<noscript>` ones) removed, and images and media from
+    /// trackers kept inert.
     pub pixels_removed: u32,
-    /// `preconnect`, `dns-prefetch` and preload links to tracker hosts removed.
+    /// `preconnect`, `dns-prefetch`, preload and stylesheet links to tracker hosts removed.
     pub links_removed: u32,
     /// The rewriter gave up part-way (the rest of the page passed through as it was).
     pub bailed_out: bool,

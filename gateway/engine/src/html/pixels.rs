@@ -1,0 +1,148 @@
+//! Images, media and links that make the browser contact a tracker: a pixel is removed, a
+//! thumbnail or video from an embed's host is kept inert in its place, a hint or
+//! stylesheet to a tracker host is removed.
+
+use lol_html::HandlerResult;
+
+use super::handlers::{mark_category, tracker_at, El, Page, HELD_SRC, MARK};
+use crate::trackers::Tracker;
+use consentry_config::TrackerKind;
+
+/// Where lazy loaders keep an image's address (or set of addresses) until it is in view.
+const LAZY_IMAGE: [&str; 4] = [
+    "data-src",
+    "data-lazy-src",
+    "data-srcset",
+    "data-lazy-srcset",
+];
+
+/// The attributes through which media elements load something.
+const MEDIA_SOURCES: [&str; 4] = ["src", "srcset", "poster", "data"];
+
+/// Links that make the browser fetch or contact their `href` before any script runs.
+const LOADING_RELS: [&str; 7] = [
+    "preconnect",
+    "dns-prefetch",
+    "preload",
+    "prefetch",
+    "modulepreload",
+    "prerender",
+    "stylesheet",
+];
+
+/// The first tracker among the addresses of a `src` or `srcset` value.
+fn tracker_in<'p>(page: &'p Page, name: &str, value: &str) -> Option<Tracker<'p>> {
+    if name.ends_with("srcset") {
+        value
+            .split(',')
+            .filter_map(|candidate| candidate.split_ascii_whitespace().next())
+            .find_map(|url| tracker_at(page, url))
+    } else {
+        tracker_at(page, value)
+    }
+}
+
+pub(super) fn on_img(el: &mut El<'_, '_>, page: &Page) -> HandlerResult {
+    let src = el.get_attribute("src");
+    if let Some(category) = mark_category(el) {
+        if page.allows(category) {
+            if src.is_none() {
+                if let Some(held) = el.get_attribute(HELD_SRC) {
+                    el.set_attribute("src", &held)?;
+                    page.state().stats.activated += 1;
+                }
+            }
+        } else if let Some(src) = src {
+            el.set_attribute(HELD_SRC, &src)?;
+            el.remove_attribute("src");
+            el.remove_attribute("srcset");
+            page.state().stats.pixels_removed += 1;
+        }
+        return Ok(());
+    }
+    let src_tracker = src.as_deref().and_then(|s| tracker_at(page, s));
+    let tracker = src_tracker.or_else(|| {
+        std::iter::once("srcset")
+            .chain(LAZY_IMAGE)
+            .find_map(|name| tracker_in(page, name, &el.get_attribute(name)?))
+    });
+    let Some(t) = tracker else { return Ok(()) };
+    page.found(t);
+    if page.allows(t.category) {
+        return Ok(());
+    }
+    if src_tracker.is_some() && t.kind == TrackerKind::Tracker {
+        // A pixel: nothing to see, nothing to keep.
+        el.remove();
+    } else {
+        // A thumbnail of an embed, or an image whose other addresses track: the box stays,
+        // empty, until its category is granted.
+        let held = src.or_else(|| {
+            LAZY_IMAGE
+                .iter()
+                .filter(|name| !name.ends_with("srcset"))
+                .find_map(|name| el.get_attribute(name))
+        });
+        if let Some(held) = held {
+            el.set_attribute(HELD_SRC, &held)?;
+        }
+        for name in std::iter::once("src")
+            .chain(std::iter::once("srcset"))
+            .chain(LAZY_IMAGE)
+        {
+            el.remove_attribute(name);
+        }
+        el.set_attribute(MARK, t.category.as_str())?;
+    }
+    page.state().stats.pixels_removed += 1;
+    Ok(())
+}
+
+/// `<source>`, `<video>`, `<audio>`, `<embed>`, `<object>` and `<input type=image>`: what
+/// they load from a tracker is taken out and the element kept inert in its place.
+pub(super) fn on_media(el: &mut El<'_, '_>, page: &Page) -> HandlerResult {
+    let mut found: Option<(Tracker<'_>, String)> = None;
+    let mut tracking: Vec<&str> = Vec::new();
+    for name in MEDIA_SOURCES {
+        let Some(value) = el.get_attribute(name) else {
+            continue;
+        };
+        if let Some(t) = tracker_in(page, name, &value) {
+            tracking.push(name);
+            if found.as_ref().is_none_or(|(f, _)| t.category > f.category) {
+                found = Some((t, value));
+            }
+        }
+    }
+    let Some((t, value)) = found else {
+        return Ok(());
+    };
+    page.found(t);
+    if page.allows(t.category) {
+        return Ok(());
+    }
+    el.set_attribute(HELD_SRC, &value)?;
+    for name in tracking {
+        el.remove_attribute(name);
+    }
+    el.set_attribute(MARK, t.category.as_str())?;
+    page.state().stats.pixels_removed += 1;
+    Ok(())
+}
+
+pub(super) fn on_link(el: &mut El<'_, '_>, page: &Page) {
+    let Some(rel) = el.get_attribute("rel") else {
+        return;
+    };
+    let loads = rel
+        .split_ascii_whitespace()
+        .any(|r| LOADING_RELS.iter().any(|h| r.eq_ignore_ascii_case(h)));
+    if !loads {
+        return;
+    }
+    let href = el.get_attribute("href").unwrap_or_default();
+    if tracker_at(page, &href).is_some_and(|t| !page.allows(t.category)) {
+        el.remove();
+        page.state().stats.links_removed += 1;
+    }
+}

@@ -1,0 +1,369 @@
+//! Reading inline scripts and `<noscript>` markup for the trackers they load.
+//!
+//! One automaton finds, in one pass, the catalogue's tracker hosts, path signatures and
+//! script signatures, the words that load something (`createElement(`, `.src=`,
+//! `document.write(`, ...) and the names of consent platforms. What it finds then counts
+//! only where it loads something, so that a first-party script that merely names a tracker
+//! keeps working:
+//!
+//! - a host counts where it is a whole host (`t.co` is not in `bit.com` nor `t.com`), in a
+//!   URL (`//host`, `https:\/\/host`) or at the start of a string, with a loading word
+//!   within [`WINDOW`] bytes of it (right before it in a bundle): a social link in a site's
+//!   config (`"https://facebook.com/acme"`) is no loader;
+//! - a path signature counts the same way, as the URL around it says;
+//! - a script signature (`fbq(`, `gtag(`) counts in a tag-sized script only: a large inline
+//!   bundle that calls `fbq` if it is there is the site's own code;
+//! - a consent platform's script (Cookiebot, OneTrust, Usercentrics...: their configs list
+//!   vendor domains) is never a tracker.
+//!
+//! In a `<noscript>`, a URL counts when it is the value of an attribute that loads it (`src`,
+//! `srcset`, `data`, `poster`).
+
+use std::borrow::Cow;
+
+use super::allow::Allowlist;
+use super::paths::is_name_byte;
+use super::{Meta, Tracker, TrackerIndex};
+
+/// How far from a loading word a tracker's address may be and still count as loaded by it,
+/// in a tag-sized script (a snippet passes the address to the loader a few lines down).
+const WINDOW: usize = 512;
+
+/// In a bundle (longer than [`SIGNATURE_LIMIT`]), where `createElement(` is everywhere, the
+/// loading word must come right before the address (`s.src = "https://..."`).
+const BUNDLE_WINDOW: usize = 40;
+
+/// Script signatures count in scripts up to this long; past it an inline script is a bundle.
+const SIGNATURE_LIMIT: usize = 32 * 1024;
+
+/// Words that load a script, frame or image, or send a request.
+pub(super) const LOADERS: [&str; 23] = [
+    "createElement(",
+    "src=",
+    "src =",
+    "src:",
+    "src\":",
+    "write(",
+    "writeln(",
+    "Image(",
+    "sendBeacon(",
+    "fetch(",
+    "import(",
+    "importScripts(",
+    "getScript(",
+    "loadScript(",
+    "appendChild(",
+    "insertBefore(",
+    "setAttribute(",
+    "'script'",
+    "\"script\"",
+    "XMLHttpRequest",
+    "<iframe",
+    "<img",
+    ".ajax(",
+];
+
+/// Names found only in consent platforms' own scripts and configs.
+pub(super) const CONSENT_PLATFORMS: [&str; 25] = [
+    "Cookiebot",
+    "CookieConsent",
+    "OneTrust",
+    "Optanon",
+    "usercentrics",
+    "Usercentrics",
+    "UC_UI",
+    "didomi",
+    "Didomi",
+    "klaroConfig",
+    "CookieYes",
+    "cookieyes",
+    "BorlabsCookie",
+    "borlabs-cookie",
+    "cmplz",
+    "complianz",
+    "_iub",
+    "iubenda",
+    "__tcfapiLocator",
+    "consentmanager",
+    "tarteaucitron",
+    "axeptioSettings",
+    "CookieFirst",
+    "CookieScript",
+    "gdprAppliesGlobally",
+];
+
+/// What a pattern of the inline automaton is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Pattern {
+    /// A tracker host.
+    Host,
+    /// Path signature `n` of the path index.
+    Path(usize),
+    /// A script signature.
+    Signature(Meta),
+    /// A word that loads something.
+    Loader,
+    /// A consent platform's name.
+    ConsentPlatform,
+}
+
+/// Where the text comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Source {
+    /// An inline `<script>`.
+    Script,
+    /// The markup of a `<noscript>`.
+    Noscript,
+}
+
+/// The most intrusive tracker `text` loads, as the module's rules say.
+pub(super) fn scan<'i>(
+    index: &'i TrackerIndex,
+    text: &str,
+    source: Source,
+    allow: &Allowlist,
+) -> Option<Tracker<'i>> {
+    let matcher = index.inline.as_ref()?;
+    let text: Cow<'_, str> = match source {
+        Source::Script => join_pieces(text).map_or(Cow::Borrowed(text), Cow::Owned),
+        Source::Noscript => Cow::Borrowed(text),
+    };
+    let bytes = text.as_bytes();
+    let mut loaders: Vec<usize> = Vec::new();
+    let mut candidates: Vec<(usize, usize, Pattern)> = Vec::new();
+    let mut best: Option<Meta> = None;
+    for m in matcher.find_overlapping_iter(text.as_ref()) {
+        let Some(&pattern) = index.inline_meta.get(m.pattern().as_usize()) else {
+            continue;
+        };
+        match (pattern, source) {
+            (Pattern::ConsentPlatform, Source::Script) => return None,
+            (Pattern::Loader, _) => loaders.push(m.start()),
+            (Pattern::Signature(meta), Source::Script) if bytes.len() <= SIGNATURE_LIMIT => {
+                keep_most_intrusive(&mut best, meta)
+            }
+            (Pattern::Host | Pattern::Path(_), _) => candidates.push((m.start(), m.end(), pattern)),
+            _ => {}
+        }
+    }
+    let (before, after) = if bytes.len() <= SIGNATURE_LIMIT {
+        (WINDOW, WINDOW)
+    } else {
+        (BUNDLE_WINDOW, 0)
+    };
+    for (start, end, pattern) in candidates {
+        let loaded = match source {
+            Source::Script => loaders
+                .iter()
+                .any(|&l| l + before >= start && l <= end + after),
+            Source::Noscript => true,
+        };
+        if !loaded {
+            continue;
+        }
+        let found = match pattern {
+            Pattern::Host => url_around_host(bytes, start, end),
+            _ => url_around_path(bytes, start, end),
+        };
+        let Some((url_start, url)) = found else {
+            continue;
+        };
+        if source == Source::Noscript && !in_loading_attribute(bytes, url_start) {
+            continue;
+        }
+        if allow.allows_url(&url) {
+            continue;
+        }
+        if let Some(meta) = index.url_meta(&url) {
+            keep_most_intrusive(&mut best, meta);
+        }
+    }
+    best.map(|meta| index.tracker(meta))
+}
+
+fn keep_most_intrusive(best: &mut Option<Meta>, meta: Meta) {
+    if best.is_none_or(|b| meta.0 > b.0) {
+        *best = Some(meta);
+    }
+}
+
+/// Joins string pieces a loader split to hide what it writes (`'<sc'+'ript'`,
+/// `"//www.google" + "-analytics.com"`): a quote, `+` and a quote, with spaces between,
+/// are taken out. `None` when there is nothing to join.
+fn join_pieces(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let is_quote = |b: u8| matches!(b, b'\'' | b'"');
+    let mut cuts: Vec<(usize, usize)> = Vec::new();
+    let mut i = 0;
+    while let Some(offset) = bytes[i..].iter().position(|&b| b == b'+') {
+        let plus = i + offset;
+        i = plus + 1;
+        let before = bytes[..plus].iter().rposition(|b| !b.is_ascii_whitespace());
+        let after = bytes[plus + 1..]
+            .iter()
+            .position(|b| !b.is_ascii_whitespace())
+            .map(|p| plus + 1 + p);
+        if let (Some(b), Some(a)) = (before, after) {
+            if is_quote(bytes[b]) && is_quote(bytes[a]) && cuts.last().is_none_or(|c| c.1 <= b) {
+                cuts.push((b, a + 1));
+                i = a + 1;
+            }
+        }
+    }
+    if cuts.is_empty() {
+        return None;
+    }
+    let mut joined = String::with_capacity(text.len());
+    let mut from = 0;
+    for (cut_start, cut_end) in cuts {
+        joined.push_str(text.get(from..cut_start)?);
+        from = cut_end;
+    }
+    joined.push_str(text.get(from..)?);
+    Some(joined)
+}
+
+/// A byte of a host name.
+fn is_host_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'-' || b == b'.'
+}
+
+/// A byte that ends a URL written in a script or in markup.
+fn ends_url(b: u8) -> bool {
+    b.is_ascii_whitespace()
+        || matches!(
+            b,
+            b'\''
+                | b'"'
+                | b'`'
+                | b'<'
+                | b'>'
+                | b'('
+                | b')'
+                | b'{'
+                | b'}'
+                | b'['
+                | b']'
+                | b','
+                | b';'
+        )
+}
+
+/// The URL a tracker host found at `start..end` is part of: its start in `bytes` and its
+/// text (`//host/path`, JSON's `\/` unescaped). `None` when the match is part of a longer
+/// name, or not where a URL or a host string begins.
+fn url_around_host(bytes: &[u8], start: usize, end: usize) -> Option<(usize, String)> {
+    // A whole host on the right: `t.co` is not `t.com` nor `t.co.uk`.
+    match bytes.get(end) {
+        Some(&b) if is_name_byte(b) => return None,
+        Some(b'.')
+            if bytes
+                .get(end + 1)
+                .is_some_and(|b| b.is_ascii_alphanumeric()) =>
+        {
+            return None
+        }
+        _ => {}
+    }
+    // On the left a subdomain is fine (`www.`), part of a longer name is not (`bit.com`).
+    let host_start = match start.checked_sub(1).map(|i| bytes[i]) {
+        Some(b'.') => bytes[..start]
+            .iter()
+            .rposition(|&b| !is_host_byte(b))
+            .map_or(0, |i| i + 1),
+        Some(b) if is_name_byte(b) => return None,
+        _ => start,
+    };
+    let before = &bytes[..host_start];
+    let url_start = if before.ends_with(b"//") {
+        scheme_start(bytes, host_start - 2)
+    } else if before.ends_with(b"\\/\\/") {
+        scheme_start(bytes, host_start - 4)
+    } else if before.len() >= 6 && before[before.len() - 6..].eq_ignore_ascii_case(b"%2f%2f") {
+        host_start - 6
+    } else if before
+        .last()
+        .is_some_and(|&b| matches!(b, b'\'' | b'"' | b'`'))
+    {
+        host_start
+    } else {
+        return None;
+    };
+    let url_end = url_end(bytes, end);
+    let mut url = String::from("//");
+    push_unescaped(&mut url, bytes.get(host_start..url_end)?);
+    Some((url_start, url))
+}
+
+/// Where the scheme before the `//` at `slashes` starts (`https:`, `https:\/\/`), or
+/// `slashes` when there is none.
+fn scheme_start(bytes: &[u8], slashes: usize) -> usize {
+    let Some(colon) = slashes.checked_sub(1).filter(|&c| bytes[c] == b':') else {
+        return slashes;
+    };
+    bytes[..colon]
+        .iter()
+        .rposition(|b| !b.is_ascii_alphabetic())
+        .map_or(0, |i| i + 1)
+}
+
+/// Where a URL that runs through `from` ends.
+fn url_end(bytes: &[u8], from: usize) -> usize {
+    let mut i = from;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if ends_url(b) || (b == b'\\' && bytes.get(i + 1) != Some(&b'/')) {
+            break;
+        }
+        i += 1;
+    }
+    i
+}
+
+/// The URL a path signature found at `start..end` is part of: its start and its text.
+fn url_around_path(bytes: &[u8], start: usize, end: usize) -> Option<(usize, String)> {
+    let url_start = bytes[..start]
+        .iter()
+        .rposition(|&b| ends_url(b) || matches!(b, b'=' | b'+'))
+        .map_or(0, |i| i + 1);
+    let url_end = url_end(bytes, end);
+    let mut url = String::new();
+    push_unescaped(&mut url, bytes.get(url_start..url_end)?);
+    Some((url_start, url))
+}
+
+/// Appends `piece` with JSON's escaped slashes (`\/`) unescaped.
+fn push_unescaped(out: &mut String, piece: &[u8]) {
+    let piece = String::from_utf8_lossy(piece);
+    if piece.contains("\\/") {
+        out.push_str(&piece.replace("\\/", "/"));
+    } else {
+        out.push_str(&piece);
+    }
+}
+
+/// Whether the URL starting at `url_start` is the value of an attribute that loads it:
+/// `src`, `data-src` and other `*src`, `srcset`, `data`, `poster`.
+fn in_loading_attribute(bytes: &[u8], url_start: usize) -> bool {
+    let mut i = url_start;
+    let skip_spaces = |mut i: usize| {
+        while i > 0 && bytes[i - 1].is_ascii_whitespace() {
+            i -= 1;
+        }
+        i
+    };
+    if i > 0 && matches!(bytes[i - 1], b'"' | b'\'') {
+        i -= 1;
+    }
+    i = skip_spaces(i);
+    if i == 0 || bytes[i - 1] != b'=' {
+        return false;
+    }
+    let name_end = skip_spaces(i - 1);
+    let name_start = bytes[..name_end]
+        .iter()
+        .rposition(|&b| !(b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
+        .map_or(0, |p| p + 1);
+    let name = String::from_utf8_lossy(&bytes[name_start..name_end]).to_ascii_lowercase();
+    name.ends_with("src") || matches!(name.as_str(), "srcset" | "data" | "poster")
+}
