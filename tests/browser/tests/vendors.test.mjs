@@ -77,6 +77,10 @@ async function visit(browser, entry) {
     result.thirdPartyBefore = earlier.filter((r) => !firstParty(new URL(r.url).hostname)).map((r) => r.url);
     result.loadedBefore = earlier.some((r) => loads(r.url));
     result.errorsBefore = [...v.errors];
+    // The placeholders shown before consent (for the report; not asserted).
+    result.placeholders = await v.page.$$eval("iframe[srcdoc]", (frames) =>
+      frames.map((f) => (new DOMParser().parseFromString(f.srcdoc, "text/html").body.textContent || "").trim()),
+    );
     await v.page.getByRole("button", { name: "Accept all" }).click({ timeout: 5000 });
     const end = Date.now() + LOAD_WAIT_MS;
     while (missing(v.requests).length && Date.now() < end) await sleep(50);
@@ -158,7 +162,8 @@ describe("vendor snippets through the gateway", () => {
             ? "loads (already before)"
             : "loads";
       const errors = r.pageErrors?.length ? `  errors: ${r.pageErrors.join("; ")}` : "";
-      t.diagnostic(`${r.page.padEnd(38)} before consent: ${before.padEnd(8)} after Accept all: ${afterAccept}${errors}`);
+      const shown = r.kind === "embed" ? `  placeholder: ${r.placeholders?.length ? r.placeholders.join(" | ") : "none"}` : "";
+      t.diagnostic(`${r.page.padEnd(38)} before consent: ${before.padEnd(8)} after Accept all: ${afterAccept}${errors}${shown}`);
     }
     const failing = (key, bad) => rows.filter((r) => !TODO[`${r.page}:${key}`] && (r.error || bad(r))).map(name);
     const leaks = failing("before", (r) => r.before.length > 0);
