@@ -163,25 +163,10 @@ pub fn guess(shape: &CookieShape<'_>) -> Guess {
     }
 }
 
-/// The category of an unknown cookie the origin sets: a confident guess stands; otherwise an
-/// `HttpOnly` or session cookie is necessary and anything else is `fallback`.
-pub fn decide(shape: &CookieShape<'_>, fallback: Category) -> Category {
+/// The category a guess is sure of: necessary at or above [`CONFIDENT_FUNCTIONAL`], the likelier
+/// tracker category at or below [`CONFIDENT_TRACKER`]; `None` in between.
+pub fn confident(shape: &CookieShape<'_>) -> Option<Category> {
     let guess = guess(shape);
-    if guess.functional >= CONFIDENT_FUNCTIONAL {
-        Category::Necessary
-    } else if guess.functional <= CONFIDENT_TRACKER {
-        guess.tracker
-    } else if shape.http_only || shape.lifetime == Lifetime::Session {
-        Category::Necessary
-    } else {
-        fallback
-    }
-}
-
-/// The category of an unknown cookie seen only by name (in a request), when the name alone is
-/// confident enough; `None` leaves it to what the origin was seen to set, or the fallback.
-pub fn decide_by_name(name: &str) -> Option<Category> {
-    let guess = guess(&CookieShape::named(name));
     if guess.functional >= CONFIDENT_FUNCTIONAL {
         Some(Category::Necessary)
     } else if guess.functional <= CONFIDENT_TRACKER {
@@ -189,6 +174,22 @@ pub fn decide_by_name(name: &str) -> Option<Category> {
     } else {
         None
     }
+}
+
+/// The category of an unknown cookie the origin sets: a confident guess stands; otherwise an
+/// `HttpOnly` or session cookie is necessary and anything else is `fallback`.
+pub fn decide(shape: &CookieShape<'_>, fallback: Category) -> Category {
+    confident(shape).unwrap_or(if shape.http_only || shape.lifetime == Lifetime::Session {
+        Category::Necessary
+    } else {
+        fallback
+    })
+}
+
+/// The category of an unknown cookie seen only by name (in a request), when the name alone is
+/// confident enough; `None` leaves it to what the origin was seen to set, or the fallback.
+pub fn decide_by_name(name: &str) -> Option<Category> {
+    confident(&CookieShape::named(name))
 }
 
 #[cfg(test)]
