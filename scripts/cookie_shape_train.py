@@ -400,6 +400,7 @@ def write_table(weights, path):
         "",
         "/// Names, lifetimes (seconds; `None`: session) and the probability that they are functional",
         "/// as the training script computes it: a test checks that the engine agrees.",
+        "#[cfg(test)]",
         f"pub(super) static CHECKS: [(&str, Option<u64>, f32); {len(PROBES)}] = [",
     ]
     for name, seconds in PROBES:

@@ -2451,6 +2451,7 @@ pub(super) static WEIGHTS: [[i16; 3]; 8362] = [
 
 /// Names, lifetimes (seconds; `None`: session) and the probability that they are functional
 /// as the training script computes it: a test checks that the engine agrees.
+#[cfg(test)]
 pub(super) static CHECKS: [(&str, Option<u64>, f32); 12] = [
     ("PHPSESSID", None, 0.9964),
     ("_ga_X7K2P9QZ1L", Some(31536000), 0.0726),
