@@ -296,15 +296,19 @@ function neutralised(html) {
   return out;
 }
 
-/** Errors in `after` that are not in `before`, counted as a multiset. */
+/**
+ * Errors in `after` whose kind never happened in `before` (one entry per kind). The same
+ * failure can read "Failed to execute 'json' on 'Response': Unexpected end of JSON input" or
+ * "Unexpected end of JSON input" from one run to the next: the prefix is not compared.
+ */
 function newErrors(before, after) {
-  const left = new Map();
-  for (const { key } of before) left.set(key, (left.get(key) || 0) + 1);
+  const kind = (key) => key.replace(/Failed to execute '[^']*' on '[^']*': /, "");
+  const seen = new Set(before.map((e) => kind(e.key)));
   const out = [];
   for (const e of after) {
-    const n = left.get(e.key) || 0;
-    if (n > 0) left.set(e.key, n - 1);
-    else out.push(e);
+    if (seen.has(kind(e.key))) continue;
+    seen.add(kind(e.key));
+    out.push(e);
   }
   return out;
 }
