@@ -20,6 +20,17 @@ use paths::{PathIndex, PathVerdict};
 /// `vendors`) and kind.
 type Meta = (Category, usize, TrackerKind);
 
+/// What an inline script loads.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct InlineScript<'a> {
+    /// The tracker whose tag a tag-sized script is: the script is held back whole.
+    pub tag: Option<Tracker<'a>>,
+    /// In a script longer than a tag (the site's own code): where each address it loads a
+    /// tracker from starts, in bytes, with that tracker, in order. Only those addresses are
+    /// defused.
+    pub loaders: Vec<(usize, Tracker<'a>)>,
+}
+
 /// A recognised tracker.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Tracker<'a> {
@@ -144,22 +155,39 @@ impl TrackerIndex {
         self.url_meta(url).map(|meta| self.tracker(meta))
     }
 
-    /// The most intrusive tracker an inline script loads: by signature in a tag-sized
-    /// script, by a tracker's host or file where the script loads it (see [`inline`]). A
-    /// consent platform's script is never a tracker.
+    /// The most intrusive tracker an inline script loads (see [`TrackerIndex::inline_script`]).
     pub fn for_inline_script(&self, text: &str) -> Option<Tracker<'_>> {
-        self.for_inline_script_allowing(text, &Allowlist::default())
+        let found = self.inline_script(text, &Allowlist::default());
+        found
+            .loaders
+            .iter()
+            .map(|(_, t)| *t)
+            .chain(found.tag)
+            .max_by_key(|t| t.category)
     }
 
-    /// [`TrackerIndex::for_inline_script`], with what a site allows left out.
-    pub fn for_inline_script_allowing(&self, text: &str, allow: &Allowlist) -> Option<Tracker<'_>> {
-        inline::scan(self, text, inline::Source::Script, allow)
+    /// What an inline script loads, with what a site allows left out: by signature or by a
+    /// tracker's host or file where the script loads it, in a tag-sized script (see
+    /// [`inline`]); the addresses it loads trackers from, in a longer one. A consent
+    /// platform's script loads nothing.
+    pub fn inline_script(&self, text: &str, allow: &Allowlist) -> InlineScript<'_> {
+        let found = inline::scan(self, text, inline::Source::Script, allow);
+        InlineScript {
+            tag: found.tag.map(|meta| self.tracker(meta)),
+            loaders: found
+                .loaders
+                .into_iter()
+                .map(|(at, meta)| (at, self.tracker(meta)))
+                .collect(),
+        }
     }
 
     /// The most intrusive tracker the markup of a `<noscript>` loads: a URL of a tracker
     /// host or file as the value of `src`, `srcset`, `data` or `poster`.
     pub fn for_noscript(&self, markup: &str, allow: &Allowlist) -> Option<Tracker<'_>> {
         inline::scan(self, markup, inline::Source::Noscript, allow)
+            .tag
+            .map(|meta| self.tracker(meta))
     }
 
     /// The category, vendor and kind of what `url` points at: a path signature of its host

@@ -57,28 +57,76 @@ pub(super) fn hold(el: &mut Element<'_, '_>, page: &Arc<Page>, tag: &'static str
         let html = if held.released {
             close_tag(held.tag)
         } else {
-            let allow = &page.ctx.allow;
-            let tracker = if held.tag == "noscript" {
-                page.trackers.for_noscript(&held.text, allow)
-            } else {
-                page.trackers.for_inline_script_allowing(&held.text, allow)
-            };
-            if let Some(t) = tracker {
-                page.found(t);
-            }
-            match tracker {
-                Some(t) if !page.allows(t.category) => neutralised(&held, t, &page),
-                _ => whole(&held),
-            }
+            decide(&held, &page)
         };
         end.before(&html, ContentType::Html);
         Ok(())
     }))
 }
 
-/// The held element as it was.
-fn whole(held: &Held) -> String {
-    let mut html = String::with_capacity(held.text.len() + 64);
+/// What a held element becomes, now that its text is known: as it was, neutralised whole
+/// (a tag, a `<noscript>` pixel), or with the addresses it loads trackers from defused (the
+/// site's own script that also starts a tracker).
+fn decide(held: &Held, page: &Page) -> String {
+    let allow = &page.ctx.allow;
+    if held.tag == "noscript" {
+        return match page.trackers.for_noscript(&held.text, allow) {
+            Some(t) => {
+                page.found(t);
+                if page.allows(t.category) {
+                    whole(held, &held.text)
+                } else {
+                    neutralised(held, t, page)
+                }
+            }
+            None => whole(held, &held.text),
+        };
+    }
+    let found = page.trackers.inline_script(&held.text, allow);
+    if let Some(t) = found.tag {
+        page.found(t);
+        if !page.allows(t.category) {
+            return neutralised(held, t, page);
+        }
+    }
+    let mut cuts = Vec::new();
+    for (at, t) in found.loaders {
+        page.found(t);
+        if !page.allows(t.category) {
+            cuts.push(at);
+        }
+    }
+    if cuts.is_empty() {
+        return whole(held, &held.text);
+    }
+    page.state().stats.loaders_defused += u32::try_from(cuts.len()).unwrap_or(u32::MAX);
+    whole(held, &defused(&held.text, &cuts))
+}
+
+/// What an address becomes when defused: `data:,//` before it makes it a data URL, which
+/// loads nothing from the network: a script of it is one comment (without the `//`,
+/// `https:` would be a label with no statement, a syntax error), an image of it fails.
+const DEFUSED: &str = "data:,//";
+
+/// `text` with [`DEFUSED`] put before the address at each of `cuts` (ascending).
+fn defused(text: &str, cuts: &[usize]) -> String {
+    let mut out = String::with_capacity(text.len() + cuts.len() * DEFUSED.len());
+    let mut from = 0;
+    for &at in cuts {
+        let Some(piece) = text.get(from..at) else {
+            continue;
+        };
+        out.push_str(piece);
+        out.push_str(DEFUSED);
+        from = at;
+    }
+    out.push_str(text.get(from..).unwrap_or(""));
+    out
+}
+
+/// The held element as it was, with `text` as its text.
+fn whole(held: &Held, text: &str) -> String {
+    let mut html = String::with_capacity(text.len() + 64);
     push_open_tag(
         &mut html,
         held.tag,
@@ -86,7 +134,7 @@ fn whole(held: &Held) -> String {
             .iter()
             .map(|(n, v)| (n.as_str(), v.as_str())),
     );
-    html.push_str(&held.text);
+    html.push_str(text);
     html.push_str(&close_tag(held.tag));
     html
 }

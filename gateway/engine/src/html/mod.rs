@@ -70,6 +70,9 @@ pub struct PageFindings {
 pub struct RewriteStats {
     /// Scripts turned into `type="text/plain"`.
     pub scripts_blocked: u32,
+    /// Addresses of trackers defused inside the site's own inline scripts (ones too long to
+    /// be a tag, which run without them).
+    pub loaders_defused: u32,
     /// Site-marked scripts and embeds switched on because their category is granted.
     pub activated: u32,
     /// Frames replaced by a placeholder.

@@ -1,12 +1,11 @@
-//! Images, media and links that make the browser contact a tracker: a pixel is removed, a
-//! thumbnail or video from an embed's host is kept inert in its place, a hint or
-//! stylesheet to a tracker host is removed.
+//! Images, media and links that make the browser contact a tracker: an image (a pixel, an
+//! embed's thumbnail) or a video is kept inert in its place for the banner to switch on, a
+//! hint or stylesheet to a tracker host is removed.
 
 use lol_html::HandlerResult;
 
 use super::handlers::{mark_category, tracker_at, El, Page, HELD_SRC, MARK};
 use crate::trackers::Tracker;
-use consentry_config::TrackerKind;
 
 /// Where lazy loaders keep an image's address (or set of addresses) until it is in view.
 const LAZY_IMAGE: [&str; 4] = [
@@ -60,40 +59,34 @@ pub(super) fn on_img(el: &mut El<'_, '_>, page: &Page) -> HandlerResult {
         }
         return Ok(());
     }
-    let src_tracker = src.as_deref().and_then(|s| tracker_at(page, s));
-    let tracker = src_tracker.or_else(|| {
-        std::iter::once("srcset")
-            .chain(LAZY_IMAGE)
-            .find_map(|name| tracker_in(page, name, &el.get_attribute(name)?))
-    });
+    let tracker = src
+        .as_deref()
+        .and_then(|s| tracker_at(page, s))
+        .or_else(|| {
+            std::iter::once("srcset")
+                .chain(LAZY_IMAGE)
+                .find_map(|name| tracker_in(page, name, &el.get_attribute(name)?))
+        });
     let Some(t) = tracker else { return Ok(()) };
     page.found(t);
     if page.allows(t.category) {
         return Ok(());
     }
-    if src_tracker.is_some() && t.kind == TrackerKind::Tracker {
-        // A pixel: nothing to see, nothing to keep.
-        el.remove();
-    } else {
-        // A thumbnail of an embed, or an image whose other addresses track: the box stays,
-        // empty, until its category is granted.
-        let held = src.or_else(|| {
-            LAZY_IMAGE
-                .iter()
-                .filter(|name| !name.ends_with("srcset"))
-                .find_map(|name| el.get_attribute(name))
-        });
-        if let Some(held) = held {
-            el.set_attribute(HELD_SRC, &held)?;
-        }
-        for name in std::iter::once("src")
-            .chain(std::iter::once("srcset"))
-            .chain(LAZY_IMAGE)
-        {
-            el.remove_attribute(name);
-        }
-        el.set_attribute(MARK, t.category.as_str())?;
+    // Kept in place, inert, so that the banner can switch it on: a pixel that loads after
+    // consent counts the visit the visitor agreed to; a thumbnail keeps its box.
+    let held = src.or_else(|| {
+        LAZY_IMAGE
+            .iter()
+            .filter(|name| !name.ends_with("srcset"))
+            .find_map(|name| el.get_attribute(name))
+    });
+    if let Some(held) = held {
+        el.set_attribute(HELD_SRC, &held)?;
     }
+    for name in ["src", "srcset"].into_iter().chain(LAZY_IMAGE) {
+        el.remove_attribute(name);
+    }
+    el.set_attribute(MARK, t.category.as_str())?;
     page.state().stats.pixels_removed += 1;
     Ok(())
 }

@@ -8,11 +8,13 @@
 //!
 //! - a host counts where it is a whole host (`t.co` is not in `bit.com` nor `t.com`), in a
 //!   URL (`//host`, `https:\/\/host`) or at the start of a string, with a loading word
-//!   within [`WINDOW`] bytes of it (right before it in a bundle): a social link in a site's
-//!   config (`"https://facebook.com/acme"`) is no loader;
+//!   within [`WINDOW`] bytes of it in a tag, right before it in a longer script: a social
+//!   link in a site's config (`"https://facebook.com/acme"`) is no loader;
 //! - a path signature counts the same way, as the URL around it says;
 //! - a script signature (`fbq(`, `gtag(`) counts in a tag-sized script only: a large inline
 //!   bundle that calls `fbq` if it is there is the site's own code;
+//! - a tag-sized script that loads a tracker is held back whole (the banner switches it on);
+//!   in a longer one, the site's own code, only the addresses are defused, so the rest runs;
 //! - a consent platform's script (Cookiebot, OneTrust, Usercentrics...: their configs list
 //!   vendor domains) is never a tracker.
 //!
@@ -23,21 +25,25 @@ use std::borrow::Cow;
 
 use super::allow::Allowlist;
 use super::paths::is_name_byte;
-use super::{Meta, Tracker, TrackerIndex};
+use super::{Meta, TrackerIndex};
 
 /// How far from a loading word a tracker's address may be and still count as loaded by it,
 /// in a tag-sized script (a snippet passes the address to the loader a few lines down).
 const WINDOW: usize = 512;
 
-/// In a bundle (longer than [`SIGNATURE_LIMIT`]), where `createElement(` is everywhere, the
-/// loading word must come right before the address (`s.src = "https://..."`).
-const BUNDLE_WINDOW: usize = 40;
+/// In a script longer than a tag, where `createElement(` may be anywhere and a link to the
+/// site's social page may sit next to a loader, the loading word must come right before
+/// the address (`s.src = "https://..."`, `(window, document, 'script', 'https://...'`).
+const NEAR_WINDOW: usize = 40;
 
-/// Script signatures count in scripts up to this long; past it an inline script is a bundle.
-const SIGNATURE_LIMIT: usize = 32 * 1024;
+/// An inline script up to this long can be a tracker's tag, held back whole and switched on
+/// by the banner. A longer one is the site's own code, perhaps with a loader inside (a shop's
+/// config that also starts Tag Manager): it runs, with only the addresses it loads
+/// trackers from defused.
+const TAG_LIMIT: usize = 8 * 1024;
 
 /// Words that load a script, frame or image, or send a request.
-pub(super) const LOADERS: [&str; 23] = [
+pub(super) const LOADERS: [&str; 28] = [
     "createElement(",
     "src=",
     "src =",
@@ -55,6 +61,11 @@ pub(super) const LOADERS: [&str; 23] = [
     "appendChild(",
     "insertBefore(",
     "setAttribute(",
+    "Script(",
+    "script(",
+    "JS(",
+    "Js(",
+    "document,",
     "'script'",
     "\"script\"",
     "XMLHttpRequest",
@@ -64,9 +75,8 @@ pub(super) const LOADERS: [&str; 23] = [
 ];
 
 /// Names found only in consent platforms' own scripts and configs.
-pub(super) const CONSENT_PLATFORMS: [&str; 25] = [
+pub(super) const CONSENT_PLATFORMS: [&str; 24] = [
     "Cookiebot",
-    "CookieConsent",
     "OneTrust",
     "Optanon",
     "usercentrics",
@@ -116,40 +126,51 @@ pub(super) enum Source {
     Noscript,
 }
 
-/// The most intrusive tracker `text` loads, as the module's rules say.
-pub(super) fn scan<'i>(
-    index: &'i TrackerIndex,
-    text: &str,
-    source: Source,
-    allow: &Allowlist,
-) -> Option<Tracker<'i>> {
-    let matcher = index.inline.as_ref()?;
-    let text: Cow<'_, str> = match source {
-        Source::Script => join_pieces(text).map_or(Cow::Borrowed(text), Cow::Owned),
-        Source::Noscript => Cow::Borrowed(text),
+/// What an inline script or `<noscript>` loads.
+#[derive(Debug, Default)]
+pub(super) struct Found {
+    /// The most intrusive tracker of a tag-sized script or a `<noscript>`: held back whole.
+    pub tag: Option<Meta>,
+    /// In a script longer than a tag: where each address it loads a tracker from starts
+    /// (in the text as given), with that tracker, in order.
+    pub loaders: Vec<(usize, Meta)>,
+}
+
+/// What `text` loads, as the module's rules say.
+pub(super) fn scan(index: &TrackerIndex, text: &str, source: Source, allow: &Allowlist) -> Found {
+    let mut found = Found::default();
+    let Some(matcher) = index.inline.as_ref() else {
+        return found;
+    };
+    let is_tag = source == Source::Noscript || text.len() <= TAG_LIMIT;
+    // Pieces are joined in a tag only: in a longer script the addresses found are defused
+    // where they are, so they must be found where they are.
+    let text: Cow<'_, str> = if source == Source::Script && is_tag {
+        join_pieces(text).map_or(Cow::Borrowed(text), Cow::Owned)
+    } else {
+        Cow::Borrowed(text)
     };
     let bytes = text.as_bytes();
     let mut loaders: Vec<usize> = Vec::new();
     let mut candidates: Vec<(usize, usize, Pattern)> = Vec::new();
-    let mut best: Option<Meta> = None;
     for m in matcher.find_overlapping_iter(text.as_ref()) {
         let Some(&pattern) = index.inline_meta.get(m.pattern().as_usize()) else {
             continue;
         };
         match (pattern, source) {
-            (Pattern::ConsentPlatform, Source::Script) => return None,
+            (Pattern::ConsentPlatform, Source::Script) => return Found::default(),
             (Pattern::Loader, _) => loaders.push(m.start()),
-            (Pattern::Signature(meta), Source::Script) if bytes.len() <= SIGNATURE_LIMIT => {
-                keep_most_intrusive(&mut best, meta)
+            (Pattern::Signature(meta), Source::Script) if is_tag => {
+                keep_most_intrusive(&mut found.tag, meta)
             }
             (Pattern::Host | Pattern::Path(_), _) => candidates.push((m.start(), m.end(), pattern)),
             _ => {}
         }
     }
-    let (before, after) = if bytes.len() <= SIGNATURE_LIMIT {
+    let (before, after) = if is_tag {
         (WINDOW, WINDOW)
     } else {
-        (BUNDLE_WINDOW, 0)
+        (NEAR_WINDOW, 0)
     };
     for (start, end, pattern) in candidates {
         let loaded = match source {
@@ -161,11 +182,11 @@ pub(super) fn scan<'i>(
         if !loaded {
             continue;
         }
-        let found = match pattern {
+        let around = match pattern {
             Pattern::Host => url_around_host(bytes, start, end),
             _ => url_around_path(bytes, start, end),
         };
-        let Some((url_start, url)) = found else {
+        let Some((url_start, url)) = around else {
             continue;
         };
         if source == Source::Noscript && !in_loading_attribute(bytes, url_start) {
@@ -174,11 +195,21 @@ pub(super) fn scan<'i>(
         if allow.allows_url(&url) {
             continue;
         }
-        if let Some(meta) = index.url_meta(&url) {
-            keep_most_intrusive(&mut best, meta);
+        let Some(meta) = index.url_meta(&url) else {
+            continue;
+        };
+        if is_tag {
+            keep_most_intrusive(&mut found.tag, meta);
+        } else {
+            match found.loaders.iter_mut().find(|(at, _)| *at == url_start) {
+                Some((_, kept)) if meta.0 > kept.0 => *kept = meta,
+                Some(_) => {}
+                None => found.loaders.push((url_start, meta)),
+            }
         }
     }
-    best.map(|meta| index.tracker(meta))
+    found.loaders.sort_by_key(|(at, _)| *at);
+    found
 }
 
 fn keep_most_intrusive(best: &mut Option<Meta>, meta: Meta) {
