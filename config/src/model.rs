@@ -103,10 +103,19 @@ impl Default for Timeouts {
 /// What happens to a cookie that neither the site's rules nor the catalogue know.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum UnknownCookies {
-    /// A server-set `HttpOnly` or session cookie counts as necessary (and is reported as
-    /// unclassified); anything else, which could be long-lived and read by scripts, counts as
-    /// `fallback` and waits for consent.
+    /// Guessed from the cookie itself (name, lifetime, value, scope): a confident guess stands,
+    /// even against the flags; an unsure one is necessary when the origin sets it `HttpOnly` or
+    /// for the session, and `fallback` otherwise. In a request, a name the origin was seen to
+    /// set as necessary, or one whose name alone is telling; else `fallback`. Reported as
+    /// unclassified either way.
     Auto {
+        /// The category of unknown cookies that are not plainly functional.
+        fallback: Category,
+    },
+    /// By the flags only, as before guessing: a server-set `HttpOnly` or session cookie counts
+    /// as necessary (and is reported as unclassified); anything else, which could be long-lived
+    /// and read by scripts, counts as `fallback` and waits for consent.
+    Traits {
         /// The category of unknown cookies that are not plainly functional.
         fallback: Category,
     },

@@ -43,8 +43,10 @@ lifetime = "365days"
 # generated and kept in the data directory. Several gateways for one site share one key.
 # secret = "change-me-to-a-long-random-string-of-32-or-more"
 # Cookies that neither your rules below nor the built-in catalogue know:
-# "auto" lets a server-set HttpOnly or session cookie through as necessary (and reports it)
-# and holds back anything else until marketing consent; or name a category for all of them.
+# "auto" guesses from the cookie itself (name, lifetime, value): a cart or a session cookie
+# passes as necessary, a visitor id waits for consent; when unsure, a server-set HttpOnly or
+# session cookie passes and anything else waits for marketing consent. Each is reported.
+# "traits" decides by those flags alone; or name a category for all of them.
 unknown_cookies = "auto"
 # What consent records keep of the visitor's IP address: "truncate" (IPv4 /24, IPv6 /48)
 # or "omit".

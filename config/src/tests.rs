@@ -21,6 +21,21 @@ fn starter_config_is_valid() {
 }
 
 #[test]
+fn unknown_cookies_can_be_judged_by_their_flags_alone() {
+    let config = Config::from_toml(
+        "[consent]\nunknown_cookies = \"traits\"\n[[site]]\nhosts = [\"a.test\"]\nupstream = \"http://127.0.0.1:9000\"\n",
+        "traits.toml",
+    )
+    .expect("valid");
+    assert_eq!(
+        config.consent.unknown_cookies,
+        UnknownCookies::Traits {
+            fallback: Category::Marketing
+        }
+    );
+}
+
+#[test]
 fn minimal_config_takes_defaults() {
     let config = Config::from_toml(
         "[[site]]\nhosts = [\"a.test\"]\nupstream = \"http://127.0.0.1:9000\"\n",

@@ -297,6 +297,9 @@ impl Validator<'_> {
             None => defaults.unknown_cookies,
             Some(text) => match text.get_ref().as_str() {
                 "auto" => UnknownCookies::default(),
+                "traits" => UnknownCookies::Traits {
+                    fallback: Category::Marketing,
+                },
                 other => match other.parse::<Category>() {
                     Ok(category) => UnknownCookies::Always(category),
                     Err(_) => {
@@ -304,7 +307,7 @@ impl Validator<'_> {
                             text.span().start,
                             "consent.unknown_cookies",
                             format!(
-                                "`{other}` is not one of auto, necessary, preferences, analytics, marketing"
+                                "`{other}` is not one of auto, traits, necessary, preferences, analytics, marketing"
                             ),
                         );
                         defaults.unknown_cookies

@@ -84,10 +84,10 @@ async fn cookies_set_by_the_origin_and_by_scripts_are_in_the_inventory() {
     let chat = cookie(&inventory, "chat_open");
     assert_eq!(chat["set_by"], "script");
     assert_eq!(
-        chat["category"], "marketing",
-        "unknown and readable by scripts: waits for consent"
+        chat["category"], "necessary",
+        "unknown, but its name says it is the chat's own state"
     );
-    assert_eq!(chat["source"], "fallback");
+    assert_eq!(chat["source"], "guessed");
     assert_eq!(chat["unclassified"], true);
     assert_eq!(
         chat["paths"],

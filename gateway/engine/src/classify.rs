@@ -8,6 +8,7 @@ use std::sync::RwLock;
 use aho_corasick::{AhoCorasick, Anchored, Input, MatchKind, StartKind};
 use consentry_config::{Catalogue, Category, CookieEntry, CookieRule, UnknownCookies};
 
+use crate::cookie_shape::{self, CookieShape, Lifetime};
 use crate::glob::{glob_matches, is_glob};
 
 /// Where a cookie's category came from.
@@ -19,6 +20,9 @@ pub enum Source {
     Catalogue,
     /// Nobody knew the name: the configured fallback decided.
     Unclassified,
+    /// Nobody knew the name: a confident guess from the cookie's own shape decided (see
+    /// [`crate::cookie_shape`]). Reported as unclassified all the same.
+    Guessed,
     /// The site owner classified it in the dashboard.
     Override,
 }
@@ -30,8 +34,17 @@ impl Source {
             Source::SiteRule => "site rule",
             Source::Catalogue => "catalogue",
             Source::Unclassified => "unclassified",
+            Source::Guessed => "guessed",
             Source::Override => "override",
         }
+    }
+}
+
+impl Source {
+    /// Whether nobody stated the category (neither the owner nor the catalogue), so that the
+    /// name is reported until someone does.
+    pub const fn is_unclassified(self) -> bool {
+        matches!(self, Source::Unclassified | Source::Guessed)
     }
 }
 
@@ -195,9 +208,21 @@ impl CookieClassifier {
         }
         let category = match self.unknown {
             UnknownCookies::Always(category) => category,
+            UnknownCookies::Traits { fallback } => {
+                if self.was_learned_functional(name) {
+                    Category::Necessary
+                } else {
+                    fallback
+                }
+            }
             UnknownCookies::Auto { fallback } => {
                 if self.was_learned_functional(name) {
                     Category::Necessary
+                } else if let Some(category) = cookie_shape::decide_by_name(name) {
+                    return Classification {
+                        category,
+                        source: Source::Guessed,
+                    };
                 } else {
                     fallback
                 }
@@ -209,34 +234,49 @@ impl CookieClassifier {
         }
     }
 
-    /// Classifies a cookie the origin sets, using its attributes for unknown names.
-    /// Returns the classification and whether this unknown name is seen for the first time.
+    /// Classifies a cookie the origin sets, of which only the name and two flags are known
+    /// (see [`CookieClassifier::for_set_cookie_shape`]).
     pub fn for_set_cookie(&self, name: &str, traits: CookieTraits) -> (Classification, bool) {
+        let lifetime = if traits.session {
+            Lifetime::Session
+        } else {
+            Lifetime::Unknown
+        };
+        self.for_set_cookie_shape(&CookieShape {
+            http_only: traits.http_only,
+            lifetime,
+            ..CookieShape::named(name)
+        })
+    }
+
+    /// Classifies a cookie the origin sets, using what it shows for unknown names. Returns the
+    /// classification and whether this unknown name is seen for the first time.
+    pub fn for_set_cookie_shape(&self, shape: &CookieShape<'_>) -> (Classification, bool) {
+        let name = shape.name;
         if let Some(known) = self.known(name) {
             return (known, false);
         }
-        let category = match self.unknown {
-            UnknownCookies::Always(category) => category,
-            UnknownCookies::Auto { fallback } => {
-                if traits.http_only || traits.session {
-                    Category::Necessary
-                } else {
-                    fallback
-                }
+        let by_flags = |fallback| {
+            if shape.http_only || shape.lifetime == Lifetime::Session {
+                Category::Necessary
+            } else {
+                fallback
             }
+        };
+        let (category, source) = match self.unknown {
+            UnknownCookies::Always(category) => (category, Source::Unclassified),
+            UnknownCookies::Traits { fallback } => (by_flags(fallback), Source::Unclassified),
+            UnknownCookies::Auto { fallback } => match cookie_shape::confident(shape) {
+                Some(category) => (category, Source::Guessed),
+                None => (by_flags(fallback), Source::Unclassified),
+            },
         };
         let first_time = if category == Category::Necessary {
             self.learn_functional(name)
         } else {
             false
         };
-        (
-            Classification {
-                category,
-                source: Source::Unclassified,
-            },
-            first_time,
-        )
+        (Classification { category, source }, first_time)
     }
 
     /// Remembers names the origin set as functional earlier (kept by the host across
@@ -411,8 +451,11 @@ lifetime = "session"
     }
 
     #[test]
-    fn unknown_cookies_follow_the_auto_policy() {
-        let c = CookieClassifier::new(&[], &catalogue(), UnknownCookies::default());
+    fn unknown_cookies_follow_the_traits_policy() {
+        let traits_only = UnknownCookies::Traits {
+            fallback: Category::Marketing,
+        };
+        let c = CookieClassifier::new(&[], &catalogue(), traits_only);
         let readable_long_lived = CookieTraits {
             http_only: false,
             session: false,
@@ -436,6 +479,38 @@ lifetime = "session"
         assert!(!c.flag_unclassified("_ga"), "known names are not reported");
         assert_eq!(c.unclassified_count(), 1);
         assert_eq!(c.for_request("app_sess").category, Category::Necessary);
+    }
+
+    #[test]
+    fn unknown_cookies_are_guessed_from_their_shape() {
+        let c = CookieClassifier::new(&[], &catalogue(), UnknownCookies::default());
+        // A cart kept for a year and readable by scripts passes, and passes in requests.
+        let cart = CookieShape {
+            lifetime: Lifetime::Seconds(365 * 86_400),
+            ..CookieShape::named("shop_cart")
+        };
+        let (class, first) = c.for_set_cookie_shape(&cart);
+        assert_eq!(
+            (class.category, class.source, first),
+            (Category::Necessary, Source::Guessed, true)
+        );
+        assert_eq!(c.for_request("shop_cart").category, Category::Necessary);
+        assert!(
+            c.flag_unclassified("shop_cart"),
+            "a guess is still reported"
+        );
+        // A visitor id dressed as an HttpOnly session cookie waits for consent.
+        let disguised = CookieTraits {
+            http_only: true,
+            session: true,
+        };
+        let (class, first) = c.for_set_cookie("_uid", disguised);
+        assert!(matches!(
+            class.category,
+            Category::Analytics | Category::Marketing
+        ));
+        assert!(!first && !c.is_learned("_uid"));
+        assert_ne!(c.for_request("_uid").category, Category::Necessary);
     }
 
     #[test]

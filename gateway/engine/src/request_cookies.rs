@@ -4,7 +4,7 @@
 use consentry_config::Category;
 use cookie::Cookie;
 
-use crate::classify::{CookieClassifier, Source};
+use crate::classify::CookieClassifier;
 use crate::consent_cookie::CONSENT_COOKIE;
 use crate::Grants;
 
@@ -93,7 +93,7 @@ impl<'a> RequestCookies<'a> {
                 if !result.names.iter().any(|n| n == name) {
                     result.names.push(name.to_owned());
                 }
-                if class.source == Source::Unclassified {
+                if class.source.is_unclassified() {
                     result.unclassified.push(name.to_owned());
                 }
                 if !grants.allows(class.category) {

@@ -1,12 +1,13 @@
 //! The origin's `Set-Cookie` headers: keeping the cookies the visitor allowed, header by header.
 
 use consentry_config::Category;
-use cookie::{Cookie, Expiration};
+use cookie::Cookie;
 use http::header::SET_COOKIE;
 use http::{HeaderMap, HeaderValue};
 
-use crate::classify::{CookieClassifier, CookieTraits, Source};
+use crate::classify::CookieClassifier;
 use crate::consent_cookie::CONSENT_COOKIE;
+use crate::cookie_shape::CookieShape;
 use crate::inventory::{CookieLifetime, SetCookieSeen};
 use crate::Grants;
 
@@ -71,13 +72,9 @@ pub fn filter_set_cookies(
             continue;
         }
         report.cookies.push(seen(&cookie, now));
-        let traits = CookieTraits {
-            http_only: cookie.http_only().unwrap_or(false),
-            session: cookie.max_age().is_none()
-                && !matches!(cookie.expires(), Some(Expiration::DateTime(_))),
-        };
-        let (class, first_time) = classifier.for_set_cookie(name, traits);
-        if class.source == Source::Unclassified && first_time {
+        let shape = CookieShape::of_set_cookie(&cookie, now);
+        let (class, first_time) = classifier.for_set_cookie_shape(&shape);
+        if class.source.is_unclassified() && first_time {
             report.newly_unclassified.push(name.to_owned());
         }
         if grants.allows(class.category) {
@@ -155,7 +152,14 @@ mod tests {
 
     use super::*;
 
+    /// By the flags only, so that these tests are about the filter, not the guess.
     fn classifier() -> CookieClassifier {
+        classifier_for(UnknownCookies::Traits {
+            fallback: Category::Marketing,
+        })
+    }
+
+    fn classifier_for(unknown: UnknownCookies) -> CookieClassifier {
         let catalogue = Catalogue::parse(
             r#"
 [[cookie]]
@@ -175,7 +179,27 @@ lifetime = "session"
             "[[tracker]]\nhost = \"t.test\"\nvendor = \"T\"\ncategory = \"marketing\"\n",
         )
         .expect("test catalogue");
-        CookieClassifier::new(&[], &catalogue, UnknownCookies::default())
+        CookieClassifier::new(&[], &catalogue, unknown)
+    }
+
+    #[test]
+    fn unknown_cookies_are_kept_or_dropped_by_their_shape() {
+        let mut map = headers(&[
+            "shop_cart=3f2a; Max-Age=31536000; Path=/",
+            "_uid=8f14e45fceea167a5a36dedd4bea2543; HttpOnly; Path=/",
+            "site_state=GA1.2.1234567890.1700000000; HttpOnly",
+        ]);
+        let classifier = classifier_for(UnknownCookies::default());
+        let report = filter_set_cookies(&mut map, &classifier, Grants::NECESSARY_ONLY, 0);
+        assert_eq!(
+            remaining(&map),
+            vec!["shop_cart=3f2a; Max-Age=31536000; Path=/"]
+        );
+        assert_eq!(
+            report.removed_of(Category::Analytics) + report.removed_of(Category::Marketing),
+            2
+        );
+        assert_eq!(report.newly_unclassified, vec!["shop_cart".to_owned()]);
     }
 
     fn headers(values: &[&str]) -> HeaderMap {

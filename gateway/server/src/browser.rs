@@ -253,6 +253,7 @@ pub(crate) fn classify_cookie(
     };
     let (class, _) = classifier.for_set_cookie(cookie.name(), traits);
     let source = match class.source {
+        Source::Guessed => "guessed",
         Source::Unclassified if class.category == Category::Necessary => "learned",
         Source::Unclassified => "fallback",
         _ => "catalogue",

@@ -218,7 +218,7 @@ fn sighting(row: CookieRow) -> Sighting {
 }
 
 fn static_source(source: &str) -> &'static str {
-    ["site rule", "catalogue", "override", "learned"]
+    ["site rule", "catalogue", "override", "learned", "guessed"]
         .into_iter()
         .find(|s| *s == source)
         .unwrap_or("fallback")

@@ -89,7 +89,7 @@ pub struct DeclaredCookie {
 impl DeclaredCookie {
     /// Whether nobody stated its category.
     pub fn is_unclassified(&self) -> bool {
-        matches!(self.source.as_str(), "learned" | "fallback")
+        matches!(self.source.as_str(), "learned" | "guessed" | "fallback")
     }
 }
 

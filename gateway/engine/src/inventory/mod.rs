@@ -147,8 +147,9 @@ pub struct CookieRow {
     pub same_site: String,
     /// Its category when last seen.
     pub category: Category,
-    /// Where the category came from: `site rule`, `catalogue`, `override`, `learned` (an
-    /// unknown cookie the origin set `HttpOnly` or for the session) or `fallback`.
+    /// Where the category came from: `site rule`, `catalogue`, `override`, `guessed` (an
+    /// unknown cookie whose shape settled it), `learned` (an unknown cookie the origin set
+    /// `HttpOnly` or for the session) or `fallback`.
     pub source: String,
     /// First seen, in seconds since the epoch.
     pub first_seen: u64,
@@ -162,7 +163,7 @@ impl CookieRow {
     /// Whether nobody stated its category: neither the owner (rules, dashboard) nor the
     /// catalogue.
     pub fn is_unclassified(&self) -> bool {
-        matches!(self.source.as_str(), "learned" | "fallback")
+        matches!(self.source.as_str(), "learned" | "guessed" | "fallback")
     }
 
     /// Takes in a row of the same cookie: first and last seen widen, paths join (up to
@@ -251,6 +252,7 @@ pub fn source_name(
         Source::SiteRule => "site rule",
         Source::Catalogue => "catalogue",
         Source::Override => "override",
+        Source::Guessed => "guessed",
         Source::Unclassified if classifier.is_learned(name) => "learned",
         Source::Unclassified => "fallback",
     }

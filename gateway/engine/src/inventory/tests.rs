@@ -2,7 +2,7 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use consentry_config::{Catalogue, Category, Config};
+use consentry_config::{Catalogue, Category, Config, UnknownCookies};
 use http::header::{HeaderValue, ACCEPT_LANGUAGE, COOKIE, SET_COOKIE};
 use http::{HeaderMap, Method, StatusCode};
 
@@ -14,12 +14,16 @@ use crate::{Engine, RequestInfo, SiteEngine};
 const NOW: u64 = 1_750_000_000;
 
 fn site() -> Arc<SiteEngine> {
-    let config = Config::quick_start(
+    let mut config = Config::quick_start(
         "http://127.0.0.1:9",
         SocketAddr::from(([127, 0, 0, 1], 0)),
         "unused".into(),
     )
     .expect("config");
+    // By the flags only: these tests are about what the inventory records, not the guess.
+    config.consent.unknown_cookies = UnknownCookies::Traits {
+        fallback: Category::Marketing,
+    };
     let engine = Engine::new(
         &config,
         &Catalogue::builtin().expect("catalogue"),
