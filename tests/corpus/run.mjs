@@ -65,7 +65,7 @@ export async function startGateway(origin) {
   const child = spawn(
     binary,
     ["proxy", "--to", origin, "--port", "0", "--bind", "127.0.0.1", "--data-dir", dataDir],
-    { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, RUST_LOG: process.env.CONSENTRY_TEST_LOG || "warn" } },
+    { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, RUST_LOG: process.env.CONSENTRY_TEST_LOG || "error" } },
   );
   const lines = createInterface({ input: child.stdout });
   const url = await new Promise((ok, fail) => {
