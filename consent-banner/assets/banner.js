@@ -52,17 +52,27 @@
       personalization_storage: s("preferences")
     });
     dl.push({ event: "consentry_consent", consentry: { action: action, granted: ["necessary"].concat(now) } });
+    // The runtime guard lets the granted categories through from now on.
+    if (w.CustomEvent) d.dispatchEvent(new CustomEvent("consentry:consent", { detail: { granted: now } }));
   }
 
   // Switches on what the gateway left inert: scripts in document order (each waits for the
-  // one before it unless it was async), embeds and images by their kept address.
+  // one before it unless it was async), embeds and images by their kept address. A script
+  // the runtime guard held (its address kept aside) is switched on in place, so the handlers
+  // its loader gave it still fire.
   function activate(cats) {
     if (!cats.length) return;
     var sel = cats.map(function (c) { return '[data-consentry="' + c + '"]'; }).join(",");
     var scripts = [];
     [].forEach.call(d.querySelectorAll(sel), function (el) {
       var src = el.getAttribute("data-consentry-src");
-      if (el.tagName === "SCRIPT") {
+      if (el.tagName === "SCRIPT" && src && !el.hasAttribute("src")) {
+        var type = el.getAttribute("data-consentry-type");
+        el.removeAttribute("data-consentry-src");
+        el.removeAttribute("data-consentry-type");
+        if (type) el.setAttribute("type", type); else el.removeAttribute("type");
+        el.setAttribute("src", src);
+      } else if (el.tagName === "SCRIPT") {
         if (el.type === "text/plain") scripts.push(el);
       } else if (src) {
         el.removeAttribute("srcdoc");
@@ -75,12 +85,14 @@
       if (!old) return;
       var s = d.createElement("script");
       [].forEach.call(old.attributes, function (a) {
-        if (a.name !== "type" && a.name !== "data-consentry-type") s.setAttribute(a.name, a.value);
+        if (a.name !== "type" && a.name !== "data-consentry-type" && a.name !== "src") s.setAttribute(a.name, a.value);
       });
       var type = old.getAttribute("data-consentry-type");
       if (type) s.type = type;
       s.nonce = old.nonce;
-      var wait = old.src && !old.hasAttribute("async");
+      // The address last, once the element carries its category for the runtime guard.
+      if (old.hasAttribute("src")) s.setAttribute("src", old.getAttribute("src"));
+      var wait = old.src && !old.hasAttribute("async") && !s.hasAttribute("data-consentry-src");
       if (old.src) s.async = false; else s.text = old.text;
       if (wait) s.onload = s.onerror = next;
       old.parentNode.replaceChild(s, old);

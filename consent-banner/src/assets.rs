@@ -1,8 +1,12 @@
-//! The banner's CSS and JS, served from the site's own origin under content-hashed names.
+//! The banner's CSS and JS, and the runtime guard, served from the site's own origin under
+//! content-hashed names.
 
 use std::sync::OnceLock;
 
+use consentry_config::Catalogue;
 use sha2::{Digest, Sha256};
+
+use crate::guard::guard_asset;
 
 /// The path prefix under which the gateway answers for itself.
 pub const ASSET_PREFIX: &str = "/__consentry/";
@@ -28,6 +32,8 @@ pub struct Assets {
     pub css: Asset,
     /// The script.
     pub js: Asset,
+    /// The runtime guard, once built from a catalogue ([`Assets::with_guard`]).
+    pub guard: Option<Asset>,
 }
 
 impl Assets {
@@ -41,12 +47,23 @@ impl Assets {
                 "text/javascript; charset=utf-8",
                 compact_js(),
             ),
+            guard: None,
         }
+    }
+
+    /// With the runtime guard, built from the catalogue's tracker hosts and path signatures
+    /// (loaded first in `<head>` for visitors who have not granted everything).
+    pub fn with_guard(mut self, catalogue: &Catalogue) -> Assets {
+        self.guard = Some(guard_asset(catalogue, &[]));
+        self
     }
 
     /// The asset served at `path`, if any.
     pub fn get(&self, path: &str) -> Option<&Asset> {
-        [&self.css, &self.js].into_iter().find(|a| a.path == path)
+        [Some(&self.css), Some(&self.js), self.guard.as_ref()]
+            .into_iter()
+            .flatten()
+            .find(|a| a.path == path)
     }
 }
 
@@ -60,16 +77,24 @@ impl Default for Assets {
 /// stay, so no statement changes meaning), made once per process.
 fn compact_js() -> &'static str {
     static COMPACT: OnceLock<String> = OnceLock::new();
-    COMPACT.get_or_init(|| {
-        JS.lines()
-            .map(str::trim)
-            .filter(|line| !line.is_empty() && !line.starts_with("//") && !line.starts_with("/*"))
-            .collect::<Vec<_>>()
-            .join("\n")
-    })
+    COMPACT.get_or_init(|| compact(JS))
 }
 
-fn asset(stem: &str, ext: &str, content_type: &'static str, body: &'static str) -> Asset {
+/// A script without its comment lines and indentation.
+pub(crate) fn compact(js: &str) -> String {
+    js.lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty() && !line.starts_with("//") && !line.starts_with("/*"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+pub(crate) fn asset(
+    stem: &str,
+    ext: &str,
+    content_type: &'static str,
+    body: &'static str,
+) -> Asset {
     let digest = Sha256::digest(body.as_bytes());
     let hash = hex::encode(&digest[..6]);
     Asset {

@@ -7,6 +7,7 @@
 mod assets;
 mod cookies;
 mod escape;
+mod guard;
 mod language;
 mod render;
 mod texts;

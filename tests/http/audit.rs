@@ -1,7 +1,7 @@
 //! `consentry audit` in headless Chromium against a small origin of its own: through the
-//! gateway nothing leaks (exit 0); straight at the origin, or with a tracker the page hides
-//! from the rewriter, the tracker's host, its element and the cookies set before consent are
-//! named (exit 1); a run that cannot start says why (exit 2). The audit is the native
+//! gateway nothing leaks (exit 0), an address built at run time included; straight at the
+//! origin, or with a tracker the page hides from the rewriter and the runtime guard, the
+//! tracker's host, its element and the cookies set before consent are named (exit 1); a run that cannot start says why (exit 2). The audit is the native
 //! command; the gateway it audits is either host.
 
 use std::convert::Infallible;
@@ -31,11 +31,22 @@ const SHOP: &str = "<!doctype html>
 const ABOUT: &str = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>About</title></head><body><h1>About</h1><p><a href=\"/\">Shop</a></p></body></html>";
 
 /// A page whose script builds Google Analytics' address at run time (`atob`), so no
-/// rewriter can see the host in the HTML.
+/// rewriter can see the host in the HTML; the gateway's runtime guard holds the request.
+const BUILT: &str = "<!doctype html>
+<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Built</title>
+<script>
+fetch(atob('aHR0cHM6Ly93d3cuZ29vZ2xlLWFuYWx5dGljcy5jb20vZy9jb2xsZWN0P3Y9Mg=='), {mode: 'no-cors'}).catch(function () {});
+</script>
+</head><body><h1>Built</h1></body></html>";
+
+/// The same request sent with a `fetch` taken from a fresh frame, where the runtime guard
+/// does not reach: neither the rewriter nor the guard sees it.
 const HIDDEN: &str = "<!doctype html>
 <html lang=\"en\"><head><meta charset=\"utf-8\"><title>Hidden</title>
 <script>
-fetch(atob('aHR0cHM6Ly93d3cuZ29vZ2xlLWFuYWx5dGljcy5jb20vZy9jb2xsZWN0P3Y9Mg=='), {mode: 'no-cors'}).catch(function () {});
+var frame = document.createElement('iframe');
+document.documentElement.appendChild(frame);
+frame.contentWindow.fetch(atob('aHR0cHM6Ly93d3cuZ29vZ2xlLWFuYWx5dGljcy5jb20vZy9jb2xsZWN0P3Y9Mg=='), {mode: 'no-cors'}).catch(function () {});
 </script>
 </head><body><h1>Hidden</h1></body></html>";
 
@@ -95,6 +106,7 @@ fn page(request: &Request<Incoming>) -> Response<Full<Bytes>> {
         ),
         "/about" => (ABOUT, &[][..]),
         "/hidden" => (HIDDEN, &[][..]),
+        "/built" => (BUILT, &[][..]),
         "/style.css" => {
             let mut response = Response::new(Full::new(Bytes::from_static(b"h1{color:#333}")));
             response
@@ -257,6 +269,23 @@ async fn audit_straight_at_the_origin_names_the_tracker_its_element_and_the_cook
     let session = findings(&report, &[("name", "session".into())]);
     assert_eq!(session[0]["leak"], false, "{report:#}");
     assert_eq!(report["leaks"], 2, "{report:#}");
+}
+
+#[tokio::test]
+async fn audit_finds_no_leak_where_the_runtime_guard_holds_a_built_address() {
+    if without_chromium() {
+        return;
+    }
+    let origin = origin().await;
+    let gateway = Gateway::proxy(origin.trim_end_matches('/'));
+    let output = audit(&["--url", &gateway.at("/built"), "--pages", "1"]).await;
+    let report = report(&output, 0);
+    assert_eq!(report["leaks"], 0, "{report:#}");
+    assert_eq!(report["rejected"], true, "{report:#}");
+    assert!(
+        findings(&report, &[("name", "www.google-analytics.com".into())]).is_empty(),
+        "{report:#}"
+    );
 }
 
 #[tokio::test]

@@ -21,7 +21,7 @@ impl Engine {
     /// consent cookies.
     pub fn new(config: &Config, catalogue: &Catalogue, secret: &[u8]) -> Engine {
         let trackers = Arc::new(TrackerIndex::new(catalogue));
-        let assets = Arc::new(Assets::new());
+        let assets = Arc::new(Assets::new().with_guard(catalogue));
         let signer = CookieSigner::new(secret.to_vec());
         let sites = config
             .sites
@@ -71,3 +71,6 @@ impl Engine {
         &self.assets
     }
 }
+
+#[cfg(test)]
+mod tests;

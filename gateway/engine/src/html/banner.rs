@@ -344,12 +344,29 @@ pub(crate) fn page_context(
             scripts: vec![consent_mode_hash(grants)],
             styles: banner.theme_hash.iter().cloned().collect(),
         },
-        head_html: consent_mode_html(grants).to_owned(),
+        head_html: head_html(&banner.assets, grants),
         body_html: Arc::new(body_html),
         placeholder: Arc::new(move |vendor, category| {
             placeholder_banner.placeholder(language, vendor, category)
         }),
         allow: Arc::clone(&banner.allow),
+    }
+}
+
+/// The start of `<head>`: the Consent Mode defaults, then, for a visitor who has not granted
+/// everything, the runtime guard (an external script, so it loads wherever the banner's does).
+fn head_html(assets: &Assets, grants: Grants) -> String {
+    let defaults = consent_mode_html(grants);
+    match &assets.guard {
+        Some(guard) if !grants.is_all() => {
+            let granted: Vec<&str> = grants.optional().map(Category::as_str).collect();
+            format!(
+                "{defaults}<script src=\"{}\" data-granted=\"{}\"></script>",
+                guard.path,
+                granted.join(" ")
+            )
+        }
+        _ => defaults.to_owned(),
     }
 }
 
