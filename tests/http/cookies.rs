@@ -108,10 +108,11 @@ async fn an_unknown_session_cookie_the_origin_sets_keeps_reaching_it_after_a_res
         origin.url()
     );
     let gateway = crate::support::Gateway::with_config(&config);
-    // Unknown and never set by the origin: it waits for consent.
+    // Unknown, never set by the origin, and a name that says nothing sure: it waits for
+    // consent.
     client()
         .get(gateway.at("/page"))
-        .header("cookie", "app_sess=1")
+        .header("cookie", "app_flag=1")
         .send()
         .await
         .expect("page");
@@ -122,14 +123,14 @@ async fn an_unknown_session_cookie_the_origin_sets_keeps_reaching_it_after_a_res
         .send()
         .await
         .expect("login");
-    assert_eq!(set_cookie_names(set.headers()), vec!["app_sess".to_owned()]);
+    assert_eq!(set_cookie_names(set.headers()), vec!["app_flag".to_owned()]);
     client()
         .get(gateway.at("/page"))
-        .header("cookie", "app_sess=1")
+        .header("cookie", "app_flag=1")
         .send()
         .await
         .expect("page");
-    assert_eq!(origin.cookies_at("/page"), "app_sess=1");
+    assert_eq!(origin.cookies_at("/page"), "app_flag=1");
     // The name is kept in the store off the request path: wait until it is there.
     let data_dir = gateway.data_dir.path().to_owned();
     let db = rusqlite::Connection::open(data_dir.join("consentry.sqlite3")).expect("store");
@@ -137,7 +138,7 @@ async fn an_unknown_session_cookie_the_origin_sets_keeps_reaching_it_after_a_res
     loop {
         let kept: i64 = db
             .query_row(
-                "SELECT COUNT(*) FROM functional_cookies WHERE name = 'app_sess'",
+                "SELECT COUNT(*) FROM functional_cookies WHERE name = 'app_flag'",
                 [],
                 |row| row.get(0),
             )
@@ -147,7 +148,7 @@ async fn an_unknown_session_cookie_the_origin_sets_keeps_reaching_it_after_a_res
         }
         assert!(
             std::time::Instant::now() < deadline,
-            "app_sess was never kept in the store"
+            "app_flag was never kept in the store"
         );
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
@@ -155,9 +156,9 @@ async fn an_unknown_session_cookie_the_origin_sets_keeps_reaching_it_after_a_res
     let restarted = crate::support::Gateway::with_config_in(&config, &data_dir);
     client()
         .get(restarted.at("/page?again"))
-        .header("cookie", "app_sess=2")
+        .header("cookie", "app_flag=2")
         .send()
         .await
         .expect("page");
-    assert_eq!(origin.cookies_at("/page?again"), "app_sess=2");
+    assert_eq!(origin.cookies_at("/page?again"), "app_flag=2");
 }

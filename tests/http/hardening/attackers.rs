@@ -369,7 +369,7 @@ async fn cookie_names_made_up_by_a_client_do_not_grow_the_inventory_for_ever() {
     assert!(made_up.contains(&"made_up_0_0") && made_up.contains(&"made_up_1_499"));
     assert!(!made_up.iter().any(|n| n.starts_with("made_up_2_")));
     assert!(
-        declared.contains(&("app_sess".to_owned(), "origin".to_owned())),
+        declared.contains(&("app_flag".to_owned(), "origin".to_owned())),
         "{declared:?}"
     );
     assert!(origin.last("/app-login").is_some());

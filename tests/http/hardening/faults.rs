@@ -79,11 +79,11 @@ async fn kill_9_under_mixed_load_restarts_clean_on_the_same_data() {
     // The learned session cookie still reaches the origin after the restart.
     client()
         .get(gateway.at("/page"))
-        .header("cookie", "app_sess=1")
+        .header("cookie", "app_flag=1")
         .send()
         .await
         .expect("page");
-    assert!(origin.cookies_at("/page").contains("app_sess=1"));
+    assert!(origin.cookies_at("/page").contains("app_flag=1"));
     still_serves(&gateway).await;
     crate::support::consent_json(&gateway, "reject_all", &[]).await;
 }

@@ -279,7 +279,7 @@ async fn answer(
             let mut response = Response::new(full("welcome"));
             response.headers_mut().insert(
                 header::SET_COOKIE,
-                HeaderValue::from_static("app_sess=1; Path=/; HttpOnly; Max-Age=3600"),
+                HeaderValue::from_static("app_flag=1; Path=/; HttpOnly; Max-Age=3600"),
             );
             response
         }
