@@ -56,6 +56,12 @@ const OWN_STUBS = {
     [/^\/gtm\.js$/, "text/javascript", "window.__stub=(window.__stub||[]).concat('gtm.js');"],
     [/^\/ns\.html$/, "text/html", "<!doctype html><title>ns</title>"],
     [/^\/fbevents\.js$/, "text/javascript", "window.__stub=(window.__stub||[]).concat('fbevents.js');"],
+    [/^\/piwik\/piwik\.js$/, "text/javascript", "window.__stub=(window.__stub||[]).concat('piwik.js');"],
+    [/^\/piwik\/piwik\.php$/, "image/gif", ""],
+  ],
+  [`sgtm.${SITE}`]: [
+    [/^\/gtm\.js$/, "text/javascript", "window.__stub=(window.__stub||[]).concat('gtm.js');"],
+    [/^\/ns\.html$/, "text/html", "<!doctype html><title>ns</title>"],
   ],
   [`matomo.${SITE}`]: [
     [/^\/matomo\.js$/, "text/javascript", "window.__stub=(window.__stub||[]).concat('matomo.js');"],
