@@ -1,6 +1,6 @@
-//! Images, media and links that make the browser contact a tracker: an image (a pixel, an
-//! embed's thumbnail) or a video is kept inert in its place for the banner to switch on, a
-//! hint or stylesheet to a tracker host is removed.
+//! Images and links that make the browser contact a tracker: an image (a pixel, an embed's
+//! thumbnail) is kept inert in its place for the banner to switch on, a hint or stylesheet
+//! to a tracker host is removed.
 
 use lol_html::HandlerResult;
 
@@ -14,9 +14,6 @@ const LAZY_IMAGE: [&str; 4] = [
     "data-srcset",
     "data-lazy-srcset",
 ];
-
-/// The attributes through which media elements load something.
-const MEDIA_SOURCES: [&str; 4] = ["src", "srcset", "poster", "data"];
 
 /// Links that make the browser fetch or contact their `href` before any script runs.
 const LOADING_RELS: [&str; 7] = [
@@ -73,49 +70,22 @@ pub(super) fn on_img(el: &mut El<'_, '_>, page: &Page) -> HandlerResult {
         return Ok(());
     }
     // Kept in place, inert, so that the banner can switch it on: a pixel that loads after
-    // consent counts the visit the visitor agreed to; a thumbnail keeps its box.
-    let held = src.or_else(|| {
-        LAZY_IMAGE
-            .iter()
-            .filter(|name| !name.ends_with("srcset"))
-            .find_map(|name| el.get_attribute(name))
-    });
-    if let Some(held) = held {
+    // consent counts the visit the visitor agreed to; a thumbnail keeps its box. A lazy
+    // image's real address is the lazy one (its `src` a placeholder, which stays).
+    let lazy = LAZY_IMAGE
+        .iter()
+        .filter(|name| !name.ends_with("srcset"))
+        .find_map(|name| el.get_attribute(name));
+    let placeholder = src
+        .as_deref()
+        .is_some_and(|s| s.trim_start().starts_with("data:"));
+    if let Some(held) = lazy.or(src.filter(|_| !placeholder)) {
         el.set_attribute(HELD_SRC, &held)?;
     }
-    for name in ["src", "srcset"].into_iter().chain(LAZY_IMAGE) {
-        el.remove_attribute(name);
+    if !placeholder {
+        el.remove_attribute("src");
     }
-    el.set_attribute(MARK, t.category.as_str())?;
-    page.state().stats.pixels_removed += 1;
-    Ok(())
-}
-
-/// `<source>`, `<video>`, `<audio>`, `<embed>`, `<object>` and `<input type=image>`: what
-/// they load from a tracker is taken out and the element kept inert in its place.
-pub(super) fn on_media(el: &mut El<'_, '_>, page: &Page) -> HandlerResult {
-    let mut found: Option<(Tracker<'_>, String)> = None;
-    let mut tracking: Vec<&str> = Vec::new();
-    for name in MEDIA_SOURCES {
-        let Some(value) = el.get_attribute(name) else {
-            continue;
-        };
-        if let Some(t) = tracker_in(page, name, &value) {
-            tracking.push(name);
-            if found.as_ref().is_none_or(|(f, _)| t.category > f.category) {
-                found = Some((t, value));
-            }
-        }
-    }
-    let Some((t, value)) = found else {
-        return Ok(());
-    };
-    page.found(t);
-    if page.allows(t.category) {
-        return Ok(());
-    }
-    el.set_attribute(HELD_SRC, &value)?;
-    for name in tracking {
+    for name in std::iter::once("srcset").chain(LAZY_IMAGE) {
         el.remove_attribute(name);
     }
     el.set_attribute(MARK, t.category.as_str())?;
