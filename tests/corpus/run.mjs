@@ -143,16 +143,19 @@ function snippet(html, line, column = 0) {
 function mention(html, url) {
   if (!html) return undefined;
   const u = new URL(url);
-  const needles = [u.host + u.pathname, u.host + u.pathname.replace(/\/[^/]*$/, "/"), u.host];
+  const full = u.host + u.pathname + u.search;
+  const needles = [full, full.replaceAll("&", "&amp;"), full.replaceAll("&", "&#038;"), u.host + u.pathname, u.host + u.pathname.replace(/\/[^/]*$/, "/"), u.host];
   for (const needle of needles) {
     let first;
-    // Prefer a tag that carries the URL in an attribute over a script or data block naming it.
+    // Prefer a tag that carries the URL in an attribute over a script or data block naming it:
+    // between the tag's "<" and the URL there is neither "<" nor ">".
     for (let at = html.indexOf(needle), n = 0; at >= 0 && n < 50; at = html.indexOf(needle, at + 1), n++) {
       first ??= at;
       const open = html.lastIndexOf("<", at);
       const close = html.indexOf(">", at);
       const tag = open >= 0 && close > 0 ? html.slice(open, close + 1) : "";
-      if (/^<[a-z]/i.test(tag) && !/^<script\b/i.test(tag) && tag.length < 800 && !tag.slice(1).includes("<")) return tag.replace(/\s+/g, " ");
+      const before = open >= 0 ? html.slice(open + 1, at) : "<";
+      if (/^<[a-z]/i.test(tag) && !/[<>]/.test(before) && tag.length < 2000) return tag.replace(/\s+/g, " ");
     }
     if (first !== undefined) return html.slice(Math.max(0, first - 100), first + 100).replace(/\s+/g, " ");
   }
