@@ -77,8 +77,7 @@ pub struct RewriteStats {
     pub activated: u32,
     /// Frames replaced by a placeholder.
     pub embeds_blocked: u32,
-    /// Tracking pixels (`<img>` and `<noscript>` ones) removed, and images and media from
-    /// trackers kept inert.
+    /// Tracking pixels and images from trackers kept inert, and `<noscript>` pixels removed.
     pub pixels_removed: u32,
     /// `preconnect`, `dns-prefetch`, preload and stylesheet links to tracker hosts removed.
     pub links_removed: u32,
