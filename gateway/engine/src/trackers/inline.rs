@@ -184,11 +184,16 @@ pub(super) fn scan(index: &TrackerIndex, text: &str, source: Source, allow: &All
         }
         let around = match pattern {
             Pattern::Host => url_around_host(bytes, start, end),
-            _ => url_around_path(bytes, start, end),
+            _ => url_around_path(bytes, start, end).map(|(at, url)| (at, url, true)),
         };
-        let Some((url_start, url)) = around else {
+        let Some((url_start, url, written_as_url)) = around else {
             continue;
         };
+        // Only a URL is defused in the site's own code: a host alone in a string there is
+        // as often compared or replaced (`a.replace("img.youtube.com", ...)`) as loaded.
+        if !is_tag && !written_as_url {
+            continue;
+        }
         if source == Source::Noscript && !in_loading_attribute(bytes, url_start) {
             continue;
         }
@@ -280,10 +285,11 @@ fn ends_url(b: u8) -> bool {
         )
 }
 
-/// The URL a tracker host found at `start..end` is part of: its start in `bytes` and its
-/// text (`//host/path`, JSON's `\/` unescaped). `None` when the match is part of a longer
-/// name, or not where a URL or a host string begins.
-fn url_around_host(bytes: &[u8], start: usize, end: usize) -> Option<(usize, String)> {
+/// The URL a tracker host found at `start..end` is part of: its start in `bytes`, its text
+/// (`//host/path`, JSON's `\/` unescaped), and whether it is written as a URL (`//host`)
+/// rather than a string that starts with the host. `None` when the match is part of a
+/// longer name, or not where a URL or a host string begins.
+fn url_around_host(bytes: &[u8], start: usize, end: usize) -> Option<(usize, String, bool)> {
     // A whole host on the right: `t.co` is not `t.com` nor `t.co.uk`.
     match bytes.get(end) {
         Some(&b) if is_name_byte(b) => return None,
@@ -306,24 +312,24 @@ fn url_around_host(bytes: &[u8], start: usize, end: usize) -> Option<(usize, Str
         _ => start,
     };
     let before = &bytes[..host_start];
-    let url_start = if before.ends_with(b"//") {
-        scheme_start(bytes, host_start - 2)
+    let (url_start, written_as_url) = if before.ends_with(b"//") {
+        (scheme_start(bytes, host_start - 2), true)
     } else if before.ends_with(b"\\/\\/") {
-        scheme_start(bytes, host_start - 4)
+        (scheme_start(bytes, host_start - 4), true)
     } else if before.len() >= 6 && before[before.len() - 6..].eq_ignore_ascii_case(b"%2f%2f") {
-        host_start - 6
+        (host_start - 6, true)
     } else if before
         .last()
         .is_some_and(|&b| matches!(b, b'\'' | b'"' | b'`'))
     {
-        host_start
+        (host_start, false)
     } else {
         return None;
     };
     let url_end = url_end(bytes, end);
     let mut url = String::from("//");
     push_unescaped(&mut url, bytes.get(host_start..url_end)?);
-    Some((url_start, url))
+    Some((url_start, url, written_as_url))
 }
 
 /// Where the scheme before the `//` at `slashes` starts (`https:`, `https:\/\/`), or

@@ -284,7 +284,7 @@ fn the_sites_own_long_script_runs_without_the_trackers_it_loads() {
     // held back whole, the shop would break.
     let config = "window.router={'frontend.cart.offcanvas':'/checkout/offcanvas'};".repeat(150);
     let script = format!(
-        "{config}(function(w,d,s,l,i){{var f=d.getElementsByTagName(s)[0],j=d.createElement(s);j.async=true;j.src='https://www.googletagmanager.com/gtm.js?id='+i;f.parentNode.insertBefore(j,f);}})(window,document,'script','dataLayer','GTM-1');var p=document.createElement('script');p.src='https://connect.facebook.net/en_US/fbevents.js';var social='https://www.facebook.com/shop';"
+        "{config}(function(w,d,s,l,i){{var f=d.getElementsByTagName(s)[0],j=d.createElement(s);j.async=true;j.src='https://www.googletagmanager.com/gtm.js?id='+i;f.parentNode.insertBefore(j,f);}})(window,document,'script','dataLayer','GTM-1');var p=document.createElement('script');p.src='https://connect.facebook.net/en_US/fbevents.js';var social='https://www.facebook.com/shop';var big=thumb.indexOf('<img')>-1?a.replace(\"img.youtube.com\",\"i.ytimg.com\"):a;"
     );
     let page = format!("<script>{script}</script>");
     let (out, stats) = rewrite(&page, Grants::NECESSARY_ONLY);
