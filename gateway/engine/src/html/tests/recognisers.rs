@@ -303,6 +303,10 @@ fn the_sites_own_long_script_runs_without_the_trackers_it_loads() {
         shown.contains("var social='https://www.facebook.com/shop'"),
         "a link stays"
     );
+    assert!(
+        shown.contains(r#"a.replace("img.youtube.com","i.ytimg.com")"#),
+        "a host compared or replaced is no address: {shown}"
+    );
     assert!(out.contains(&config));
     // Analytics granted: only the marketing address is defused.
     let (out, stats) = rewrite(&page, Grants::of([Category::Analytics]));
