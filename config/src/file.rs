@@ -93,6 +93,8 @@ pub(crate) struct FileSite {
     pub language: Option<Spanned<String>>,
     pub max_upstream_requests: Option<Spanned<i64>>,
     #[serde(default)]
+    pub allow_trackers: Vec<Spanned<String>>,
+    #[serde(default)]
     pub cookies: FileCookieRules,
     #[serde(default)]
     pub banner: FileBanner,

@@ -293,6 +293,10 @@ pub struct Site {
     pub language: Option<String>,
     /// The owner's cookie rules, checked before the catalogue.
     pub cookie_rules: Vec<CookieRule>,
+    /// Addresses the site lets through although the catalogue names them as trackers (the
+    /// owner's override of a wrong match): `host` (and its subdomains), `host/path-prefix`,
+    /// or `/path-prefix` on any host.
+    pub allow_trackers: Vec<String>,
     /// The banner's languages, position, theme and texts.
     pub banner: crate::BannerSettings,
     /// Requests in flight to the origin at most (answer and body); past it, 503.

@@ -109,6 +109,23 @@ analytics = ["ok_*", "bad;name"]
 }
 
 #[test]
+fn allowed_trackers_are_read_and_checked() {
+    let source = "[[site]]\nhosts = [\"a.test\"]\nupstream = \"http://o.test\"\nallow_trackers = [\"maps.googleapis.com\", \"/matomo.js\",\n  \"bad entry\"]\n";
+    let found = problems(source);
+    let summary: Vec<(usize, &str)> = found.iter().map(|p| (p.line, p.key.as_str())).collect();
+    assert_eq!(summary, vec![(5, "site[0].allow_trackers[2]")]);
+    let config = Config::from_toml(
+        "[[site]]\nhosts = [\"a.test\"]\nupstream = \"http://o.test\"\nallow_trackers = [\"maps.googleapis.com\", \"/matomo.js\"]\n",
+        "test.toml",
+    )
+    .expect("valid");
+    assert_eq!(
+        config.sites[0].allow_trackers,
+        ["maps.googleapis.com", "/matomo.js"]
+    );
+}
+
+#[test]
 fn duplicate_hosts_across_sites_are_rejected() {
     let found = problems(
         "[[site]]\nhosts = [\"a.test\"]\nupstream = \"http://o1.test\"\n[[site]]\nhosts = [\"A.test\"]\nupstream = \"http://o2.test\"\n",

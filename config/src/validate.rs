@@ -92,6 +92,7 @@ impl Config {
                 privacy_url: None,
                 language: None,
                 cookie_rules: Vec::new(),
+                allow_trackers: Vec::new(),
                 banner: crate::BannerSettings::default(),
                 max_upstream_requests: DEFAULT_MAX_UPSTREAM_REQUESTS,
             }],
@@ -582,6 +583,21 @@ impl Validator<'_> {
                     });
                 }
             }
+            let mut allow_trackers = Vec::new();
+            for (j, entry) in site.allow_trackers.into_iter().enumerate() {
+                let text = entry.get_ref().trim();
+                if text.is_empty() || text.bytes().any(|b| b.is_ascii_whitespace()) {
+                    self.report(
+                        entry.span().start,
+                        format!("{key}.allow_trackers[{j}]"),
+                        format!(
+                            "`{text}` is not a host, host/path or /path (such as \"maps.googleapis.com\")"
+                        ),
+                    );
+                    continue;
+                }
+                allow_trackers.push(text.to_owned());
+            }
             let max_upstream_requests = self.number(
                 site.max_upstream_requests,
                 &format!("{key}.max_upstream_requests"),
@@ -602,6 +618,7 @@ impl Validator<'_> {
                     privacy_url,
                     language,
                     cookie_rules,
+                    allow_trackers,
                     banner,
                     max_upstream_requests,
                 });

@@ -53,8 +53,14 @@ impl Assets {
 
     /// With the runtime guard, built from the catalogue's tracker hosts and path signatures
     /// (loaded first in `<head>` for visitors who have not granted everything).
-    pub fn with_guard(mut self, catalogue: &Catalogue) -> Assets {
-        self.guard = Some(guard_asset(catalogue, &[]));
+    pub fn with_guard(self, catalogue: &Catalogue) -> Assets {
+        self.with_guard_allowing(catalogue, &[])
+    }
+
+    /// With the runtime guard letting through what a site's `allow_trackers` allows (entries
+    /// written `host`, `host/path-prefix` or `/path-prefix`), as its HTML pass does.
+    pub fn with_guard_allowing(mut self, catalogue: &Catalogue, allow: &[&str]) -> Assets {
+        self.guard = Some(guard_asset(catalogue, allow));
         self
     }
 

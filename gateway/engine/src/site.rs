@@ -99,6 +99,14 @@ impl SiteEngine {
     ) -> Self {
         let classifier =
             CookieClassifier::new(&site.cookie_rules, catalogue, consent.unknown_cookies);
+        // A site that lets some trackers through gets a runtime guard of its own that lets
+        // the same through; the others share one.
+        let assets = if site.allow_trackers.is_empty() {
+            assets
+        } else {
+            let allow: Vec<&str> = site.allow_trackers.iter().map(String::as_str).collect();
+            Arc::new(Assets::clone(&assets).with_guard_allowing(catalogue, &allow))
+        };
         let language = site
             .language
             .as_deref()

@@ -148,3 +148,62 @@ fn guard_is_left_out_when_everything_is_granted() {
     assert!(html.contains("consentry-consent-mode"));
     assert!(!html.contains("/__consentry/guard."), "{html}");
 }
+
+/// A site's `allow_trackers` reaches both the HTML pass and a runtime guard of its own: the
+/// owner's override of a wrong match holds wherever the request would come from.
+#[test]
+fn a_sites_allowed_trackers_pass_the_page_and_its_own_guard() {
+    let mut config = Config::quick_start(
+        "http://127.0.0.1:9",
+        SocketAddr::from(([127, 0, 0, 1], 0)),
+        "unused".into(),
+    )
+    .expect("config");
+    config.sites[0].allow_trackers = vec!["maps.googleapis.com".into()];
+    let catalogue = Catalogue::builtin().expect("catalogue");
+    let engine = Engine::new(&config, &catalogue, &[7u8; 32]);
+    let site = site(&engine);
+    let consent = VisitorConsent::undecided(false);
+    let info = RequestInfo {
+        method: &Method::GET,
+        path_and_query: "/",
+        accept_language: None,
+    };
+    let mut rewriter = site.page_rewriter(&consent, &info, None).expect("rewriter");
+    let mut out = rewriter
+        .write(
+            b"<html><head></head><body>\
+              <script src=\"https://maps.googleapis.com/maps/api/js?key=k\"></script>\
+              <script src=\"https://www.googletagmanager.com/gtag/js?id=G-1\"></script>\
+              </body></html>",
+        )
+        .expect("write");
+    out.extend(rewriter.end().expect("end").0);
+    let html = String::from_utf8(out).expect("utf-8");
+    let maps = html
+        .split("<script")
+        .find(|s| s.contains("maps.googleapis.com"))
+        .expect("maps script");
+    assert!(!maps.contains("text/plain"), "allowed: {maps}");
+    let gtag = html
+        .split("<script")
+        .find(|s| s.contains("googletagmanager.com"))
+        .expect("gtag script");
+    assert!(gtag.contains("text/plain"), "still blocked: {gtag}");
+
+    let own = guard_path(&engine);
+    let site_guard = html
+        .split("src=\"")
+        .filter_map(|s| s.split('"').next())
+        .find(|p| p.starts_with("/__consentry/guard."))
+        .expect("the page loads a guard");
+    assert_ne!(site_guard, own, "the site's guard is its own");
+    let Route::Asset(asset) = site.route(&Method::GET, site_guard) else {
+        panic!("{site_guard} is not served");
+    };
+    let body = String::from_utf8_lossy(pages::asset(asset, &Method::GET).body()).into_owned();
+    assert!(
+        body.contains("\"maps.googleapis.com\""),
+        "the guard allows it"
+    );
+}

@@ -102,8 +102,8 @@ pub(crate) struct SiteBanner {
     cookies: CookieList,
     theme_hash: Option<String>,
     rendered: RwLock<Vec<Arc<Rendered>>>,
-    /// What the site lets through although the catalogue names it as a tracker. Empty until
-    /// the site's config says (`Allowlist::new` takes its entries).
+    /// What the site lets through although the catalogue names it as a tracker: the site's
+    /// `allow_trackers`.
     allow: Arc<Allowlist>,
 }
 
@@ -174,7 +174,9 @@ impl SiteBanner {
             cookies,
             theme_hash: theme_css(&site.banner.theme).map(|css| csp_hash(&css)),
             rendered: RwLock::new(Vec::new()),
-            allow: Arc::new(Allowlist::default()),
+            allow: Arc::new(Allowlist::new(
+                site.allow_trackers.iter().map(String::as_str),
+            )),
         }
     }
 
