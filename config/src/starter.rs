@@ -95,6 +95,9 @@ max_upstream_requests = 1024
 privacy_url = "/privacy"
 # The banner's language when the visitor's browser asks for none we have (nl, en, de, fr).
 language = "en"
+# Addresses the catalogue names as trackers that this site lets through (a wrong match):
+# a host and its subdomains, host/path-prefix, or /path-prefix on any host.
+# allow_trackers = ["maps.googleapis.com"]
 
 # Your own cookies, by exact name or with * as a wildcard. These win over the catalogue.
 [site.cookies]
