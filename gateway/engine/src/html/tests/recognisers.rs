@@ -61,7 +61,6 @@ fn the_sites_own_scripts_and_data_are_never_touched() {
             "<script>var OneTrustVendors = ['google-analytics.com','doubleclick.net']; var img = new Image(); img.src = '/ot.gif';</script>",
             "<script>{bundle}</script>",
             "<script>var link = 'bit.com/t.co'; document.write('<p>' + link + '</p>');</script>",
-            r#"<script src="https://www.google.com/recaptcha/api.js" async defer></script>"#,
             "</head><body><template><iframe src=\"https://www.youtube.com/embed/x\"></iframe></template></body>"
         ),
         bundle = bundle
@@ -81,11 +80,25 @@ fn the_sites_own_scripts_and_data_are_never_touched() {
         "OneTrustVendors",
         "window.__APP__",
         "bit.com/t.co",
-        "recaptcha/api.js\" async defer>",
     ] {
         assert!(out.contains(kept), "missing {kept}");
     }
     assert!(out.contains(&format!("<script>{bundle}</script>")));
+}
+
+/// Google's reCAPTCHA runs on a marketing host and tells Google who visits: it waits for
+/// consent, but as a functional extra, so granting preferences is enough to send a form; a
+/// site that needs it before any choice lists it in `allow_trackers`.
+#[test]
+fn recaptcha_waits_for_preferences_not_for_marketing() {
+    let page = r#"<head><script src="https://www.google.com/recaptcha/api.js" async defer></script></head><body></body>"#;
+    let (out, stats) = rewrite(page, Grants::NECESSARY_ONLY);
+    assert_eq!(stats.scripts_blocked, 1, "{out}");
+    assert!(out.contains(r#"data-consentry="preferences""#), "{out}");
+    let preferences = Grants::NECESSARY_ONLY.with(consentry_config::Category::Preferences);
+    let (out, stats) = rewrite(page, preferences);
+    assert_eq!(stats.scripts_blocked, 0, "{out}");
+    assert!(out.contains("recaptcha/api.js\" async defer>"), "{out}");
 }
 
 #[test]
