@@ -75,9 +75,11 @@
       } else if (el.tagName === "SCRIPT") {
         if (el.type === "text/plain") scripts.push(el);
       } else if (src) {
-        el.removeAttribute("srcdoc");
+        // The address first, then away with the placeholder: removed the other way round, a
+        // lazy frame (`loading=lazy` on `about:blank`) sometimes never loads in Chromium.
         el.removeAttribute("data-consentry-src");
         el.setAttribute("src", src);
+        el.removeAttribute("srcdoc");
       }
     });
     (function next() {

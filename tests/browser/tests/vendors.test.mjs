@@ -31,12 +31,7 @@ const PARALLEL = 4;
  * held). Remove an entry once the recognisers handle it; the summary lists every failure
  * that is not a todo, by vendor name.
  */
-const TODO = {
-  "lazy-data-lazy-src.html:after":
-    "intermittent (about 1 visit in 7 on its own): the frame keeps the site's src=\"about:blank\" and loading=\"lazy\"; " +
-    "banner.js removes srcdoc before it sets src, and Chromium then sometimes never navigates the lazy frame. " +
-    "Setting src before removing srcdoc (or dropping loading, or replacing the element) loaded it every time",
-};
+const TODO = {};
 
 const { pages } = manifest();
 const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
