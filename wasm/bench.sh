@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The Worker's two budgets, measured on the build in wasm/build/:
 #
-# - size: gzip -9 of index_bg.wasm plus index.js (budget: 1 MB);
+# - size: gzip -9 of index_bg.wasm plus index.js (budget: Cloudflare's 3 MB on the free plan);
 # - CPU per request for the 60 KB demo page (gateway/server/demo/index.html, served by
 #   `consentry demo` as the origin), in workerd: the workerd process's CPU time (user + system,
 #   from /proc) over N sequential requests on one connection, divided by N, after a warm-up.
