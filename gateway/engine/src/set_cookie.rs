@@ -7,7 +7,7 @@ use http::{HeaderMap, HeaderValue};
 
 use crate::classify::CookieClassifier;
 use crate::consent_cookie::CONSENT_COOKIE;
-use crate::cookie_shape::CookieShape;
+use crate::cookie_shape::{self, CookieShape};
 use crate::inventory::{CookieLifetime, SetCookieSeen};
 use crate::Grants;
 
@@ -71,8 +71,8 @@ pub fn filter_set_cookies(
             report.kept += 1;
             continue;
         }
-        report.cookies.push(seen(&cookie, now));
         let shape = CookieShape::of_set_cookie(&cookie, now);
+        report.cookies.push(seen(&cookie, shape.lifetime));
         let (class, first_time) = classifier.for_set_cookie_shape(&shape);
         if class.source.is_unclassified() && first_time {
             report.newly_unclassified.push(name.to_owned());
@@ -87,16 +87,13 @@ pub fn filter_set_cookies(
     report
 }
 
-/// A `Set-Cookie` as the inventory keeps it.
-fn seen(cookie: &Cookie<'_>, now: u64) -> SetCookieSeen {
-    let lifetime = match (cookie.max_age(), cookie.expires_datetime()) {
-        (Some(age), _) => CookieLifetime::Seconds(u64::try_from(age.whole_seconds()).unwrap_or(0)),
-        (None, Some(at)) => CookieLifetime::Seconds(
-            u64::try_from(at.unix_timestamp())
-                .unwrap_or(0)
-                .saturating_sub(now),
-        ),
-        (None, None) => CookieLifetime::Session,
+/// A `Set-Cookie` as the inventory keeps it, with the lifetime its shape read from
+/// `Max-Age` or `Expires`.
+fn seen(cookie: &Cookie<'_>, lifetime: cookie_shape::Lifetime) -> SetCookieSeen {
+    let lifetime = match lifetime {
+        cookie_shape::Lifetime::Seconds(secs) => CookieLifetime::Seconds(secs),
+        cookie_shape::Lifetime::Session => CookieLifetime::Session,
+        cookie_shape::Lifetime::Unknown => CookieLifetime::Unknown,
     };
     SetCookieSeen {
         name: cookie.name().to_owned(),
