@@ -16,7 +16,7 @@ cargo fmt --all -- --check
 step "Lints (cargo clippy -D warnings)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
-step "Dependencies: licences, bans and sources (cargo deny; advisories need GitHub, see the README)"
+step "Dependencies: licences, bans and sources (cargo deny; advisories need GitHub, see docs/hardening.md)"
 deny_version=0.20.2
 cargo install --list | grep "^cargo-deny v$deny_version:" >/dev/null ||
   cargo install cargo-deny --version "$deny_version" --locked
