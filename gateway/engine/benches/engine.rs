@@ -167,6 +167,14 @@ fn lookups(c: &mut Criterion) {
         });
     }
     group.finish();
+
+    // What a Worker isolate or a gateway pays once at start (and on a reload).
+    let mut group = c.benchmark_group("start");
+    group.sample_size(20);
+    group.bench_function("index the catalogue's trackers", |b| {
+        b.iter(|| black_box(TrackerIndex::new(black_box(&catalogue))))
+    });
+    group.finish();
 }
 
 criterion_group!(benches, cookies, rewrite, lookups);
