@@ -54,8 +54,8 @@ printf '%-10s %8s %12s %12s %7s %12s %7s %12s %7s\n' page bytes consentry lol_ht
 for page in "${@:-small marketing listing}"; do
   for p in $page; do
     case "$p" in
-      small) count=40 ;;
-      marketing) count=10 ;;
+      small | small-2k) count=40 ;;
+      marketing | marketing-61k) count=10 ;;
       *) count=2 ;;
     esac
     bytes=$(wc -c <"$pages/$p.html")

@@ -6,7 +6,12 @@ page set, on loopback, alternating targets within each repetition.
 Pinning: the system under test (a proxy) runs alone on CPU 1 with one worker (nginx
 `worker_processes 1`, Consentry `--threads 1`); wrk and the origin share CPU 0.
 
-Usage: bench/harness.py [--seconds 10] [--reps 5] [--connections 64] [--pages small,marketing,listing]
+Pages: the three that bench/pages/generate.py writes (small, marketing, listing) and two saved
+pages kept in bench/pages (small-2k, marketing-61k: a 2 KB thank-you page and a 61 KB marketing
+page with more inline tracker snippets; see bench/pages/README.md).
+
+Usage: bench/harness.py [--seconds 10] [--reps 5] [--connections 64]
+                        [--pages small,marketing,listing,small-2k,marketing-61k]
                         [--codings identity,gzip,br] [--compare path/to/another/consentry]
 Prints a Markdown table: requests/s, p50/p99 latency, CPU time per request and peak RSS of
 the proxy, medians over the repetitions with the spread (min-max), and the ratios
@@ -25,6 +30,8 @@ import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# Pages kept as they are in bench/pages, beside the generated ones.
+SAVED_PAGES = ("small-2k.html", "marketing-61k.html")
 TRACKER_COOKIES = "session=abc123; XSRF-TOKEN=tok; _ga=GA1.1.123.456; _gid=GA1.1.789.456; _fbp=fb.1.456.789"
 BANNER = '<div id="consent-banner"><p>We use cookies.</p><button>Accept all</button><button>Reject all</button></div>'
 
@@ -126,7 +133,7 @@ def main():
     ap.add_argument("--seconds", type=int, default=10)
     ap.add_argument("--reps", type=int, default=5)
     ap.add_argument("--connections", type=int, default=64)
-    ap.add_argument("--pages", default="small,marketing,listing")
+    ap.add_argument("--pages", default="small,marketing,listing,small-2k,marketing-61k")
     ap.add_argument("--codings", default="identity", help="identity,gzip,br: how the origin sends pages")
     ap.add_argument("--compare", metavar="BIN", help="another build of consentry, measured as a fifth target")
     args = ap.parse_args()
@@ -138,6 +145,8 @@ def main():
     os.chmod(work, 0o755)  # nginx's workers read the pages as an unprivileged user
     pages = os.path.join(work, "pages")
     subprocess.run([sys.executable, os.path.join(ROOT, "bench", "pages", "generate.py"), pages], check=True, stdout=subprocess.DEVNULL)
+    for name in SAVED_PAGES:
+        shutil.copy(os.path.join(ROOT, "bench", "pages", name), pages)
     for name in os.listdir(pages):
         path = os.path.join(pages, name)
         subprocess.run(["gzip", "-k", "-6", path], check=True)
