@@ -6,6 +6,7 @@
 mod banner;
 mod catalogue;
 mod category;
+mod edge;
 mod error;
 mod file;
 mod lifetime;
@@ -21,6 +22,7 @@ pub use catalogue::{
     TrackerHost, TrackerKind,
 };
 pub use category::{Category, UnknownCategory};
+pub use edge::EdgeRefusal;
 pub use error::{ConfigError, Problem};
 pub use lifetime::{InvalidLifetime, Lifetime, LifetimeUnit};
 pub use model::{

@@ -19,7 +19,8 @@ use std::rc::Rc;
 use std::str::FromStr;
 
 use consentry_config::{Catalogue, Config, Storage};
-use consentry_engine::analytics::{AnalyticsStore, Counter};
+use consentry_engine::analytics::Counter;
+use consentry_engine::exchange::{flush_counts, load_from_store};
 use consentry_engine::chain::ChainKey;
 use consentry_engine::inventory::CookieInventory;
 use consentry_engine::store::{ConsentLog, StoreError};
@@ -65,21 +66,6 @@ fn apply_log_filter(env: &Env) {
             }
         }),
         Err(e) => tracing::warn!(error = %e, value = %text, "{LOG_VAR} is not a log filter"),
-    }
-}
-
-/// Says which settings of a config are the native server's and do nothing at the edge.
-fn warn_of_native_settings(config: &Config) {
-    if config.server.tls.is_some() {
-        tracing::warn!("server.tls_cert and tls_key are ignored: Cloudflare terminates TLS");
-    }
-    if config.server.geoip_database.is_some() {
-        tracing::warn!("server.geoip_database is ignored: the country comes from request.cf");
-    }
-    for site in &config.sites {
-        if site.upstream_ca.is_some() {
-            tracing::warn!(site = %site.name, "upstream_ca is ignored: a Worker trusts the public CAs");
-        }
     }
 }
 
@@ -148,7 +134,9 @@ impl Gateway {
                     .into(),
             ));
         }
-        warn_of_native_settings(&config);
+        if let Some(refusal) = config.edge_refusals().into_iter().next() {
+            return Err(WorkerError::Config(refusal.to_string()));
+        }
         let secret = match &config.consent.secret {
             Some(secret) => secret.clone(),
             None => {
@@ -207,12 +195,7 @@ impl Gateway {
         let result = async {
             let store = self.store(env)?;
             store.create_schema().await?;
-            for site in self.engine.sites() {
-                let names = store.functional_cookies(&site.site().name).await?;
-                site.classifier()
-                    .remember_functional(names.iter().map(String::as_str));
-            }
-            self.load_cookie_inventory(&store).await?;
+            load_from_store(&self.engine, &store).await?;
             Ok::<(), StoreError>(())
         }
         .await;
@@ -248,17 +231,12 @@ impl Gateway {
         }
         let now = crate::io::unix_now();
         self.last_flush.set(now);
-        self.flush_inventory(env).await;
-        let rows = self.analytics.drain(now, closing);
-        if !rows.is_empty() {
-            let result = match self.store(env) {
-                Ok(store) => store.add_aggregates(&self.analytics_writer, &rows).await,
-                Err(e) => Err(e),
-            };
-            if let Err(e) = result {
-                tracing::warn!(error = %e, rows = rows.len(), "analytics not stored; kept for the next flush");
-                self.analytics.restore(rows);
+        match self.store(env) {
+            Ok(store) => {
+                let writer = &self.analytics_writer;
+                flush_counts(&store, writer, &self.analytics, &self.inventory, now, closing).await;
             }
+            Err(e) => tracing::warn!(error = %e, "counts not stored; kept for the next flush"),
         }
         self.flushing.set(false);
     }
@@ -269,22 +247,6 @@ impl Gateway {
         !(self.analytics.is_empty() && self.inventory.is_empty())
             && now.saturating_sub(self.last_flush.get())
                 >= self.analytics.settings().flush_interval.as_secs()
-    }
-
-    /// Keeps newly learnt functional cookie names.
-    pub async fn remember_functional(&self, env: &Env, site: &str, names: &[String], now: u64) {
-        let store = match self.store(env) {
-            Ok(store) => store,
-            Err(e) => {
-                tracing::warn!(error = %e, "could not remember functional cookies");
-                return;
-            }
-        };
-        for name in names {
-            if let Err(e) = store.remember_functional_cookie(site, name, now).await {
-                tracing::warn!(error = %e, cookie = %name, "could not remember a functional cookie");
-            }
-        }
     }
 
     /// Prunes records older than the retention, behind a signed checkpoint: when an isolate

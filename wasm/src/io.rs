@@ -101,3 +101,26 @@ pub fn last_resort() -> web_sys::Response {
         Err(e) => wasm_bindgen::throw_val(e),
     }
 }
+
+/// A request body read whole, up to `limit` bytes, for Consentry's own paths.
+pub async fn read_body(
+    stream: Option<web_sys::ReadableStream>,
+    limit: usize,
+) -> Result<Vec<u8>, consentry_engine::exchange::ReadFailure> {
+    use consentry_engine::exchange::ReadFailure;
+    use futures_util::StreamExt;
+    let Some(stream) = stream else {
+        return Ok(Vec::new());
+    };
+    let mut chunks = wasm_streams::ReadableStream::from_raw(stream.unchecked_into()).into_stream();
+    let mut body = Vec::new();
+    while let Some(chunk) = chunks.next().await {
+        let chunk = chunk.map_err(|e| ReadFailure::Broken(crate::error::js_text(&e)))?;
+        let chunk = Uint8Array::new(&chunk);
+        if body.len() + chunk.length() as usize > limit {
+            return Err(ReadFailure::TooLarge);
+        }
+        body.extend_from_slice(&chunk.to_vec());
+    }
+    Ok(body)
+}

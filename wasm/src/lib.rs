@@ -3,26 +3,22 @@
 //! moves requests and bodies between the runtime and the engine, and keeps consent records in
 //! D1 through the engine's store trait.
 //!
-//! The path of a request (as in the native `proxy.rs`):
+//! The path of a request is the engine's ([`consentry_engine::exchange`]), the same as the
+//! native gateway's:
 //!
 //! 1. [`gateway::Gateway::for_env`] builds the engine once per isolate from `CONSENTRY_CONFIG`
 //!    or `CONSENTRY_ORIGIN` and the `CONSENTRY_SECRET` secret, and prepares D1 (schema,
 //!    learned cookies) on the first request.
-//! 2. The site is chosen by `Host`; `/__consentry/...` is answered here ([`endpoint`],
-//!    [`receipt`], the engine's [`consentry_engine::pages`]).
-//! 3. Every other request goes to the origin ([`proxy`]), with the engine applied to the
-//!    request's cookies and headers and to the response's cookies; HTML streams through the
-//!    engine's rewriter ([`rewrite`]).
+//! 2. [`proxy`] reads the request and asks the engine for a plan; it sends the engine's
+//!    answer, reads the body of Consentry's own paths for the engine to answer with D1
+//!    ([`host`]), or calls the origin and streams HTML through the engine's rewriter
+//!    ([`rewrite`]), then carries out the effects after the answer.
 
-mod admin;
-mod cookies;
-mod endpoint;
 mod error;
 mod gateway;
+mod host;
 mod io;
-mod ops;
 mod proxy;
-mod receipt;
 mod rewrite;
 mod store;
 mod store_admin;

@@ -1,13 +1,17 @@
-//! The path of one request, as the native gateway's `proxy.rs` takes it: choose the site,
-//! answer Consentry's own paths, or forward to the origin with the engine applied both ways.
+//! The path of one request in the Worker: the engine plans ([`Engine::plan`]), this file
+//! does the I/O — reads bodies, calls the origin, streams the page through the rewriter, and
+//! carries out the effects after the answer (`waitUntil`).
+//!
+//! [`Engine::plan`]: consentry_engine::Engine::plan
 
 use std::net::IpAddr;
 use std::rc::Rc;
 use std::time::Duration;
 
-use consentry_engine::analytics::{is_page_view, PageView};
-use consentry_engine::forwarding::{is_upgrade, remove_hop_by_hop, set_forwarded, upstream_uri};
-use consentry_engine::{pages, BodyPlan, RequestInfo, Route, SiteEngine, Visitor};
+use consentry_engine::exchange::{
+    own_page, remember_learned, BodyAction, Effects, Forward, Plan, UpstreamFailure, Visit,
+};
+use consentry_engine::pages;
 use futures_util::future::{select, Either};
 use http::header::{self, HeaderMap, HeaderValue};
 use http::{Method, StatusCode};
@@ -16,32 +20,24 @@ use worker::{Context, Delay, Env};
 
 use crate::error::{js_text, WorkerError};
 use crate::gateway::Gateway;
-use crate::io::{self, random_bytes, unix_now};
+use crate::host::EdgeHost;
+use crate::io::{self, unix_now};
 use crate::rewrite::rewritten;
-use crate::{admin, endpoint, receipt};
 
-/// What the Worker knows of a visitor's request.
-pub struct Visit {
-    /// The method.
-    pub method: Method,
-    /// The URL as the runtime received it.
-    pub url: url::Url,
-    /// The request headers.
-    pub headers: HeaderMap,
-    /// The host the visitor asked for (`Host`, or the URL's authority).
-    pub host: String,
-    /// The visitor came over HTTPS.
-    pub https: bool,
-    /// The visitor's address (`CF-Connecting-IP`).
-    pub ip: Option<IpAddr>,
-    /// The visitor's country (`request.cf.country`).
-    pub country: Option<String>,
-    /// The request body.
-    pub body: Option<web_sys::ReadableStream>,
+/// What the Worker read of a visitor's request.
+struct Incoming {
+    method: Method,
+    url: url::Url,
+    headers: HeaderMap,
+    host: String,
+    https: bool,
+    ip: Option<IpAddr>,
+    country: Option<String>,
+    body: Option<web_sys::ReadableStream>,
 }
 
-impl Visit {
-    fn from_request(request: &web_sys::Request) -> Result<Visit, WorkerError> {
+impl Incoming {
+    fn read(request: &web_sys::Request) -> Result<Incoming, WorkerError> {
         let url = url::Url::parse(&request.url())
             .map_err(|e| WorkerError::Runtime(format!("request URL: {e}")))?;
         let method = Method::from_bytes(request.method().as_bytes())
@@ -76,7 +72,7 @@ impl Visit {
             .get("cf-connecting-ip")
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.trim().parse().ok());
-        Ok(Visit {
+        Ok(Incoming {
             method,
             https: url.scheme() == "https",
             host,
@@ -86,23 +82,6 @@ impl Visit {
             body: request.body(),
             url,
         })
-    }
-
-    /// Path and query, as the origin is asked for them.
-    pub fn path_and_query(&self) -> &str {
-        &self.url[url::Position::BeforePath..url::Position::AfterQuery]
-    }
-
-    /// The visitor as a consent record may keep them (the engine reduces it further).
-    pub fn visitor(&self) -> Visitor<'_> {
-        Visitor {
-            ip: self.ip,
-            user_agent: self
-                .headers
-                .get(header::USER_AGENT)
-                .and_then(|v| v.to_str().ok()),
-            country: self.country.as_deref(),
-        }
     }
 }
 
@@ -122,38 +101,39 @@ pub async fn handle(request: web_sys::Request, env: Env, ctx: Context) -> web_sy
         let (gateway, env) = (Rc::clone(&gateway), env.clone());
         ctx.wait_until(async move { gateway.prune(&env).await });
     }
-    let visit = match Visit::from_request(&request) {
-        Ok(visit) => visit,
+    let incoming = match Incoming::read(&request) {
+        Ok(incoming) => incoming,
         Err(e) => {
             tracing::warn!(error = %e, "request not understood");
-            return io::page(pages::bad_target());
+            return io::page(own_page(pages::bad_target()));
         }
     };
-    if let Some(route) = consentry_engine::ops::ops_route(&visit.method, visit.url.path()) {
-        return crate::ops::answer(&gateway, &env, route, &visit.method).await;
-    }
-    if visit.host.is_empty() {
-        return io::page(pages::missing_host());
-    }
-    let Some(site) = gateway.engine.site_for_host(&visit.host).cloned() else {
-        tracing::debug!(host = %visit.host, "request for a host that is not configured");
-        return io::page(pages::misdirected());
+    let host = EdgeHost::new(&gateway, &env, incoming.country.clone());
+    let now = unix_now();
+    let visit = Visit {
+        method: &incoming.method,
+        path_and_query: &incoming.url[url::Position::BeforePath..url::Position::AfterQuery],
+        authority: Some(&incoming.host),
+        headers: &incoming.headers,
+        peer: incoming.ip,
+        https: incoming.https,
+        now,
     };
-    match site.route(&visit.method, visit.url.path()) {
-        Route::Origin => forward(&gateway, &site, &env, &ctx, visit).await,
-        Route::Consent => {
-            let answer = endpoint::consent(&gateway, &site, &env, visit).await;
-            flush_when_due(&gateway, &env, &ctx, unix_now());
-            answer
+    let answer = match gateway.engine.plan(&visit) {
+        Plan::Answer(page, _) => io::page(page),
+        Plan::Own(own) => {
+            let body = match own.body_limit() {
+                Some(limit) => io::read_body(incoming.body.clone(), limit).await,
+                None => Ok(Vec::new()),
+            };
+            io::page(own.answer(&host, &visit, body).await)
         }
-        Route::Asset(asset) => io::page(pages::asset(asset, &visit.method)),
-        Route::Receipt => receipt::receipt(&gateway, &site, &env, &visit).await,
-        Route::Cookies => crate::cookies::declaration(&gateway, &site, &env, &visit).await,
-        Route::Erase => receipt::erase(&gateway, &site, &env, &visit).await,
-        Route::MethodNotAllowed(allow) => io::page(pages::method_not_allowed(allow)),
-        Route::NotFound => io::page(pages::not_found()),
-        Route::Admin => admin::admin(&gateway, &env, visit).await,
-    }
+        Plan::Forward(forward) => {
+            forward_to_origin(&gateway, &host, &env, &ctx, *forward, incoming.body.as_ref()).await
+        }
+    };
+    flush_when_due(&gateway, &env, &ctx, now);
+    answer
 }
 
 /// How the origin answered, or why it did not.
@@ -185,219 +165,114 @@ async fn fetch_origin(request: web_sys::Request, timeout: Duration) -> Upstream 
 }
 
 fn origin_request(
-    uri: &str,
-    method: &Method,
-    headers: &HeaderMap,
+    forward: &Forward<'_>,
     body: Option<&web_sys::ReadableStream>,
 ) -> Result<web_sys::Request, WorkerError> {
     let init = web_sys::RequestInit::new();
-    init.set_method(method.as_str());
-    init.set_headers(&io::js_headers(headers)?.into());
+    init.set_method(forward.method().as_str());
+    init.set_headers(&io::js_headers(&forward.headers)?.into());
     // Redirects are the visitor's to follow, as through any reverse proxy.
     init.set_redirect(web_sys::RequestRedirect::Manual);
     if let Some(body) = body {
         init.set_body(body);
     }
-    web_sys::Request::new_with_str_and_init(uri, &init)
+    web_sys::Request::new_with_str_and_init(&forward.uri.to_string(), &init)
         .map_err(|e| WorkerError::js("building the origin request", &e))
 }
 
-/// The content codings the runtime decodes from the origin (and encodes again on the way
-/// out, from the `Content-Encoding` header): for the engine such a body is plain.
-fn decoded_by_runtime(headers: &HeaderMap) -> Option<HeaderValue> {
-    let value = headers.get(header::CONTENT_ENCODING)?;
-    let coding = value.to_str().ok()?.trim().to_ascii_lowercase();
-    matches!(coding.as_str(), "gzip" | "br").then(|| value.clone())
+/// Whether the runtime decoded the origin's body (gzip and brotli; it encodes again on the
+/// way out, from the `Content-Encoding` header): for the engine such a body is plain.
+fn decoded_by_runtime(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.trim().to_ascii_lowercase())
+        .is_some_and(|coding| coding == "gzip" || coding == "br")
 }
 
-async fn forward(
+async fn forward_to_origin(
     gateway: &Rc<Gateway>,
-    site: &std::sync::Arc<SiteEngine>,
+    host: &EdgeHost<'_>,
     env: &Env,
     ctx: &Context,
-    visit: Visit,
+    forward: Forward<'_>,
+    body: Option<&web_sys::ReadableStream>,
 ) -> web_sys::Response {
-    let now = unix_now();
-    let mut headers = visit.headers.clone();
-    let upgrade = is_upgrade(&headers);
-    let (consent, removed) = site.prepare_request(&mut headers, now);
-    let path_and_query = visit.path_and_query().to_owned();
-    gateway
-        .inventory
-        .saw_in_request(site, &removed.names, &path_and_query, now);
-    let accept_language = headers
-        .get(header::ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
-    remove_hop_by_hop(&mut headers, upgrade);
-    if let Some(ip) = visit.ip {
-        set_forwarded(&mut headers, ip, &visit.host, visit.https);
-    }
-    // The origin sees the Host the visitor asked for, as if the gateway were not there.
-    if let Ok(value) = HeaderValue::from_str(&visit.host) {
-        headers.insert(header::HOST, value);
-    }
-    let uri = match upstream_uri(&site.site().upstream, &path_and_query) {
-        Ok(uri) => uri.to_string(),
-        Err(e) => {
-            tracing::warn!(error = %e, path = %path_and_query, "cannot build the origin URI");
-            return io::page(pages::bad_target());
-        }
-    };
-    let request = match origin_request(&uri, &visit.method, &headers, visit.body.as_ref()) {
+    let request = match origin_request(&forward, body) {
         Ok(request) => request,
         Err(e) => {
             tracing::warn!(error = %e, "cannot build the origin request");
-            return io::page(pages::bad_target());
+            return io::page(own_page(pages::bad_target()));
         }
     };
+    let site = forward.site().site().name.as_str();
     let timeout = gateway.config.server.timeouts.upstream;
     let response = match fetch_origin(request, timeout).await {
         Upstream::Answered(response) => response,
         Upstream::Failed(e) => {
-            tracing::warn!(error = %e, site = %site.site().name, "origin unreachable");
-            return io::page(pages::origin_unreachable());
+            tracing::warn!(error = %e, %site, "origin unreachable");
+            return io::page(forward.failed(host, UpstreamFailure::Unreachable));
         }
         Upstream::TimedOut => {
-            tracing::warn!(site = %site.site().name, ?timeout, "origin timed out");
-            return io::page(pages::origin_timeout());
+            tracing::warn!(%site, ?timeout, "origin timed out");
+            return io::page(forward.failed(host, UpstreamFailure::Timeout));
         }
     };
-    if response.status() == 101 {
+    let Ok(status) = StatusCode::from_u16(response.status()) else {
+        return io::page(forward.failed(host, UpstreamFailure::Unreachable));
+    };
+    let mut headers = io::header_map(&response.headers());
+    let runtime_decoded = decoded_by_runtime(&headers);
+    let plan = forward.respond(host, status, &mut headers, runtime_decoded);
+    if status == StatusCode::SWITCHING_PROTOCOLS {
         // A WebSocket: the runtime joins both sides itself.
         return response;
     }
-    let Ok(status) = StatusCode::from_u16(response.status()) else {
-        return io::page(pages::origin_unreachable());
-    };
-    let mut headers = io::header_map(&response.headers());
-    remove_hop_by_hop(&mut headers, false);
-    let runtime_coding = decoded_by_runtime(&headers);
-    if runtime_coding.is_some() {
-        headers.remove(header::CONTENT_ENCODING);
-    }
-    let info = RequestInfo {
-        method: &visit.method,
-        path_and_query: &path_and_query,
-        accept_language: accept_language.as_deref(),
-    };
-    let (set_cookies, plan) = site.prepare_response(&consent, &info, status, &mut headers, now);
-    if let Some(coding) = runtime_coding {
-        headers.insert(header::CONTENT_ENCODING, coding);
-    }
-    gateway
-        .inventory
-        .saw_set(site, &set_cookies.cookies, &path_and_query, now);
-    flush_when_due(gateway, env, ctx, now);
-    if !set_cookies.newly_unclassified.is_empty() {
-        let (gateway, env, site_name) = (Rc::clone(gateway), env.clone(), site.site().name.clone());
-        let names = set_cookies.newly_unclassified;
-        ctx.wait_until(async move {
-            gateway
-                .remember_functional(&env, &site_name, &names, now)
-                .await;
-        });
-    }
-    if matches!(plan, BodyPlan::Rewrite(_)) && visit.method == Method::GET {
-        record_reprompt(gateway, site, env, ctx, &visit, &consent, now, &mut headers);
-        count_view(gateway, site, env, ctx, &visit, &consent, status, now);
-    }
-    let body = match (plan, response.body()) {
-        (BodyPlan::Rewrite(rewriter), Some(body)) => Some(rewritten(body, *rewriter)),
+    carry_out(gateway, env, ctx, &forward, plan.effects);
+    let body = match (plan.body, response.body()) {
+        (BodyAction::Rewrite(rewriter), Some(body)) => Some(rewritten(body, *rewriter)),
         (_, body) => body,
     };
     io::response(status, &headers, body.as_ref()).unwrap_or_else(|e| {
         tracing::error!(error = %e, "the origin's answer could not be passed on");
-        io::page(pages::origin_unreachable())
+        io::page(forward.failed(host, UpstreamFailure::Unreachable))
     })
 }
 
-/// Counts a page view in the isolate's memory, and flushes the counts once due, after the
-/// answer.
-#[allow(clippy::too_many_arguments)]
-fn count_view(
+/// Carries out a response's effects after the answer: the re-prompt record, the functional
+/// cookies learnt.
+fn carry_out(
     gateway: &Rc<Gateway>,
-    site: &SiteEngine,
     env: &Env,
     ctx: &Context,
-    visit: &Visit,
-    consent: &consentry_engine::VisitorConsent,
-    status: StatusCode,
-    now: u64,
+    forward: &Forward<'_>,
+    effects: Effects,
 ) {
-    if !is_page_view(&visit.method, status, true, &visit.headers) {
-        return;
+    if let Some(record) = effects.record {
+        let (gateway, env) = (Rc::clone(gateway), env.clone());
+        ctx.wait_until(async move {
+            if let Err(e) = gateway.record(&env, record).await {
+                tracing::warn!(error = %e, "re-prompt not recorded");
+            }
+        });
     }
-    gateway.analytics.count_view(
-        PageView {
-            site: &site.site().name,
-            host: &visit.host,
-            path_and_query: visit.path_and_query(),
-            request_headers: &visit.headers,
-            consent,
-            country: visit.country.as_deref(),
-            ip: visit.ip,
-            language: site.language_for(&visit.headers).code(),
-            policy_version: site.policy().version,
-            now,
-        },
-        &fresh_salt,
-    );
-    flush_when_due(gateway, env, ctx, now);
+    if !effects.learned.is_empty() {
+        let (gateway, env) = (Rc::clone(gateway), env.clone());
+        let site = forward.site().site().name.clone();
+        ctx.wait_until(async move {
+            match gateway.store(&env) {
+                Ok(store) => remember_learned(&store, &site, &effects.learned, unix_now()).await,
+                Err(e) => tracing::warn!(error = %e, "could not remember functional cookies"),
+            }
+        });
+    }
 }
 
-/// Flushes the isolate's analytics after the answer when the flush interval has passed.
-pub fn flush_when_due(gateway: &Rc<Gateway>, env: &Env, ctx: &Context, now: u64) {
+/// Flushes the isolate's counts after the answer when the flush interval has passed: an
+/// isolate has no timer of its own.
+fn flush_when_due(gateway: &Rc<Gateway>, env: &Env, ctx: &Context, now: u64) {
     if gateway.analytics_due(now) {
         let (gateway, env) = (Rc::clone(gateway), env.clone());
         ctx.wait_until(async move { gateway.flush_analytics(&env, false).await });
     }
-}
-
-/// A new day's salt for visitor hashes, from the runtime's randomness.
-pub fn fresh_salt() -> [u8; 32] {
-    random_bytes::<32>().unwrap_or_else(|e| {
-        tracing::error!(error = %e, "no randomness for the analytics salt");
-        // Unreachable in the Workers runtime; the time keeps the salt unknown to readers.
-        let mut salt = [0u8; 32];
-        salt[..8].copy_from_slice(&js_sys::Date::now().to_bits().to_le_bytes());
-        salt
-    })
-}
-
-/// Records that a visitor whose decision lapsed is asked again, once: the lapsed cookie is
-/// removed in the same response. The record is written off the request path.
-#[allow(clippy::too_many_arguments)]
-fn record_reprompt(
-    gateway: &Rc<Gateway>,
-    site: &SiteEngine,
-    env: &Env,
-    ctx: &Context,
-    visit: &Visit,
-    consent: &consentry_engine::VisitorConsent,
-    now: u64,
-    response_headers: &mut HeaderMap,
-) {
-    let Ok(random) = random_bytes::<16>() else {
-        return;
-    };
-    let Some((record, clear)) = site.reprompt(
-        consent,
-        &visit.headers,
-        visit.visitor(),
-        visit.https,
-        now,
-        random,
-    ) else {
-        return;
-    };
-    if let Ok(value) = HeaderValue::from_str(&clear) {
-        response_headers.append(header::SET_COOKIE, value);
-    }
-    let (gateway, env) = (Rc::clone(gateway), env.clone());
-    ctx.wait_until(async move {
-        if let Err(e) = gateway.record(&env, record).await {
-            tracing::warn!(error = %e, "re-prompt not recorded");
-        }
-    });
 }

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use consentry_banner::Assets;
-use consentry_config::{Catalogue, Config, HostPattern};
+use consentry_config::{AdminSettings, Catalogue, Config, HostPattern, OversizedPages};
 
 use crate::consent_cookie::CookieSigner;
 use crate::site::{host_without_port, SiteEngine};
@@ -14,6 +14,8 @@ use crate::trackers::TrackerIndex;
 pub struct Engine {
     sites: Vec<Arc<SiteEngine>>,
     assets: Arc<Assets>,
+    admin: AdminSettings,
+    oversized_pages: OversizedPages,
 }
 
 impl Engine {
@@ -37,7 +39,12 @@ impl Engine {
                 ))
             })
             .collect();
-        Engine { sites, assets }
+        Engine {
+            sites,
+            assets,
+            admin: config.admin,
+            oversized_pages: config.server.oversized_pages,
+        }
     }
 
     /// The site that answers to a `Host` header (or `:authority`), port ignored.
@@ -64,6 +71,16 @@ impl Engine {
     /// Every site.
     pub fn sites(&self) -> &[Arc<SiteEngine>] {
         &self.sites
+    }
+
+    /// `[admin]`: the dashboard's lockout and sessions.
+    pub fn admin_settings(&self) -> &AdminSettings {
+        &self.admin
+    }
+
+    /// `server.oversized_pages`: what happens to a page too large to rewrite.
+    pub fn oversized_pages(&self) -> OversizedPages {
+        self.oversized_pages
     }
 
     /// The banner assets.

@@ -32,6 +32,7 @@ mod csp;
 mod decision;
 mod engine;
 mod erasure;
+pub mod exchange;
 pub mod forwarding;
 mod glob;
 mod grants;

@@ -17,6 +17,8 @@ use crate::pages::{text, Page};
 pub const HEALTH_PATH: &str = "/__consentry/health";
 /// Readiness.
 pub const READY_PATH: &str = "/__consentry/ready";
+/// The metrics' content type (OpenMetrics text).
+pub const METRICS_CONTENT_TYPE: &str = "application/openmetrics-text; version=1.0.0; charset=utf-8";
 /// Prometheus metrics.
 pub const METRICS_PATH: &str = "/__consentry/metrics";
 

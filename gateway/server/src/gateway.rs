@@ -3,8 +3,9 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
-use consentry_config::{AdminSettings, Catalogue, Config, OversizedPages, Timeouts};
-use consentry_engine::analytics::{Counter, PageView};
+use consentry_config::{Catalogue, Config, Timeouts};
+use consentry_engine::analytics::Counter;
+use consentry_engine::exchange::{flush_counts, load_from_store};
 use consentry_engine::inventory::CookieInventory;
 use consentry_engine::{Engine, SiteEngine};
 
@@ -42,16 +43,12 @@ pub struct Gateway {
     pub(crate) analytics_writer: String,
     /// The cookies seen since the last flush (written with the analytics, by the same writer).
     pub(crate) inventory: Arc<CookieInventory>,
-    /// `[admin]`: the dashboard's lockout and sessions.
-    pub(crate) admin: AdminSettings,
     pub(crate) timeouts: Timeouts,
     pub(crate) countries: Option<CountryLookup>,
     /// What the gateway did, for `/__consentry/metrics` (kept across reloads).
     pub(crate) metrics: Arc<Metrics>,
     /// Requests in flight to each site's origin, at most `max_upstream_requests`.
     pub(crate) upstream_limits: Vec<Arc<tokio::sync::Semaphore>>,
-    /// `server.oversized_pages`.
-    pub(crate) oversized_pages: OversizedPages,
     /// Work started off the request path (records, learned cookies) that a stop waits for.
     pub(crate) background: tokio_util::task::TaskTracker,
     /// Set once the gateway stops taking requests: readiness answers 503.
@@ -87,7 +84,6 @@ impl Gateway {
             inventory: Arc::new(CookieInventory::new(
                 config.sites.iter().map(|s| s.name.as_str()),
             )),
-            admin: config.admin,
             timeouts: config.server.timeouts,
             countries: match &config.server.geoip_database {
                 Some(path) => Some(CountryLookup::open(path)?),
@@ -95,7 +91,6 @@ impl Gateway {
             },
             metrics: Arc::new(Metrics::new()),
             upstream_limits: upstream_limits(config),
-            oversized_pages: config.server.oversized_pages,
             background: tokio_util::task::TaskTracker::new(),
             stopping: Arc::new(AtomicBool::new(false)),
         })
@@ -126,7 +121,7 @@ impl Gateway {
         let inventory = if same_sites {
             Arc::clone(&self.inventory)
         } else {
-            self.flush_inventory().await;
+            self.flush_analytics(false).await;
             Arc::new(CookieInventory::new(
                 config.sites.iter().map(|s| s.name.as_str()),
             ))
@@ -139,12 +134,10 @@ impl Gateway {
             analytics: Arc::clone(&self.analytics),
             analytics_writer: self.analytics_writer.clone(),
             inventory,
-            admin: config.admin,
             timeouts: config.server.timeouts,
             countries,
             metrics: Arc::clone(&self.metrics),
             upstream_limits: upstream_limits(config),
-            oversized_pages: config.server.oversized_pages,
             background: self.background.clone(),
             stopping: Arc::clone(&self.stopping),
         })
@@ -188,56 +181,26 @@ impl Gateway {
         &self.metrics
     }
 
-    /// A place for a request to `site`'s origin, or `None` when its `max_upstream_requests`
-    /// are all in flight.
+    /// A place for a request to the origin of the site at `index`, or `None` when its
+    /// `max_upstream_requests` are all in flight.
     pub(crate) fn upstream_permit(
         &self,
-        site: &SiteEngine,
+        index: usize,
     ) -> Option<tokio::sync::OwnedSemaphorePermit> {
-        let i = self
-            .engine
-            .sites()
-            .iter()
-            .position(|s| std::ptr::eq(Arc::as_ptr(s), site))?;
-        Arc::clone(self.upstream_limits.get(i)?)
+        Arc::clone(self.upstream_limits.get(index)?)
             .try_acquire_owned()
             .ok()
     }
 
-    /// Seeds every site's classifier with the unknown cookies its origin set as functional
-    /// before a restart, so visitors' sessions keep reaching the origin.
-    pub async fn load_learned_cookies(&self) -> Result<(), crate::store::StoreError> {
-        for site in self.engine.sites() {
-            let names = self.log.functional_cookies(&site.site().name).await?;
-            site.classifier()
-                .remember_functional(names.iter().map(String::as_str));
-        }
-        Ok(())
+    /// The client for the origin of the site at `index`.
+    pub(crate) fn client(&self, index: usize) -> &UpstreamClient {
+        &self.clients[index]
     }
 
-    /// Keeps newly learnt functional cookie names, off the request path.
-    pub(crate) fn remember_functional(&self, site: &str, names: Vec<String>) {
-        if names.is_empty() {
-            return;
-        }
-        let store = Arc::clone(&self.log);
-        let site = site.to_owned();
-        self.background.spawn(async move {
-            for name in names {
-                if let Err(e) = store
-                    .remember_functional_cookie(&site, &name, crate::unix_now())
-                    .await
-                {
-                    tracing::warn!(error = %e, cookie = %name, "could not remember a functional cookie");
-                }
-            }
-        });
-    }
-
-    /// The site for a host and its origin's client.
-    pub(crate) fn site(&self, host: &str) -> Option<(&Arc<SiteEngine>, &UpstreamClient)> {
-        let i = self.engine.site_index_for_host(host)?;
-        Some((&self.engine.sites()[i], &self.clients[i]))
+    /// Seeds every site's classifier from the store: the cookies its origin set as
+    /// functional before a restart, the owner's classifications, the cookies already reported.
+    pub async fn load_from_store(&self) -> Result<(), crate::store::StoreError> {
+        load_from_store(&self.engine, self.log.as_ref()).await
     }
 
     /// The visitor's country, when a GeoIP database is configured and knows the address.
@@ -265,39 +228,18 @@ impl Gateway {
 }
 
 impl Gateway {
-    /// Counts a page view (and, for an undecided visitor, a banner impression) in memory.
-    pub(crate) fn count_view(&self, view: PageView<'_>) {
-        self.analytics.count_view(view, &fresh_salt);
-    }
-
-    /// Counts a recorded decision in memory.
-    pub(crate) fn count_decision(
-        &self,
-        record: &consentry_engine::ConsentRecord,
-        ip: std::net::IpAddr,
-        user_agent: Option<&str>,
-    ) {
-        self.analytics
-            .count_decision(record, Some(ip), user_agent, &fresh_salt);
-    }
-
-    /// Whether page views are counted.
-    pub(crate) fn counts_views(&self) -> bool {
-        self.analytics.settings().enabled
-    }
-
     /// Writes what was counted since the last flush to the store; `closing` also ends every
     /// open visit (on shutdown). Rows the store refuses are kept for the next flush.
     pub async fn flush_analytics(&self, closing: bool) {
-        self.flush_inventory().await;
-        let rows = self.analytics.drain(crate::unix_now(), closing);
-        if rows.is_empty() {
-            return;
-        }
-        if let Err(e) = self.log.add_aggregates(&self.analytics_writer, &rows).await {
-            tracing::warn!(error = %e, rows = rows.len(), "analytics not stored; kept for the next flush");
-            self.analytics.restore(rows);
-        }
+        flush_counts(
+            self.log.as_ref(),
+            &self.analytics_writer,
+            &self.analytics,
+            &self.inventory,
+            crate::unix_now(),
+            closing,
+        )
+        .await;
     }
 }
 
@@ -310,7 +252,7 @@ fn upstream_limits(config: &Config) -> Vec<Arc<tokio::sync::Semaphore>> {
 }
 
 /// A new day's salt for visitor hashes, from the system's randomness.
-fn fresh_salt() -> [u8; 32] {
+pub(crate) fn fresh_salt() -> [u8; 32] {
     crate::random_bytes::<32>().unwrap_or_else(|e| {
         // getrandom does not fail on supported systems; fall back to the process's
         // randomly keyed hasher rather than count nothing.

@@ -3,24 +3,19 @@
 //!
 //! `consentry` (in `main.rs`) is the command around it.
 
-mod admin;
 pub mod admin_cli;
 pub mod audit;
 mod browser;
-mod cookies;
 pub mod demo;
-mod endpoint;
 mod entropy;
-mod forwarding;
 mod gateway;
 pub mod geo;
+pub mod host;
 mod limits;
 pub mod log_cli;
 pub mod metrics;
-mod ops;
 mod pages;
 mod proxy;
-pub mod receipt;
 pub mod reload;
 mod rewritten_body;
 pub mod scan;

@@ -1,6 +1,7 @@
 //! Bounds on what visitors and origins may hold: request bodies that stall, requests in flight
 //! to an origin, and bodies that carry a permit until they end.
 
+use consentry_engine::exchange::ReadFailure;
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -70,29 +71,18 @@ impl Body for TimedBody {
     }
 }
 
-/// Why a body Consentry reads itself was not read.
-#[derive(Debug)]
-pub enum ReadError {
-    /// Longer than allowed.
-    TooLarge,
-    /// Not whole within the body read timeout.
-    TimedOut,
-    /// The connection failed.
-    Broken(BoxError),
-}
-
 /// Reads a whole request body for Consentry's own endpoints: at most `limit` bytes, within
 /// `timeout` altogether.
 pub async fn read_body(
     body: Incoming,
     limit: usize,
     timeout: Duration,
-) -> Result<Bytes, ReadError> {
+) -> Result<Vec<u8>, ReadFailure> {
     match tokio::time::timeout(timeout, Limited::new(body, limit).collect()).await {
-        Err(_) => Err(ReadError::TimedOut),
-        Ok(Ok(collected)) => Ok(collected.to_bytes()),
-        Ok(Err(e)) if e.is::<http_body_util::LengthLimitError>() => Err(ReadError::TooLarge),
-        Ok(Err(e)) => Err(ReadError::Broken(e)),
+        Err(_) => Err(ReadFailure::TimedOut),
+        Ok(Ok(collected)) => Ok(collected.to_bytes().to_vec()),
+        Ok(Err(e)) if e.is::<http_body_util::LengthLimitError>() => Err(ReadFailure::TooLarge),
+        Ok(Err(e)) => Err(ReadFailure::Broken(e.to_string())),
     }
 }
 

@@ -81,6 +81,10 @@ enum Command {
         /// The config file.
         #[arg(long, short, default_value = "consentry.toml")]
         config: PathBuf,
+        /// Check it for the Cloudflare Worker (`CONSENTRY_CONFIG`): refuses the settings a
+        /// Worker cannot honour, with the reason, instead of the files the native server reads.
+        #[arg(long)]
+        edge: bool,
     },
     /// Visit a site in headless Chromium, accept every cookie, follow its sitemap and links,
     /// and list the cookies the browser ends up with.
@@ -220,9 +224,21 @@ fn main() -> ExitCode {
 fn run(command: Command) -> Result<()> {
     match command {
         Command::Init { config, force } => init(&config, force),
-        Command::Check { config } => {
+        Command::Check { config, edge } => {
             let parsed = load_config(&config)?;
-            check_files(&parsed)?;
+            if edge {
+                let refusals = parsed.edge_refusals();
+                if !refusals.is_empty() {
+                    let list: Vec<String> = refusals.iter().map(ToString::to_string).collect();
+                    anyhow::bail!(
+                        "{}: a Worker cannot honour these settings:\n  {}",
+                        config.display(),
+                        list.join("\n  ")
+                    );
+                }
+            } else {
+                check_files(&parsed)?;
+            }
             println!(
                 "{}: OK ({} site{})",
                 config.display(),
@@ -369,8 +385,7 @@ async fn start(config: Config, what: Option<&str>, file: Option<PathBuf>) -> Res
     }
     let catalogue = Catalogue::builtin()?;
     let gateway = Arc::new(Gateway::new(&config, &catalogue, &key, log)?);
-    gateway.load_learned_cookies().await?;
-    gateway.load_cookie_inventory().await?;
+    gateway.load_from_store().await?;
     let gateways: Gateways = Arc::new(ArcSwap::from(Arc::clone(&gateway)));
     // Also with analytics off: the cookie inventory is flushed with them.
     tokio::spawn(consentry_gateway::flush_analytics_periodically(Arc::clone(
@@ -552,8 +567,9 @@ async fn log_command(command: LogCommand, args: StoreArgs) -> Result<()> {
                 .first()
                 .cloned()
                 .context("no site configured")?;
-            let erased = consentry_gateway::receipt::erase_and_record(
-                &gateway,
+            let host = consentry_gateway::host::NativeHost::new(&gateway, None);
+            let erased = consentry_engine::exchange::erase_visitor(
+                &host,
                 &site,
                 &consent_id,
                 consentry_engine::Visitor::default(),

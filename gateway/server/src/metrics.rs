@@ -44,29 +44,7 @@ struct ResultLabels {
     result: &'static str,
 }
 
-/// Why a request to the origin failed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum UpstreamFailure {
-    /// No connection, or the origin closed it (502).
-    Unreachable,
-    /// No answer in `upstream_timeout` (504).
-    Timeout,
-    /// The answer's body broke off or did not decode.
-    Body,
-    /// The site's `max_upstream_requests` were all in flight (503).
-    Overloaded,
-}
-
-impl UpstreamFailure {
-    fn label(self) -> &'static str {
-        match self {
-            UpstreamFailure::Unreachable => "unreachable",
-            UpstreamFailure::Timeout => "timeout",
-            UpstreamFailure::Body => "body",
-            UpstreamFailure::Overloaded => "overloaded",
-        }
-    }
-}
+pub use consentry_engine::exchange::UpstreamFailure;
 
 /// What became of a page too large to rewrite.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -211,7 +189,7 @@ impl Metrics {
         self.upstream_errors
             .get_or_create(&KindLabels {
                 site: site.to_owned(),
-                kind: failure.label(),
+                kind: failure.as_str(),
             })
             .inc();
     }

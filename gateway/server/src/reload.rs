@@ -74,12 +74,9 @@ impl Reloader {
             .reloaded(&config, &catalogue, &self.secret)
             .await
             .map_err(|e| ReloadError::Build(e.to_string()))?;
-        next.load_learned_cookies()
-            .await
-            .map_err(|e| ReloadError::Build(format!("loading learned cookies: {e}")))?;
-        next.load_cookie_inventory()
-            .await
-            .map_err(|e| ReloadError::Build(format!("loading the cookie inventory: {e}")))?;
+        next.load_from_store().await.map_err(|e| {
+            ReloadError::Build(format!("loading learned cookies and the inventory: {e}"))
+        })?;
         gateways.store(Arc::new(next));
         Ok(restart_only_changes(&self.started, &config))
     }

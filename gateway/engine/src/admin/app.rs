@@ -94,7 +94,19 @@ pub struct Admin<'a> {
     /// Seconds since the epoch.
     pub now: u64,
     /// 32 random bytes from the host's secure source; `None` when it failed.
-    pub random: &'a (dyn Fn() -> Option<[u8; 32]> + Sync),
+    pub random: &'a dyn RandomSource,
+}
+
+/// Fresh randomness for the dashboard (session tokens, salts), from the host.
+pub trait RandomSource: crate::store::MaybeSendSync {
+    /// 32 random bytes, or `None` when the host has none.
+    fn bytes(&self) -> Option<[u8; 32]>;
+}
+
+impl<F: Fn() -> Option<[u8; 32]> + crate::store::MaybeSendSync> RandomSource for F {
+    fn bytes(&self) -> Option<[u8; 32]> {
+        self()
+    }
 }
 
 impl std::fmt::Debug for Admin<'_> {

@@ -48,7 +48,7 @@ fn login_page(
     });
     let token = match kept {
         Some(token) => token,
-        None => match (admin.random)() {
+        None => match admin.random.bytes() {
             Some(random) => accounts::token_text("", random),
             None => {
                 tracing::error!("no randomness for the login form");
@@ -237,7 +237,8 @@ async fn signed_in_as(
     user: &AdminUser,
     totp_step: u64,
 ) -> Page {
-    let (Some(token_random), Some(csrf_random)) = ((admin.random)(), (admin.random)()) else {
+    let (Some(token_random), Some(csrf_random)) = (admin.random.bytes(), admin.random.bytes())
+    else {
         tracing::error!("no randomness for an admin session");
         return unavailable();
     };

@@ -17,8 +17,8 @@ pub mod store;
 pub mod totp;
 
 pub use app::{
-    handle, is_admin_path, secure, Admin, AdminRequest, ADMIN_PATH, API_PREFIX, AUDIT_PATH,
-    LOGIN_PATH, LOGOUT_PATH, MAX_ADMIN_BODY, STYLE_PATH,
+    handle, is_admin_path, secure, Admin, AdminRequest, RandomSource, ADMIN_PATH, API_PREFIX,
+    AUDIT_PATH, LOGIN_PATH, LOGOUT_PATH, MAX_ADMIN_BODY, STYLE_PATH,
 };
 pub use cookies::COOKIES_PATH;
 pub use login::LOGIN_REFUSED;

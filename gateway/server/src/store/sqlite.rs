@@ -2,19 +2,27 @@
 //! `BEGIN IMMEDIATE` transaction committed with `synchronous=FULL`, so an acknowledged
 //! decision survives a crash, and several gateways on one directory keep one chain.
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
 
-use consentry_engine::chain::{chain, ChainKey, ChainedRecord, Checkpoint, GENESIS};
+use consentry_engine::chain::{chain, ChainKey, ChainedRecord, Checkpoint};
 use consentry_engine::schema::{
-    ERASE, INSERT_CHECKPOINT, INSERT_FUNCTIONAL_COOKIE, INSERT_LOG, LOG_COLUMNS, SCHEMA,
-    SELECT_CHECKPOINT, SELECT_FUNCTIONAL_COOKIES, SELECT_HEAD,
+    select_records_where, DELETE_CHECKPOINTS, DELETE_RECORDS_UP_TO, ERASE, INSERT_CHECKPOINT,
+    INSERT_FUNCTIONAL_COOKIE, INSERT_LOG, SCHEMA, SELECT_CHECKPOINT, SELECT_COUNT_BY_KIND,
+    SELECT_COUNT_BY_SITE, SELECT_FUNCTIONAL_COOKIES, SELECT_HEAD, SELECT_LAST_BEFORE,
+    SELECT_RECORDS, SELECT_RECORDS_OF, SELECT_SEQS_OF, SELECT_TOTALS,
+};
+use consentry_engine::store::row::{column_error, missing_column, Row, Value};
+use consentry_engine::store::rows::{
+    chain_head, checkpoint_from, checkpoint_values, count_from, filter_clause, position_from,
+    record_from, record_values, seq_from, stats_from,
 };
 use consentry_engine::ConsentRecord;
-use rusqlite::{params, Connection, OptionalExtension, Row, ToSql, TransactionBehavior};
+use rusqlite::types::{ToSqlOutput, ValueRef};
+use rusqlite::{params_from_iter, Connection, ToSql, TransactionBehavior};
 
 use super::{ConsentLog, LogFilter, LogStats, StoreError, StoreFuture};
-use consentry_engine::store::rows::{db_time, filter_clause, FilterValue, LogRow};
 
 /// The database file's name in the data directory.
 pub const DATABASE_FILE: &str = "consentry.sqlite3";
@@ -39,6 +47,84 @@ pub(super) fn db_err(e: rusqlite::Error) -> StoreError {
     StoreError::Database(e.to_string())
 }
 
+/// A SQLite row, read by column name for the engine's mappings.
+pub(super) struct Named<'a>(&'a rusqlite::Row<'a>);
+
+impl Row for Named<'_> {
+    fn value(&self, column: &str) -> Result<Value<'_>, StoreError> {
+        match self.0.get_ref(column) {
+            Ok(ValueRef::Null) => Ok(Value::Null),
+            Ok(ValueRef::Integer(n)) => Ok(Value::Int(n)),
+            Ok(ValueRef::Text(bytes)) => std::str::from_utf8(bytes)
+                .map(|t| Value::Text(Cow::Borrowed(t)))
+                .map_err(|e| column_error(column, e)),
+            Ok(ValueRef::Real(r)) => Err(column_error(column, format!("holds the real {r}"))),
+            Ok(ValueRef::Blob(_)) => Err(column_error(column, "holds a blob")),
+            Err(rusqlite::Error::InvalidColumnName(_)) => Err(missing_column(column)),
+            Err(e) => Err(column_error(column, e)),
+        }
+    }
+}
+
+/// A value bound as a parameter.
+struct Bind<'v, 'a>(&'v Value<'a>);
+
+impl ToSql for Bind<'_, '_> {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(ToSqlOutput::Borrowed(match self.0 {
+            Value::Null => ValueRef::Null,
+            Value::Int(n) => ValueRef::Integer(*n),
+            Value::Text(t) => ValueRef::Text(t.as_bytes()),
+        }))
+    }
+}
+
+/// Runs `sql` with `values` and maps every row by name.
+pub(super) fn query<T>(
+    conn: &Connection,
+    sql: &str,
+    values: &[Value<'_>],
+    map: impl Fn(&Named<'_>) -> Result<T, StoreError>,
+) -> Result<Vec<T>, StoreError> {
+    let mut statement = conn.prepare_cached(sql).map_err(db_err)?;
+    let mut rows = statement
+        .query(params_from_iter(values.iter().map(Bind)))
+        .map_err(db_err)?;
+    let mut out = Vec::new();
+    while let Some(row) = rows.next().map_err(db_err)? {
+        out.push(map(&Named(row))?);
+    }
+    Ok(out)
+}
+
+/// Runs `sql` with `values` and maps its first row by name, if any.
+pub(super) fn query_opt<T>(
+    conn: &Connection,
+    sql: &str,
+    values: &[Value<'_>],
+    map: impl FnOnce(&Named<'_>) -> Result<T, StoreError>,
+) -> Result<Option<T>, StoreError> {
+    let mut statement = conn.prepare_cached(sql).map_err(db_err)?;
+    let mut rows = statement
+        .query(params_from_iter(values.iter().map(Bind)))
+        .map_err(db_err)?;
+    rows.next()
+        .map_err(db_err)?
+        .map(|row| map(&Named(row)))
+        .transpose()
+}
+
+/// Runs `sql` with `values`; returns how many rows changed.
+pub(super) fn execute(
+    conn: &Connection,
+    sql: &str,
+    values: &[Value<'_>],
+) -> Result<usize, StoreError> {
+    conn.prepare_cached(sql)
+        .and_then(|mut s| s.execute(params_from_iter(values.iter().map(Bind))))
+        .map_err(db_err)
+}
+
 impl SqliteStore {
     /// Opens (creating if needed) the store in `data_dir`.
     pub fn open(data_dir: &Path, key: ChainKey) -> Result<SqliteStore, StoreError> {
@@ -54,7 +140,7 @@ impl SqliteStore {
                 "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=10000;",
             )
             .map_err(db_err)?;
-        connection.execute_batch(SCHEMA).map_err(db_err)?;
+        connection.execute_batch(&SCHEMA).map_err(db_err)?;
         Ok(SqliteStore {
             connection: Arc::new(Mutex::new(connection)),
             path,
@@ -82,108 +168,18 @@ impl SqliteStore {
     }
 }
 
-fn log_row(row: &Row<'_>) -> rusqlite::Result<LogRow> {
-    Ok(LogRow {
-        seq: row.get(0)?,
-        record_id: row.get(1)?,
-        consent_id: row.get(2)?,
-        recorded_at: row.get(3)?,
-        site: row.get(4)?,
-        policy_version: row.get(5)?,
-        banner_hash: row.get(6)?,
-        language: row.get(7)?,
-        kind: row.get(8)?,
-        flags: [
-            row.get(9)?,
-            row.get(10)?,
-            row.get(11)?,
-            row.get(12)?,
-            row.get(13)?,
-            row.get(19)?,
-        ],
-        country: row.get(14)?,
-        ip_prefix: row.get(15)?,
-        browser: row.get(16)?,
-        detail: row.get(17)?,
-        personal_digest: row.get(18)?,
-        prev_hash: row.get(20)?,
-        hash: row.get(21)?,
-    })
-}
-
-fn query_records(
-    conn: &Connection,
-    sql: &str,
-    values: &[&dyn ToSql],
-) -> Result<Vec<ChainedRecord>, StoreError> {
-    let mut statement = conn.prepare(sql).map_err(db_err)?;
-    let rows = statement
-        .query_map(values, log_row)
-        .map_err(db_err)?
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(db_err)?;
-    rows.into_iter().map(LogRow::into_record).collect()
-}
-
 fn checkpoint(conn: &Connection) -> Result<Option<Checkpoint>, StoreError> {
-    conn.query_row(SELECT_CHECKPOINT, [], |row| {
-        Ok(Checkpoint {
-            seq: u64::try_from(row.get::<_, i64>(0)?).unwrap_or(0),
-            hash: row.get(1)?,
-            created_at: u64::try_from(row.get::<_, i64>(2)?).unwrap_or(0),
-            signature: row.get(3)?,
-        })
-    })
-    .optional()
-    .map_err(db_err)
+    query_opt(conn, &SELECT_CHECKPOINT, &[], |r| checkpoint_from(r))
 }
 
 /// The position and hash new records chain after.
 fn head(conn: &Connection) -> Result<(u64, String), StoreError> {
-    let last: Option<(i64, String)> = conn
-        .query_row(SELECT_HEAD, [], |row| Ok((row.get(0)?, row.get(1)?)))
-        .optional()
-        .map_err(db_err)?;
-    Ok(match last {
-        Some((seq, hash)) => (u64::try_from(seq).unwrap_or(0), hash),
-        None => match checkpoint(conn)? {
-            Some(cp) => (cp.seq, cp.hash),
-            None => (0, GENESIS.to_owned()),
-        },
-    })
-}
-
-fn insert(conn: &Connection, record: &ChainedRecord) -> Result<(), StoreError> {
-    let r = &record.record;
-    conn.execute(
-        INSERT_LOG,
-        params![
-            db_time(record.seq),
-            r.record_id,
-            r.consent_id,
-            db_time(r.recorded_at),
-            r.site,
-            r.policy_version,
-            r.banner_hash,
-            r.language,
-            r.kind.as_str(),
-            r.via_form,
-            r.gpc,
-            r.preferences,
-            r.analytics,
-            r.marketing,
-            r.country,
-            r.ip_prefix,
-            r.browser,
-            r.detail,
-            record.personal_digest,
-            record.erased,
-            record.prev_hash,
-            record.hash,
-        ],
-    )
-    .map_err(db_err)?;
-    Ok(())
+    let last = query_opt(conn, SELECT_HEAD, &[], |r| position_from(r))?;
+    let checkpoint = match last {
+        Some(_) => None,
+        None => checkpoint(conn)?,
+    };
+    Ok(chain_head(last, checkpoint))
 }
 
 impl ConsentLog for SqliteStore {
@@ -197,7 +193,7 @@ impl ConsentLog for SqliteStore {
             let (seq, hash) = head(&tx)?;
             let chained = chain(&key, seq, &hash, &records);
             for record in &chained {
-                insert(&tx, record)?;
+                execute(&tx, &INSERT_LOG, &record_values(record)?)?;
             }
             tx.commit().map_err(db_err)?;
             Ok(chained.iter().map(|r| r.seq).collect())
@@ -207,24 +203,18 @@ impl ConsentLog for SqliteStore {
     fn records_for<'a>(&'a self, consent_id: &'a str) -> StoreFuture<'a, Vec<ChainedRecord>> {
         let consent_id = consent_id.to_owned();
         Box::pin(self.with_connection(move |conn| {
-            let sql =
-                format!("SELECT {LOG_COLUMNS} FROM consent_log WHERE consent_id = ?1 ORDER BY seq");
-            query_records(conn, &sql, &[&consent_id])
+            query(conn, &SELECT_RECORDS_OF, &[(&consent_id).into()], |r| {
+                record_from(r)
+            })
         }))
     }
 
     fn export<'a>(&'a self, filter: &'a LogFilter) -> StoreFuture<'a, Vec<ChainedRecord>> {
         let (clause, values) = filter_clause(filter);
         Box::pin(self.with_connection(move |conn| {
-            let sql = format!("SELECT {LOG_COLUMNS} FROM consent_log{clause} ORDER BY seq");
-            let params: Vec<&dyn ToSql> = values
-                .iter()
-                .map(|v| match v {
-                    FilterValue::Int(i) => i as &dyn ToSql,
-                    FilterValue::Text(t) => t as &dyn ToSql,
-                })
-                .collect();
-            query_records(conn, &sql, &params)
+            query(conn, &select_records_where(&clause), &values, |r| {
+                record_from(r)
+            })
         }))
     }
 
@@ -232,11 +222,7 @@ impl ConsentLog for SqliteStore {
         Box::pin(self.with_connection(|conn| {
             let tx = conn.transaction().map_err(db_err)?;
             let cp = checkpoint(&tx)?;
-            let records = query_records(
-                &tx,
-                &format!("SELECT {LOG_COLUMNS} FROM consent_log ORDER BY seq"),
-                &[],
-            )?;
+            let records = query(&tx, &SELECT_RECORDS, &[], |r| record_from(r))?;
             Ok((cp, records))
         }))
     }
@@ -250,20 +236,10 @@ impl ConsentLog for SqliteStore {
             let tx = conn
                 .transaction_with_behavior(TransactionBehavior::Immediate)
                 .map_err(db_err)?;
-            let seqs: Vec<u64> = {
-                let mut statement = tx
-                    .prepare("SELECT seq FROM consent_log WHERE consent_id = ?1 ORDER BY seq")
-                    .map_err(db_err)?;
-                let rows = statement
-                    .query_map([&consent_id], |row| row.get::<_, i64>(0))
-                    .map_err(db_err)?
-                    .collect::<Result<Vec<_>, _>>()
-                    .map_err(db_err)?;
-                rows.into_iter()
-                    .filter_map(|s| u64::try_from(s).ok())
-                    .collect()
-            };
-            tx.execute(ERASE, [&consent_id]).map_err(db_err)?;
+            let seqs = query(&tx, SELECT_SEQS_OF, &[(&consent_id).into()], |r| {
+                seq_from(r)
+            })?;
+            execute(&tx, ERASE, &[(&consent_id).into()])?;
             tx.commit().map_err(db_err)?;
             Ok(seqs)
         }))
@@ -272,24 +248,19 @@ impl ConsentLog for SqliteStore {
     fn prune(&self, before: u64, now: u64) -> StoreFuture<'_, u64> {
         let key = self.key.clone();
         Box::pin(self.with_connection(move |conn| {
-            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(db_err)?;
-            let last: Option<(i64, String)> = tx
-                .query_row(
-                    "SELECT seq, hash FROM consent_log WHERE recorded_at < ?1 ORDER BY seq DESC LIMIT 1",
-                    [db_time(before)],
-                    |row| Ok((row.get(0)?, row.get(1)?)),
-                )
-                .optional()
+            let tx = conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)
                 .map_err(db_err)?;
-            let Some((seq, hash)) = last else { return Ok(0) };
-            let cp = Checkpoint::new(&key, u64::try_from(seq).unwrap_or(0), &hash, now);
-            tx.execute("DELETE FROM consent_log_checkpoint", []).map_err(db_err)?;
-            tx.execute(
-                INSERT_CHECKPOINT,
-                params![db_time(cp.seq), cp.hash, db_time(cp.created_at), cp.signature],
-            )
-            .map_err(db_err)?;
-            let pruned = tx.execute("DELETE FROM consent_log WHERE seq <= ?1", [seq]).map_err(db_err)?;
+            let last = query_opt(&tx, SELECT_LAST_BEFORE, &[before.into()], |r| {
+                position_from(r)
+            })?;
+            let Some((seq, hash)) = last else {
+                return Ok(0);
+            };
+            let cp = Checkpoint::new(&key, seq, &hash, now);
+            execute(&tx, DELETE_CHECKPOINTS, &[])?;
+            execute(&tx, &INSERT_CHECKPOINT, &checkpoint_values(&cp)?)?;
+            let pruned = execute(&tx, DELETE_RECORDS_UP_TO, &[seq.into()])?;
             tx.commit().map_err(db_err)?;
             Ok(pruned as u64)
         }))
@@ -297,31 +268,13 @@ impl ConsentLog for SqliteStore {
 
     fn stats(&self) -> StoreFuture<'_, LogStats> {
         Box::pin(self.with_connection(|conn| {
-            let count = |sql: &str| -> Result<Vec<(String, u64)>, StoreError> {
-                let mut statement = conn.prepare(sql).map_err(db_err)?;
-                let rows = statement
-                    .query_map([], |row| Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)?)))
-                    .map_err(db_err)?
-                    .collect::<Result<Vec<_>, _>>()
-                    .map_err(db_err)?;
-                Ok(rows.into_iter().map(|(k, n)| (k, u64::try_from(n).unwrap_or(0))).collect())
-            };
-            let (records, erased, first, last): (i64, Option<i64>, Option<i64>, Option<i64>) = conn
-                .query_row(
-                    "SELECT COUNT(*), SUM(erased), MIN(recorded_at), MAX(recorded_at) FROM consent_log",
-                    [],
-                    |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
-                )
-                .map_err(db_err)?;
-            Ok(LogStats {
-                records: u64::try_from(records).unwrap_or(0),
-                erased: erased.and_then(|e| u64::try_from(e).ok()).unwrap_or(0),
-                by_kind: count("SELECT kind, COUNT(*) FROM consent_log GROUP BY kind ORDER BY kind")?,
-                by_site: count("SELECT site, COUNT(*) FROM consent_log GROUP BY site ORDER BY site")?,
-                first_at: first.and_then(|t| u64::try_from(t).ok()),
-                last_at: last.and_then(|t| u64::try_from(t).ok()),
-                pruned_up_to: checkpoint(conn)?.map(|cp| cp.seq),
-            })
+            let by_kind = query(conn, SELECT_COUNT_BY_KIND, &[], |r| count_from(r))?;
+            let by_site = query(conn, SELECT_COUNT_BY_SITE, &[], |r| count_from(r))?;
+            let cp = checkpoint(conn)?;
+            query_opt(conn, SELECT_TOTALS, &[], |totals| {
+                stats_from(totals, by_kind, by_site, cp.as_ref())
+            })?
+            .ok_or_else(|| StoreError::Database("the counts returned no row".into()))
         }))
     }
 
@@ -333,8 +286,11 @@ impl ConsentLog for SqliteStore {
     ) -> StoreFuture<'a, ()> {
         let (site, name) = (site.to_owned(), name.to_owned());
         Box::pin(self.with_connection(move |conn| {
-            conn.execute(INSERT_FUNCTIONAL_COOKIE, params![site, name, db_time(now)])
-                .map_err(db_err)?;
+            execute(
+                conn,
+                &INSERT_FUNCTIONAL_COOKIE,
+                &[(&site).into(), (&name).into(), now.into()],
+            )?;
             Ok(())
         }))
     }
@@ -342,13 +298,9 @@ impl ConsentLog for SqliteStore {
     fn functional_cookies<'a>(&'a self, site: &'a str) -> StoreFuture<'a, Vec<String>> {
         let site = site.to_owned();
         Box::pin(self.with_connection(move |conn| {
-            let mut statement = conn.prepare(SELECT_FUNCTIONAL_COOKIES).map_err(db_err)?;
-            let names = statement
-                .query_map([site], |row| row.get::<_, String>(0))
-                .map_err(db_err)?
-                .collect::<Result<Vec<_>, _>>()
-                .map_err(db_err)?;
-            Ok(names)
+            query(conn, SELECT_FUNCTIONAL_COOKIES, &[(&site).into()], |r| {
+                r.text("name")
+            })
         }))
     }
 }

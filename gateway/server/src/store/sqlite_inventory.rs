@@ -1,50 +1,21 @@
 //! The cookie inventory and the owner's classifications in SQLite: each flush merges into the
 //! writer's rows in one transaction.
 
-use consentry_engine::inventory::{
-    merged_for_writer, CookieOverride, CookieRow, InventoryStore, StoredCookie, StoredOverride,
-};
 use std::collections::HashMap;
 
+use consentry_engine::inventory::{
+    cookie_from, cookie_values, merged_for_writer, override_from, override_values, CookieOverride,
+    CookieRow, InventoryStore,
+};
 use consentry_engine::schema::{
     COUNT_SCRIPT_COOKIES, SELECT_COOKIES, SELECT_COOKIE_OVERRIDES, SELECT_WRITER_COOKIES,
     UPSERT_COOKIE, UPSERT_COOKIE_OVERRIDE,
 };
-use rusqlite::{params, Connection, TransactionBehavior};
+use consentry_engine::store::row::Row;
+use rusqlite::TransactionBehavior;
 
-use super::sqlite::db_err;
-use super::{SqliteStore, StoreError, StoreFuture};
-
-fn cookie_rows(
-    conn: &Connection,
-    sql: &str,
-    params: impl rusqlite::Params,
-) -> Result<Vec<CookieRow>, StoreError> {
-    let mut statement = conn.prepare_cached(sql).map_err(db_err)?;
-    let stored = statement
-        .query_map(params, |r| {
-            Ok(StoredCookie {
-                site: r.get(0)?,
-                name: r.get(1)?,
-                set_by: r.get(2)?,
-                domain: r.get(3)?,
-                path: r.get(4)?,
-                lifetime: r.get(5)?,
-                http_only: r.get(6)?,
-                secure: r.get(7)?,
-                same_site: r.get(8)?,
-                category: r.get(9)?,
-                source: r.get(10)?,
-                first_seen: r.get(11)?,
-                last_seen: r.get(12)?,
-                paths: r.get(13)?,
-            })
-        })
-        .map_err(db_err)?
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(db_err)?;
-    stored.into_iter().map(StoredCookie::into_row).collect()
-}
+use super::sqlite::{db_err, execute, query, query_opt};
+use super::{SqliteStore, StoreFuture};
 
 impl InventoryStore for SqliteStore {
     fn add_cookies<'a>(&'a self, writer: &'a str, rows: &'a [CookieRow]) -> StoreFuture<'a, ()> {
@@ -60,40 +31,19 @@ impl InventoryStore for SqliteStore {
             let mut stored = Vec::new();
             let mut script_cookies = HashMap::new();
             for site in sites {
-                stored.extend(cookie_rows(
+                stored.extend(query(
                     &tx,
-                    SELECT_WRITER_COOKIES,
-                    params![site, writer],
+                    &SELECT_WRITER_COOKIES,
+                    &[site.into(), (&writer).into()],
+                    |r| cookie_from(r),
                 )?);
-                let count: i64 = tx
-                    .query_row(COUNT_SCRIPT_COOKIES, params![site], |r| r.get(0))
-                    .map_err(db_err)?;
-                script_cookies.insert(site.to_owned(), usize::try_from(count).unwrap_or(0));
+                let count = query_opt(&tx, COUNT_SCRIPT_COOKIES, &[site.into()], |r| {
+                    r.int_as::<usize>("n")
+                })?;
+                script_cookies.insert(site.to_owned(), count.unwrap_or(0));
             }
-            {
-                let mut upsert = tx.prepare_cached(UPSERT_COOKIE).map_err(db_err)?;
-                for row in merged_for_writer(stored, &rows, &script_cookies) {
-                    let s = StoredCookie::from_row(&row);
-                    upsert
-                        .execute(params![
-                            s.site,
-                            s.name,
-                            s.set_by,
-                            s.domain,
-                            s.path,
-                            s.lifetime,
-                            s.http_only,
-                            s.secure,
-                            s.same_site,
-                            s.category,
-                            s.source,
-                            s.first_seen,
-                            s.last_seen,
-                            s.paths,
-                            writer
-                        ])
-                        .map_err(db_err)?;
-                }
+            for row in merged_for_writer(stored, &rows, &script_cookies) {
+                execute(&tx, &UPSERT_COOKIE, &cookie_values(&row, &writer)?)?;
             }
             tx.commit().map_err(db_err)
         }))
@@ -101,24 +51,15 @@ impl InventoryStore for SqliteStore {
 
     fn cookie_rows<'a>(&'a self, site: &'a str) -> StoreFuture<'a, Vec<CookieRow>> {
         let site = site.to_owned();
-        Box::pin(self.with_connection(move |conn| cookie_rows(conn, SELECT_COOKIES, params![site])))
+        Box::pin(self.with_connection(move |conn| {
+            query(conn, &SELECT_COOKIES, &[(&site).into()], |r| cookie_from(r))
+        }))
     }
 
     fn set_cookie_override<'a>(&'a self, entry: &'a CookieOverride) -> StoreFuture<'a, ()> {
         let entry = entry.clone();
         Box::pin(self.with_connection(move |conn| {
-            conn.execute(
-                UPSERT_COOKIE_OVERRIDE,
-                params![
-                    entry.site,
-                    entry.name,
-                    entry.category.as_str(),
-                    entry.purpose,
-                    entry.by,
-                    i64::try_from(entry.at).unwrap_or(i64::MAX)
-                ],
-            )
-            .map_err(db_err)?;
+            execute(conn, &UPSERT_COOKIE_OVERRIDE, &override_values(&entry)?)?;
             Ok(())
         }))
     }
@@ -126,27 +67,9 @@ impl InventoryStore for SqliteStore {
     fn cookie_overrides<'a>(&'a self, site: &'a str) -> StoreFuture<'a, Vec<CookieOverride>> {
         let site = site.to_owned();
         Box::pin(self.with_connection(move |conn| {
-            let mut statement = conn
-                .prepare_cached(SELECT_COOKIE_OVERRIDES)
-                .map_err(db_err)?;
-            let stored = statement
-                .query_map(params![site], |r| {
-                    Ok(StoredOverride {
-                        site: r.get(0)?,
-                        name: r.get(1)?,
-                        category: r.get(2)?,
-                        purpose: r.get(3)?,
-                        by: r.get(4)?,
-                        at: r.get(5)?,
-                    })
-                })
-                .map_err(db_err)?
-                .collect::<Result<Vec<_>, _>>()
-                .map_err(db_err)?;
-            stored
-                .into_iter()
-                .map(StoredOverride::into_override)
-                .collect()
+            query(conn, &SELECT_COOKIE_OVERRIDES, &[(&site).into()], |r| {
+                override_from(r)
+            })
         }))
     }
 }
