@@ -93,15 +93,15 @@ fn accepted(site: &SiteEngine) -> VisitorConsent {
         user_agent: None,
         country: None,
     };
-    let outcome = site.decide(
-        &decision,
-        &HeaderMap::new(),
-        "bench.test",
-        false,
+    let headers = HeaderMap::new();
+    let asked = consentry_engine::Asked {
+        headers: &headers,
+        host: "bench.test",
+        secure: false,
         visitor,
         now,
-        [3; 32],
-    );
+    };
+    let outcome = site.decide(&decision, asked, [3; 32]);
     let mut headers = HeaderMap::new();
     for cookie in &outcome.set_cookies {
         let pair = cookie.split(';').next().unwrap_or_default();

@@ -72,7 +72,7 @@ pub use record::{browser_family, truncate_ip, ConsentRecord, IpRecording, Record
 pub use request_cookies::{CookieFilter, RequestCookies};
 pub use set_cookie::{expiring_set_cookies, filter_set_cookies, SetCookieFilter};
 pub use site::{
-    host_without_port, is_same_origin, BodyPlan, DecisionOutcome, RequestInfo, Route, SiteEngine,
-    CONSENT_PATH,
+    host_without_port, is_same_origin, Asked, BodyPlan, DecisionOutcome, RequestInfo, Route,
+    SiteEngine, CONSENT_PATH,
 };
 pub use trackers::{Tracker, TrackerIndex};

@@ -481,17 +481,19 @@ impl SiteEngine {
     /// Turns a posted decision into the new consent cookie, the expiring cookies of what is no
     /// longer granted, and the record to keep. `random` makes the ids (consent id of a first
     /// decision, record id); `secure` says whether the visitor came over HTTPS.
-    #[allow(clippy::too_many_arguments)]
     pub fn decide(
         &self,
         decision: &DecisionRequest,
-        headers: &HeaderMap,
-        host: &str,
-        secure: bool,
-        visitor: Visitor<'_>,
-        now: u64,
+        asked: Asked<'_>,
         random: [u8; 32],
     ) -> DecisionOutcome {
+        let Asked {
+            headers,
+            host,
+            secure,
+            visitor,
+            now,
+        } = asked;
         let cookies = RequestCookies::from_headers(headers);
         let previous = self.consent(&cookies, headers, now);
         let grants = decision.grants(previous.gpc);
@@ -544,6 +546,21 @@ impl SiteEngine {
             redirect_to,
         }
     }
+}
+
+/// The visitor's request as a decision needs it.
+#[derive(Debug, Clone, Copy)]
+pub struct Asked<'a> {
+    /// The request headers (cookies, `Sec-GPC`, language, `Referer`).
+    pub headers: &'a HeaderMap,
+    /// The host the visitor asked for, without the port.
+    pub host: &'a str,
+    /// The visitor came over HTTPS.
+    pub secure: bool,
+    /// The visitor, as a record may keep them.
+    pub visitor: Visitor<'a>,
+    /// Seconds since the Unix epoch.
+    pub now: u64,
 }
 
 /// The parts of the visitor's request the response side needs.

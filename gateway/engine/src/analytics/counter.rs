@@ -171,41 +171,87 @@ impl Counter {
         let path = counted_path(view.path_and_query, &self.settings.query_params);
         let referrer = referrer_host(view.request_headers, view.host).unwrap_or_default();
         let country = view.country.unwrap_or("unknown");
-        self.add(&site, day, dimension::TOTAL, "", state, visitor, 1);
-        self.add(&site, day, dimension::PAGE, &path, state, visitor, 1);
         self.add(
-            &site,
-            day,
+            Slot {
+                site: &site,
+                day,
+                visitor,
+            },
+            dimension::TOTAL,
+            "",
+            state,
+            1,
+        );
+        self.add(
+            Slot {
+                site: &site,
+                day,
+                visitor,
+            },
+            dimension::PAGE,
+            &path,
+            state,
+            1,
+        );
+        self.add(
+            Slot {
+                site: &site,
+                day,
+                visitor,
+            },
             dimension::REFERRER,
             &referrer,
             state,
-            visitor,
             1,
         );
         if let Some(campaign) = campaign(view.path_and_query) {
             self.add(
-                &site,
-                day,
+                Slot {
+                    site: &site,
+                    day,
+                    visitor,
+                },
                 dimension::CAMPAIGN,
                 &campaign,
                 state,
-                visitor,
                 1,
             );
         }
-        self.add(&site, day, dimension::COUNTRY, country, state, visitor, 1);
         self.add(
-            &site,
-            day,
+            Slot {
+                site: &site,
+                day,
+                visitor,
+            },
+            dimension::COUNTRY,
+            country,
+            state,
+            1,
+        );
+        self.add(
+            Slot {
+                site: &site,
+                day,
+                visitor,
+            },
             dimension::DEVICE,
             device.as_str(),
             state,
-            visitor,
             1,
         );
         if consent == ConsentState::Undecided {
             let value = banner_value("impression", country, view.language, view.policy_version);
-            self.add(&site, day, dimension::BANNER, &value, "", visitor, 1);
+            self.add(
+                Slot {
+                    site: &site,
+                    day,
+                    visitor,
+                },
+                dimension::BANNER,
+                &value,
+                "",
+                1,
+            );
         }
         if consent == ConsentState::Granted {
             if let Some(decision) = &view.consent.decision {
@@ -257,7 +303,17 @@ impl Counter {
             event.language,
             event.policy_version,
         );
-        self.add(&site, day, dimension::BANNER, &value, "", visitor, 1);
+        self.add(
+            Slot {
+                site: &site,
+                day,
+                visitor,
+            },
+            dimension::BANNER,
+            &value,
+            "",
+            1,
+        );
     }
 
     /// Counts a recorded decision: its kind, whether Global Privacy Control was sent, and
@@ -309,17 +365,15 @@ impl Counter {
     }
 
     /// Adds `count` to a value's cell, or to "other" when the dimension is full for the day.
-    #[allow(clippy::too_many_arguments)]
     fn add(
         &self,
-        site: &Arc<str>,
-        day: u32,
+        slot: Slot<'_>,
         dimension: &'static str,
         value: &str,
         consent: &'static str,
-        visitor: u64,
         count: u64,
     ) {
+        let Slot { site, day, visitor } = slot;
         let value = self.capped(site, day, dimension, value);
         let key = Key {
             site: Arc::clone(site),
@@ -397,12 +451,14 @@ impl Counter {
         } = visit;
         let add = |value: &'static str, count: u64| {
             self.add(
-                &site,
-                day,
+                Slot {
+                    site: &site,
+                    day,
+                    visitor,
+                },
                 dimension::VISIT,
                 value,
                 "granted",
-                visitor,
                 count,
             );
         };
@@ -482,6 +538,14 @@ impl Counter {
     pub fn is_empty(&self) -> bool {
         self.cells.is_empty()
     }
+}
+
+/// Whose count it is: a site's day, and the visitor's hash for the unique count.
+#[derive(Clone, Copy)]
+struct Slot<'a> {
+    site: &'a Arc<str>,
+    day: u32,
+    visitor: u64,
 }
 
 /// The stored value of a banner row: event, country, language and policy version.

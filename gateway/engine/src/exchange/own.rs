@@ -15,7 +15,7 @@ use crate::inventory::declaration::declaration_page;
 use crate::inventory::site_inventory;
 use crate::ops::{self, OpsRoute};
 use crate::pages::{self, erasure_answer, receipt_page, Page, PageBody, Refusal};
-use crate::site::{host_without_port, is_same_origin, Route, SiteEngine};
+use crate::site::{host_without_port, is_same_origin, Asked, Route, SiteEngine};
 use crate::store::StoreError;
 use crate::RECEIPT_PATH;
 use crate::{parse_decision, render_receipt, Engine, ReceiptView, Visitor, MAX_DECISION_BODY};
@@ -236,15 +236,14 @@ impl SiteRequest<'_> {
             return Refusal::NotRecorded.page();
         }
         let country = host.country();
-        let outcome = self.site.decide(
-            &decision,
+        let asked = Asked {
             headers,
-            host_without_port(self.host),
-            self.visit.https,
-            self.visitor(country.as_deref()),
-            self.visit.now,
-            random,
-        );
+            host: host_without_port(self.host),
+            secure: self.visit.https,
+            visitor: self.visitor(country.as_deref()),
+            now: self.visit.now,
+        };
+        let outcome = self.site.decide(&decision, asked, random);
         if let Err(e) = host.append(outcome.record.clone()).await {
             tracing::error!(error = %e, "consent record not stored; decision refused");
             return Refusal::NotRecorded.page();
