@@ -1,25 +1,29 @@
-//! The consent log in Cloudflare D1, through the engine's store trait and schema — the same
-//! tables, statements and chain as the native SQLite store.
+//! The consent log in Cloudflare D1, through the engine's store trait, schema and row
+//! mappings — the same tables, statements, mapping by column name and chain as the native
+//! stores. D1 answers rows as objects keyed by column name, read as the engine's
+//! [`JsonRow`].
 //!
 //! D1 has no interactive transactions, so appending is optimistic: read the head, chain the
 //! records after it, and insert them in one batch (which D1 runs atomically). If another
 //! isolate appended first, the insert at head + 1 meets the primary key and the batch fails
 //! whole; the head is read again and the records chained anew.
 
-use consentry_engine::chain::{chain, ChainKey, ChainedRecord, Checkpoint, GENESIS};
+use consentry_engine::chain::{chain, ChainKey, ChainedRecord, Checkpoint};
 use consentry_engine::schema::{
-    ERASE, INSERT_CHECKPOINT, INSERT_FUNCTIONAL_COOKIE, INSERT_LOG, LOG_COLUMNS, SCHEMA,
-    SELECT_CHECKPOINT, SELECT_FUNCTIONAL_COOKIES, SELECT_HEAD,
+    select_records_where, DELETE_CHECKPOINTS, DELETE_RECORDS_UP_TO, ERASE, INSERT_CHECKPOINT,
+    INSERT_FUNCTIONAL_COOKIE, INSERT_LOG, SCHEMA, SELECT_CHECKPOINT, SELECT_COUNT_BY_KIND,
+    SELECT_COUNT_BY_SITE, SELECT_FUNCTIONAL_COOKIES, SELECT_HEAD, SELECT_LAST_BEFORE,
+    SELECT_RECORDS, SELECT_RECORDS_OF, SELECT_SEQS_OF, SELECT_TOTALS,
 };
-use consentry_engine::store::rows::{db_time, filter_clause, FilterValue, LogRow};
+use consentry_engine::store::row::{JsonRow, Row, Value};
+use consentry_engine::store::rows::{
+    chain_head, checkpoint_from, checkpoint_values, count_from, filter_clause, position_from,
+    record_from, record_values, seq_from, stats_from,
+};
 use consentry_engine::store::{ConsentLog, LogFilter, LogStats, StoreError, StoreFuture};
 use consentry_engine::ConsentRecord;
 use wasm_bindgen::JsValue;
 use worker::{D1Database, D1PreparedStatement, D1Result};
-
-mod rows;
-
-use rows::{Count, D1Checkpoint, D1LogRow, Head, Name, Seq, Totals};
 
 /// How often an append is tried against other writers before it fails.
 const APPEND_ATTEMPTS: u32 = 100;
@@ -42,35 +46,36 @@ pub(crate) fn db_err(e: worker::Error) -> StoreError {
     StoreError::Database(e.to_string())
 }
 
-/// A number as D1 binds it (JavaScript numbers hold every time and position exactly).
-pub(crate) fn int(value: i64) -> JsValue {
-    JsValue::from_f64(value as f64)
+/// A value as D1 binds it (JavaScript numbers hold every time and position exactly).
+fn js(value: &Value<'_>) -> JsValue {
+    match value {
+        Value::Null => JsValue::NULL,
+        Value::Int(n) => JsValue::from_f64(*n as f64),
+        Value::Text(t) => JsValue::from_str(t),
+    }
 }
 
-fn flag(value: bool) -> JsValue {
-    int(i64::from(value))
+/// The rows of a result, keyed by column name.
+pub(crate) fn rows_of(result: &D1Result) -> Result<Vec<JsonRow>, StoreError> {
+    result.results::<JsonRow>().map_err(db_err)
 }
 
-pub(crate) fn text(value: &str) -> JsValue {
-    JsValue::from_str(value)
-}
-
-pub(crate) fn opt_text(value: Option<&str>) -> JsValue {
-    value.map_or(JsValue::NULL, JsValue::from_str)
-}
-
-fn records(result: &D1Result) -> Result<Vec<ChainedRecord>, StoreError> {
-    result
-        .results::<D1LogRow>()
-        .map_err(db_err)?
-        .into_iter()
-        .map(|row| LogRow::from(row).into_record())
-        .collect()
+/// Each row of a result through a mapping.
+pub(crate) fn mapped<T>(
+    result: &D1Result,
+    map: impl Fn(&JsonRow) -> Result<T, StoreError>,
+) -> Result<Vec<T>, StoreError> {
+    rows_of(result)?.iter().map(map).collect()
 }
 
 /// Whether a failed insert met a record another writer put at the same position.
 fn is_conflict(e: &StoreError) -> bool {
     matches!(e, StoreError::Database(m) if m.contains("UNIQUE constraint failed") || m.contains("SQLITE_CONSTRAINT"))
+}
+
+/// D1 answered a batch with another number of results than statements.
+fn batch_err() -> StoreError {
+    StoreError::Database("D1 answered the wrong number of results".into())
 }
 
 impl D1Store {
@@ -82,13 +87,49 @@ impl D1Store {
     pub(crate) fn statement(
         &self,
         sql: &str,
-        values: &[JsValue],
+        values: &[Value<'_>],
     ) -> Result<D1PreparedStatement, StoreError> {
-        self.db.prepare(sql).bind(values).map_err(db_err)
+        let values: Vec<JsValue> = values.iter().map(js).collect();
+        self.db.prepare(sql).bind(&values).map_err(db_err)
     }
 
-    pub(crate) async fn all(&self, sql: &str, values: &[JsValue]) -> Result<D1Result, StoreError> {
+    pub(crate) async fn all(
+        &self,
+        sql: &str,
+        values: &[Value<'_>],
+    ) -> Result<D1Result, StoreError> {
         self.statement(sql, values)?.all().await.map_err(db_err)
+    }
+
+    /// Runs `sql` and maps every row by name.
+    pub(crate) async fn query<T>(
+        &self,
+        sql: &str,
+        values: &[Value<'_>],
+        map: impl Fn(&JsonRow) -> Result<T, StoreError>,
+    ) -> Result<Vec<T>, StoreError> {
+        mapped(&self.all(sql, values).await?, map)
+    }
+
+    /// Runs `sql` and maps its first row by name, if any.
+    pub(crate) async fn query_opt<T>(
+        &self,
+        sql: &str,
+        values: &[Value<'_>],
+        map: impl Fn(&JsonRow) -> Result<T, StoreError>,
+    ) -> Result<Option<T>, StoreError> {
+        let rows = rows_of(&self.all(sql, values).await?)?;
+        rows.first().map(map).transpose()
+    }
+
+    /// Runs `sql`; resolves to how many rows changed, when D1 says.
+    pub(crate) async fn run(
+        &self,
+        sql: &str,
+        values: &[Value<'_>],
+    ) -> Result<Option<usize>, StoreError> {
+        let result = self.statement(sql, values)?.run().await.map_err(db_err)?;
+        Ok(result.meta().map_err(db_err)?.and_then(|m| m.changes))
     }
 
     /// Creates the tables and indexes if they are missing (the schema every backend shares).
@@ -104,56 +145,18 @@ impl D1Store {
     }
 
     async fn checkpoint(&self) -> Result<Option<Checkpoint>, StoreError> {
-        let rows = self.all(SELECT_CHECKPOINT, &[]).await?;
-        Ok(rows
-            .results::<D1Checkpoint>()
-            .map_err(db_err)?
-            .into_iter()
-            .next()
-            .map(Checkpoint::from))
+        self.query_opt(&SELECT_CHECKPOINT, &[], checkpoint_from)
+            .await
     }
 
     /// The position and hash new records chain after.
     async fn head(&self) -> Result<(u64, String), StoreError> {
-        let rows = self.all(SELECT_HEAD, &[]).await?;
-        if let Some(head) = rows.results::<Head>().map_err(db_err)?.into_iter().next() {
-            return Ok((u64::try_from(head.seq).unwrap_or(0), head.hash));
-        }
-        Ok(match self.checkpoint().await? {
-            Some(cp) => (cp.seq, cp.hash),
-            None => (0, GENESIS.to_owned()),
-        })
-    }
-
-    fn insert(&self, record: &ChainedRecord) -> Result<D1PreparedStatement, StoreError> {
-        let r = &record.record;
-        self.statement(
-            INSERT_LOG,
-            &[
-                int(db_time(record.seq)),
-                text(&r.record_id),
-                text(&r.consent_id),
-                int(db_time(r.recorded_at)),
-                text(&r.site),
-                int(i64::from(r.policy_version)),
-                text(&r.banner_hash),
-                text(&r.language),
-                text(r.kind.as_str()),
-                flag(r.via_form),
-                flag(r.gpc),
-                flag(r.preferences),
-                flag(r.analytics),
-                flag(r.marketing),
-                opt_text(r.country.as_deref()),
-                opt_text(r.ip_prefix.as_deref()),
-                opt_text(r.browser.as_deref()),
-                text(&r.detail),
-                text(&record.personal_digest),
-                flag(record.erased),
-                text(&record.prev_hash),
-                text(&record.hash),
-            ],
-        )
+        let last = self.query_opt(SELECT_HEAD, &[], position_from).await?;
+        let checkpoint = match last {
+            Some(_) => None,
+            None => self.checkpoint().await?,
+        };
+        Ok(chain_head(last, checkpoint))
     }
 
     async fn try_append(&self, records: &[ConsentRecord]) -> Result<Vec<u64>, StoreError> {
@@ -161,7 +164,7 @@ impl D1Store {
         let chained = chain(&self.key, seq, &hash, records);
         let inserts = chained
             .iter()
-            .map(|r| self.insert(r))
+            .map(|r| self.statement(&INSERT_LOG, &record_values(r)?))
             .collect::<Result<Vec<_>, _>>()?;
         self.db.batch(inserts).await.map_err(db_err)?;
         Ok(chained.iter().map(|r| r.seq).collect())
@@ -192,24 +195,16 @@ impl ConsentLog for D1Store {
 
     fn records_for<'a>(&'a self, consent_id: &'a str) -> StoreFuture<'a, Vec<ChainedRecord>> {
         Box::pin(async move {
-            let sql =
-                format!("SELECT {LOG_COLUMNS} FROM consent_log WHERE consent_id = ?1 ORDER BY seq");
-            records(&self.all(&sql, &[text(consent_id)]).await?)
+            self.query(&SELECT_RECORDS_OF, &[consent_id.into()], record_from)
+                .await
         })
     }
 
     fn export<'a>(&'a self, filter: &'a LogFilter) -> StoreFuture<'a, Vec<ChainedRecord>> {
         Box::pin(async move {
             let (clause, values) = filter_clause(filter);
-            let values: Vec<JsValue> = values
-                .iter()
-                .map(|v| match v {
-                    FilterValue::Int(i) => int(*i),
-                    FilterValue::Text(t) => text(t),
-                })
-                .collect();
-            let sql = format!("SELECT {LOG_COLUMNS} FROM consent_log{clause} ORDER BY seq");
-            records(&self.all(&sql, &values).await?)
+            self.query(&select_records_where(&clause), &values, record_from)
+                .await
         })
     }
 
@@ -219,24 +214,15 @@ impl ConsentLog for D1Store {
             let results = self
                 .db
                 .batch(vec![
-                    self.statement(SELECT_CHECKPOINT, &[])?,
-                    self.statement(
-                        &format!("SELECT {LOG_COLUMNS} FROM consent_log ORDER BY seq"),
-                        &[],
-                    )?,
+                    self.statement(&SELECT_CHECKPOINT, &[])?,
+                    self.statement(&SELECT_RECORDS, &[])?,
                 ])
                 .await
                 .map_err(db_err)?;
-            let [checkpoint, rows] = <[D1Result; 2]>::try_from(results).map_err(|_| {
-                StoreError::Database("D1 answered the wrong number of results".into())
-            })?;
-            let cp = checkpoint
-                .results::<D1Checkpoint>()
-                .map_err(db_err)?
-                .into_iter()
-                .next()
-                .map(Checkpoint::from);
-            Ok((cp, records(&rows)?))
+            let [checkpoint, records] =
+                <[D1Result; 2]>::try_from(results).map_err(|_| batch_err())?;
+            let cp = mapped(&checkpoint, checkpoint_from)?.into_iter().next();
+            Ok((cp, mapped(&records, record_from)?))
         })
     }
 
@@ -248,60 +234,31 @@ impl ConsentLog for D1Store {
             let results = self
                 .db
                 .batch(vec![
-                    self.statement(
-                        "SELECT seq FROM consent_log WHERE consent_id = ?1 ORDER BY seq",
-                        &[text(consent_id)],
-                    )?,
-                    self.statement(ERASE, &[text(consent_id)])?,
+                    self.statement(SELECT_SEQS_OF, &[consent_id.into()])?,
+                    self.statement(ERASE, &[consent_id.into()])?,
                 ])
                 .await
                 .map_err(db_err)?;
-            let seqs = results
-                .first()
-                .map(|r| r.results::<Seq>())
-                .transpose()
-                .map_err(db_err)?
-                .unwrap_or_default();
-            Ok(seqs
-                .into_iter()
-                .filter_map(|s| u64::try_from(s.seq).ok())
-                .collect())
+            let seqs = results.first().ok_or_else(batch_err)?;
+            mapped(seqs, seq_from)
         })
     }
 
     fn prune(&self, before: u64, now: u64) -> StoreFuture<'_, u64> {
         Box::pin(async move {
             let last = self
-                .all(
-                    "SELECT seq, hash FROM consent_log WHERE recorded_at < ?1 ORDER BY seq DESC LIMIT 1",
-                    &[int(db_time(before))],
-                )
-                .await?
-                .results::<Head>()
-                .map_err(db_err)?
-                .into_iter()
-                .next();
-            let Some(last) = last else { return Ok(0) };
-            let cp = Checkpoint::new(
-                &self.key,
-                u64::try_from(last.seq).unwrap_or(0),
-                &last.hash,
-                now,
-            );
+                .query_opt(SELECT_LAST_BEFORE, &[before.into()], position_from)
+                .await?;
+            let Some((seq, hash)) = last else {
+                return Ok(0);
+            };
+            let cp = Checkpoint::new(&self.key, seq, &hash, now);
             let results = self
                 .db
                 .batch(vec![
-                    self.statement("DELETE FROM consent_log_checkpoint", &[])?,
-                    self.statement(
-                        INSERT_CHECKPOINT,
-                        &[
-                            int(db_time(cp.seq)),
-                            text(&cp.hash),
-                            int(db_time(cp.created_at)),
-                            text(&cp.signature),
-                        ],
-                    )?,
-                    self.statement("DELETE FROM consent_log WHERE seq <= ?1", &[int(last.seq)])?,
+                    self.statement(DELETE_CHECKPOINTS, &[])?,
+                    self.statement(&INSERT_CHECKPOINT, &checkpoint_values(&cp)?)?,
+                    self.statement(DELETE_RECORDS_UP_TO, &[seq.into()])?,
                 ])
                 .await
                 .map_err(db_err)?;
@@ -319,46 +276,25 @@ impl ConsentLog for D1Store {
             let results = self
                 .db
                 .batch(vec![
-                    self.statement(
-                        "SELECT COUNT(*) AS records, SUM(erased) AS erased, MIN(recorded_at) AS first_at, MAX(recorded_at) AS last_at FROM consent_log",
-                        &[],
-                    )?,
-                    self.statement(
-                        "SELECT kind AS key, COUNT(*) AS n FROM consent_log GROUP BY kind ORDER BY kind",
-                        &[],
-                    )?,
-                    self.statement(
-                        "SELECT site AS key, COUNT(*) AS n FROM consent_log GROUP BY site ORDER BY site",
-                        &[],
-                    )?,
+                    self.statement(SELECT_TOTALS, &[])?,
+                    self.statement(SELECT_COUNT_BY_KIND, &[])?,
+                    self.statement(SELECT_COUNT_BY_SITE, &[])?,
                 ])
                 .await
                 .map_err(db_err)?;
-            let [totals, kinds, sites] = <[D1Result; 3]>::try_from(results).map_err(|_| {
-                StoreError::Database("D1 answered the wrong number of results".into())
-            })?;
-            let counts = |r: &D1Result| -> Result<Vec<(String, u64)>, StoreError> {
-                Ok(r.results::<Count>()
-                    .map_err(db_err)?
-                    .into_iter()
-                    .map(|c| (c.key, u64::try_from(c.n).unwrap_or(0)))
-                    .collect())
-            };
+            let [totals, kinds, sites] =
+                <[D1Result; 3]>::try_from(results).map_err(|_| batch_err())?;
+            let totals = rows_of(&totals)?;
             let totals = totals
-                .results::<Totals>()
-                .map_err(db_err)?
-                .into_iter()
-                .next();
-            let positive = |v: Option<i64>| v.and_then(|v| u64::try_from(v).ok());
-            Ok(LogStats {
-                records: positive(totals.as_ref().map(|t| t.records)).unwrap_or(0),
-                erased: positive(totals.as_ref().and_then(|t| t.erased)).unwrap_or(0),
-                by_kind: counts(&kinds)?,
-                by_site: counts(&sites)?,
-                first_at: positive(totals.as_ref().and_then(|t| t.first_at)),
-                last_at: positive(totals.as_ref().and_then(|t| t.last_at)),
-                pruned_up_to: self.checkpoint().await?.map(|cp| cp.seq),
-            })
+                .first()
+                .ok_or_else(|| StoreError::Database("the counts returned no row".into()))?;
+            let cp = self.checkpoint().await?;
+            stats_from(
+                totals,
+                mapped(&kinds, count_from)?,
+                mapped(&sites, count_from)?,
+                cp.as_ref(),
+            )
         })
     }
 
@@ -369,26 +305,21 @@ impl ConsentLog for D1Store {
         now: u64,
     ) -> StoreFuture<'a, ()> {
         Box::pin(async move {
-            self.statement(
-                INSERT_FUNCTIONAL_COOKIE,
-                &[text(site), text(name), int(db_time(now))],
-            )?
-            .run()
-            .await
-            .map_err(db_err)?;
+            self.run(
+                &INSERT_FUNCTIONAL_COOKIE,
+                &[site.into(), name.into(), now.into()],
+            )
+            .await?;
             Ok(())
         })
     }
 
     fn functional_cookies<'a>(&'a self, site: &'a str) -> StoreFuture<'a, Vec<String>> {
         Box::pin(async move {
-            let rows = self.all(SELECT_FUNCTIONAL_COOKIES, &[text(site)]).await?;
-            Ok(rows
-                .results::<Name>()
-                .map_err(db_err)?
-                .into_iter()
-                .map(|n| n.name)
-                .collect())
+            self.query(SELECT_FUNCTIONAL_COOKIES, &[site.into()], |r| {
+                r.text("name")
+            })
+            .await
         })
     }
 }

@@ -5,52 +5,13 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use consentry_engine::analytics::{AggregateRow, AnalyticsStore};
+use consentry_engine::analytics::{
+    aggregate_from, aggregate_values, merged, AggregateRow, AnalyticsStore,
+};
 use consentry_engine::schema::{SELECT_AGGREGATES, SELECT_WRITER_AGGREGATES, UPSERT_AGGREGATE};
-use consentry_engine::store::rows::{merged, StoredAggregate};
-use consentry_engine::store::{StoreError, StoreFuture};
-use serde::Deserialize;
+use consentry_engine::store::StoreFuture;
 
-use crate::store::{db_err, int, text, D1Store};
-
-/// An `analytics` row as D1 returns it.
-#[derive(Deserialize)]
-struct D1Aggregate {
-    site: String,
-    day: i64,
-    dimension: String,
-    value: String,
-    consent: String,
-    count: i64,
-    sketch: String,
-}
-
-impl From<D1Aggregate> for StoredAggregate {
-    fn from(row: D1Aggregate) -> Self {
-        StoredAggregate {
-            site: row.site,
-            day: row.day,
-            dimension: row.dimension,
-            value: row.value,
-            consent: row.consent,
-            count: row.count,
-            sketch: row.sketch,
-        }
-    }
-}
-
-impl D1Store {
-    async fn aggregate_rows(
-        &self,
-        sql: &str,
-        values: &[wasm_bindgen::JsValue],
-    ) -> Result<Vec<D1Aggregate>, StoreError> {
-        self.all(sql, values)
-            .await?
-            .results::<D1Aggregate>()
-            .map_err(db_err)
-    }
-}
+use crate::store::{db_err, D1Store};
 
 impl AnalyticsStore for D1Store {
     fn add_aggregates<'a>(
@@ -68,38 +29,24 @@ impl AnalyticsStore for D1Store {
             }
             let mut statements = Vec::with_capacity(rows.len());
             for ((site, dimension, day), members) in groups {
-                let stored: HashMap<(String, String), (i64, String)> = self
-                    .aggregate_rows(
-                        SELECT_WRITER_AGGREGATES,
-                        &[
-                            text(site),
-                            text(dimension),
-                            int(i64::from(day)),
-                            text(writer),
-                        ],
+                let mut stored: HashMap<(String, String), AggregateRow> = self
+                    .query(
+                        &SELECT_WRITER_AGGREGATES,
+                        &[site.into(), dimension.into(), day.into(), writer.into()],
+                        aggregate_from,
                     )
                     .await?
                     .into_iter()
-                    .map(|r| ((r.value, r.consent), (r.count, r.sketch)))
+                    .map(|r| ((r.value.clone(), r.consent.clone()), r))
                     .collect();
                 for row in members {
-                    let before = stored
-                        .get(&(row.value.clone(), row.consent.clone()))
-                        .cloned();
-                    let (count, sketch) = merged(row, before)?;
-                    statements.push(self.statement(
-                        UPSERT_AGGREGATE,
-                        &[
-                            text(site),
-                            text(dimension),
-                            int(i64::from(day)),
-                            text(&row.value),
-                            text(&row.consent),
-                            text(writer),
-                            int(count),
-                            text(&sketch),
-                        ],
-                    )?);
+                    let key = (row.value.clone(), row.consent.clone());
+                    let merged = merged(row, stored.remove(&key));
+                    statements.push(
+                        self.statement(&UPSERT_AGGREGATE, &aggregate_values(&merged, writer)?)?,
+                    );
+                    // A later row of the same value adds to this one.
+                    stored.insert(key, merged);
                 }
             }
             if !statements.is_empty() {
@@ -117,19 +64,17 @@ impl AnalyticsStore for D1Store {
         to_day: u32,
     ) -> StoreFuture<'a, Vec<AggregateRow>> {
         Box::pin(async move {
-            self.aggregate_rows(
-                SELECT_AGGREGATES,
+            self.query(
+                &SELECT_AGGREGATES,
                 &[
-                    text(site),
-                    text(dimension),
-                    int(i64::from(from_day)),
-                    int(i64::from(to_day)),
+                    site.into(),
+                    dimension.into(),
+                    from_day.into(),
+                    to_day.into(),
                 ],
+                aggregate_from,
             )
-            .await?
-            .into_iter()
-            .map(|r| StoredAggregate::from(r).into_row())
-            .collect()
+            .await
         })
     }
 }

@@ -5,89 +5,17 @@
 use std::collections::HashMap;
 
 use consentry_engine::inventory::{
-    merged_for_writer, CookieOverride, CookieRow, InventoryStore, StoredCookie, StoredOverride,
+    cookie_from, cookie_values, merged_for_writer, override_from, override_values, CookieOverride,
+    CookieRow, InventoryStore,
 };
 use consentry_engine::schema::{
     COUNT_SCRIPT_COOKIES, SELECT_COOKIES, SELECT_COOKIE_OVERRIDES, SELECT_WRITER_COOKIES,
     UPSERT_COOKIE, UPSERT_COOKIE_OVERRIDE,
 };
-use consentry_engine::store::{StoreError, StoreFuture};
-use serde::Deserialize;
+use consentry_engine::store::row::Row;
+use consentry_engine::store::StoreFuture;
 
-use crate::store::{db_err, int, text, D1Store};
-
-/// A `cookie_inventory` row as D1 returns it.
-#[derive(Deserialize)]
-struct D1Cookie {
-    site: String,
-    name: String,
-    set_by: String,
-    domain: String,
-    path: String,
-    lifetime: i64,
-    http_only: i64,
-    secure: i64,
-    same_site: String,
-    category: String,
-    source: String,
-    first_seen: i64,
-    last_seen: i64,
-    paths: String,
-}
-
-impl From<D1Cookie> for StoredCookie {
-    fn from(row: D1Cookie) -> Self {
-        StoredCookie {
-            site: row.site,
-            name: row.name,
-            set_by: row.set_by,
-            domain: row.domain,
-            path: row.path,
-            lifetime: row.lifetime,
-            http_only: row.http_only,
-            secure: row.secure,
-            same_site: row.same_site,
-            category: row.category,
-            source: row.source,
-            first_seen: row.first_seen,
-            last_seen: row.last_seen,
-            paths: row.paths,
-        }
-    }
-}
-
-/// A count as D1 returns it (`AS n`).
-#[derive(Deserialize)]
-struct Number {
-    n: i64,
-}
-
-/// A `cookie_overrides` row as D1 returns it.
-#[derive(Deserialize)]
-struct D1Override {
-    site: String,
-    name: String,
-    category: String,
-    purpose: String,
-    by_user: String,
-    at: i64,
-}
-
-impl D1Store {
-    async fn cookies(
-        &self,
-        sql: &str,
-        values: &[wasm_bindgen::JsValue],
-    ) -> Result<Vec<CookieRow>, StoreError> {
-        self.all(sql, values)
-            .await?
-            .results::<D1Cookie>()
-            .map_err(db_err)?
-            .into_iter()
-            .map(|r| StoredCookie::from(r).into_row())
-            .collect()
-    }
-}
+use crate::store::{db_err, D1Store};
 
 impl InventoryStore for D1Store {
     fn add_cookies<'a>(&'a self, writer: &'a str, rows: &'a [CookieRow]) -> StoreFuture<'a, ()> {
@@ -99,41 +27,23 @@ impl InventoryStore for D1Store {
             let mut script_cookies = HashMap::new();
             for site in sites {
                 stored.extend(
-                    self.cookies(SELECT_WRITER_COOKIES, &[text(site), text(writer)])
-                        .await?,
+                    self.query(
+                        &SELECT_WRITER_COOKIES,
+                        &[site.into(), writer.into()],
+                        cookie_from,
+                    )
+                    .await?,
                 );
                 let count = self
-                    .all(COUNT_SCRIPT_COOKIES, &[text(site)])
-                    .await?
-                    .results::<Number>()
-                    .map_err(db_err)?
-                    .first()
-                    .map_or(0, |c| c.n);
-                script_cookies.insert(site.to_owned(), usize::try_from(count).unwrap_or(0));
+                    .query_opt(COUNT_SCRIPT_COOKIES, &[site.into()], |r| {
+                        r.int_as::<usize>("n")
+                    })
+                    .await?;
+                script_cookies.insert(site.to_owned(), count.unwrap_or(0));
             }
             let mut statements = Vec::with_capacity(rows.len());
             for row in merged_for_writer(stored, rows, &script_cookies) {
-                let s = StoredCookie::from_row(&row);
-                statements.push(self.statement(
-                    UPSERT_COOKIE,
-                    &[
-                        text(&s.site),
-                        text(&s.name),
-                        text(&s.set_by),
-                        text(&s.domain),
-                        text(&s.path),
-                        int(s.lifetime),
-                        int(s.http_only),
-                        int(s.secure),
-                        text(&s.same_site),
-                        text(&s.category),
-                        text(&s.source),
-                        int(s.first_seen),
-                        int(s.last_seen),
-                        text(&s.paths),
-                        text(writer),
-                    ],
-                )?);
+                statements.push(self.statement(&UPSERT_COOKIE, &cookie_values(&row, writer)?)?);
             }
             if !statements.is_empty() {
                 self.db.batch(statements).await.map_err(db_err)?;
@@ -143,48 +53,24 @@ impl InventoryStore for D1Store {
     }
 
     fn cookie_rows<'a>(&'a self, site: &'a str) -> StoreFuture<'a, Vec<CookieRow>> {
-        Box::pin(async move { self.cookies(SELECT_COOKIES, &[text(site)]).await })
+        Box::pin(async move {
+            self.query(&SELECT_COOKIES, &[site.into()], cookie_from)
+                .await
+        })
     }
 
     fn set_cookie_override<'a>(&'a self, entry: &'a CookieOverride) -> StoreFuture<'a, ()> {
         Box::pin(async move {
-            self.statement(
-                UPSERT_COOKIE_OVERRIDE,
-                &[
-                    text(&entry.site),
-                    text(&entry.name),
-                    text(entry.category.as_str()),
-                    text(&entry.purpose),
-                    text(&entry.by),
-                    int(i64::try_from(entry.at).unwrap_or(i64::MAX)),
-                ],
-            )?
-            .run()
-            .await
-            .map_err(db_err)?;
+            self.run(&UPSERT_COOKIE_OVERRIDE, &override_values(entry)?)
+                .await?;
             Ok(())
         })
     }
 
     fn cookie_overrides<'a>(&'a self, site: &'a str) -> StoreFuture<'a, Vec<CookieOverride>> {
         Box::pin(async move {
-            self.all(SELECT_COOKIE_OVERRIDES, &[text(site)])
-                .await?
-                .results::<D1Override>()
-                .map_err(db_err)?
-                .into_iter()
-                .map(|r| {
-                    StoredOverride {
-                        site: r.site,
-                        name: r.name,
-                        category: r.category,
-                        purpose: r.purpose,
-                        by: r.by_user,
-                        at: r.at,
-                    }
-                    .into_override()
-                })
-                .collect()
+            self.query(&SELECT_COOKIE_OVERRIDES, &[site.into()], override_from)
+                .await
         })
     }
 }

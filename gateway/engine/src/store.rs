@@ -8,6 +8,7 @@ use std::pin::Pin;
 
 use serde::Serialize;
 
+pub mod row;
 pub mod rows;
 
 use crate::admin::AdminStore;
@@ -35,7 +36,7 @@ pub trait MaybeSendSync {}
 impl<T> MaybeSendSync for T {}
 
 /// A store operation that failed.
-#[derive(Debug, Clone, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum StoreError {
     /// The database refused or failed.
@@ -49,11 +50,12 @@ pub enum StoreError {
         /// Why.
         reason: String,
     },
-    /// A stored row does not read back as a record.
-    #[error("consent log row {seq}: {reason}")]
-    Corrupt {
-        /// Its position.
-        seq: i64,
+    /// A stored row does not read back: a column is missing, `NULL` where a value
+    /// belongs, of another type, or out of range (see [`row::Row`]).
+    #[error("stored row, column `{column}`: {reason}")]
+    Column {
+        /// The column's name.
+        column: String,
         /// What is wrong.
         reason: String,
     },

@@ -3,7 +3,9 @@
 //! [`super::sql`]). Secrets are never stored as given: passwords as argon2id hashes,
 //! session and API tokens as their SHA-256.
 
-use crate::store::{MaybeSendSync, StoreFuture};
+use crate::schema::{ADMIN_SESSIONS, ADMIN_TOKENS, ADMIN_USERS};
+use crate::store::row::{Row, Value};
+use crate::store::{MaybeSendSync, StoreError, StoreFuture};
 
 /// An admin account as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -152,4 +154,140 @@ pub trait AdminStore: MaybeSendSync {
 
     /// The newest `limit` audit entries, newest first.
     fn audit_log(&self, limit: u32) -> StoreFuture<'_, Vec<AuditEntry>>;
+}
+
+// The one mapping of the dashboard's rows, by column name, for every backend
+// ([`crate::schema::ADMIN_USERS`] and the tables after it).
+
+/// An `admin_users` row.
+pub fn user_from(row: &impl Row) -> Result<AdminUser, StoreError> {
+    Ok(AdminUser {
+        name: row.text("name")?,
+        password_hash: row.text("password_hash")?,
+        totp_secret: row.opt_text("totp_secret")?,
+        totp_step: row.int_as("totp_step")?,
+        failed_logins: row.int_as("failed_logins")?,
+        locked_until: row.int_as("locked_until")?,
+        created_at: row.int_as("created_at")?,
+    })
+}
+
+/// The parameters of [`super::sql::INSERT_USER`] and [`super::sql::UPSERT_USER`].
+pub fn user_values(user: &AdminUser) -> Result<Vec<Value<'_>>, StoreError> {
+    ADMIN_USERS.values(|column| {
+        Some(match column {
+            "name" => (&user.name).into(),
+            "password_hash" => (&user.password_hash).into(),
+            "totp_secret" => (&user.totp_secret).into(),
+            "totp_step" => user.totp_step.into(),
+            "failed_logins" => user.failed_logins.into(),
+            "locked_until" => user.locked_until.into(),
+            "created_at" => user.created_at.into(),
+            _ => return None,
+        })
+    })
+}
+
+/// An `admin_sessions` row.
+pub fn session_from(row: &impl Row) -> Result<AdminSession, StoreError> {
+    Ok(AdminSession {
+        token_hash: row.text("token_hash")?,
+        user: row.text("user_name")?,
+        csrf: row.text("csrf")?,
+        created_at: row.int_as("created_at")?,
+        expires_at: row.int_as("expires_at")?,
+    })
+}
+
+/// The parameters of [`super::sql::INSERT_SESSION`].
+pub fn session_values(session: &AdminSession) -> Result<Vec<Value<'_>>, StoreError> {
+    ADMIN_SESSIONS.values(|column| {
+        Some(match column {
+            "token_hash" => (&session.token_hash).into(),
+            "user_name" => (&session.user).into(),
+            "csrf" => (&session.csrf).into(),
+            "created_at" => session.created_at.into(),
+            "expires_at" => session.expires_at.into(),
+            _ => return None,
+        })
+    })
+}
+
+/// The parameters of [`super::sql::INSERT_TOKEN`].
+pub fn token_values(token: &ApiToken) -> Result<Vec<Value<'_>>, StoreError> {
+    ADMIN_TOKENS.values(|column| {
+        Some(match column {
+            "token_hash" => (&token.token_hash).into(),
+            "user_name" => (&token.user).into(),
+            "created_at" => token.created_at.into(),
+            _ => return None,
+        })
+    })
+}
+
+/// An `admin_audit` row.
+pub fn audit_from(row: &impl Row) -> Result<AuditEntry, StoreError> {
+    Ok(AuditEntry {
+        seq: row.int_as("seq")?,
+        at: row.int_as("at")?,
+        user: row.text("user_name")?,
+        action: row.text("action")?,
+        detail: row.text("detail")?,
+        network: row.opt_text("network")?,
+    })
+}
+
+/// The parameters of [`super::sql::INSERT_AUDIT`], which takes the next position itself:
+/// `at`, `user_name`, `action`, `detail`, `network`.
+pub fn audit_values(entry: &AuditEntry) -> Vec<Value<'_>> {
+    vec![
+        entry.at.into(),
+        (&entry.user).into(),
+        (&entry.action).into(),
+        (&entry.detail).into(),
+        (&entry.network).into(),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::row::stored_row;
+
+    #[test]
+    fn dashboard_rows_read_back_as_written() {
+        let user = AdminUser {
+            name: "ann".into(),
+            password_hash: "h".into(),
+            totp_secret: None,
+            totp_step: 7,
+            failed_logins: 2,
+            locked_until: 0,
+            created_at: 100,
+        };
+        let row = stored_row(&ADMIN_USERS, user_values(&user).expect("values"));
+        assert_eq!(user_from(&row), Ok(user));
+        let session = AdminSession {
+            token_hash: "t".into(),
+            user: "ann".into(),
+            csrf: "c".into(),
+            created_at: 1,
+            expires_at: 2,
+        };
+        let row = stored_row(&ADMIN_SESSIONS, session_values(&session).expect("values"));
+        assert_eq!(session_from(&row), Ok(session));
+    }
+
+    #[test]
+    fn a_count_out_of_range_names_its_column() {
+        let row = serde_json::json!({
+            "name": "ann", "password_hash": "h", "totp_secret": null, "totp_step": 0,
+            "failed_logins": 1_i64 << 40, "locked_until": 0, "created_at": 0
+        });
+        let e = user_from(row.as_object().expect("object")).expect_err("out of range");
+        assert!(
+            matches!(&e, StoreError::Column { column, .. } if column == "failed_logins"),
+            "{e:?}"
+        );
+    }
 }

@@ -9,11 +9,13 @@
 
 mod counter;
 pub mod report;
+mod rows;
 mod salt;
 mod sketch;
 mod view;
 
 pub use counter::{banner_value, BannerEvent, Counter, PageView};
+pub use rows::{aggregate_from, aggregate_values, merged};
 pub use salt::{day_of, DailySalt, DAY};
 pub use sketch::{BadSketch, Sketch, PRECISION, STANDARD_ERROR};
 pub use view::{

@@ -21,7 +21,10 @@ mod tests;
 
 pub use collector::{CookieInventory, MAX_COOKIES_PER_SITE, MAX_PATHS};
 pub use declaration::{DeclarationFormat, DeclaredCookie, DECLARATION_PATH};
-pub use rows::{merged_for_writer, StoredCookie, StoredOverride, MAX_SCRIPT_COOKIES_STORED};
+pub use rows::{
+    cookie_from, cookie_values, merged_for_writer, override_from, override_values,
+    MAX_SCRIPT_COOKIES_STORED,
+};
 pub use words::lifetime_in_words;
 
 use consentry_config::Category;

@@ -1,136 +1,93 @@
-//! The inventory's rows as every backend reads and writes them: SQLite, PostgreSQL and D1
-//! each bind their own types, and meet here in the types all three have.
+//! The inventory's one mapping between rows and [`CookieRow`]s and [`CookieOverride`]s, by
+//! column name ([`crate::schema::COOKIE_INVENTORY`], [`crate::schema::COOKIE_OVERRIDES`]),
+//! for every backend; and how a flush merges into what a writer stored.
 
 use std::collections::{HashMap, HashSet};
 
 use consentry_config::Category;
 
 use super::{CookieLifetime, CookieOverride, CookieRow, SetBy};
+use crate::schema::{COOKIE_INVENTORY, COOKIE_OVERRIDES};
+use crate::store::row::{Row, Value};
 use crate::store::StoreError;
 
-/// A `cookie_inventory` row in the database's types (columns of
-/// [`crate::schema::COOKIE_COLUMNS`], in order).
-#[derive(Debug, Clone)]
-pub struct StoredCookie {
-    /// `site`.
-    pub site: String,
-    /// `name`.
-    pub name: String,
-    /// `set_by`.
-    pub set_by: String,
-    /// `domain`.
-    pub domain: String,
-    /// `path`.
-    pub path: String,
-    /// `lifetime` (see [`CookieLifetime::code`]).
-    pub lifetime: i64,
-    /// `http_only`.
-    pub http_only: i64,
-    /// `secure`.
-    pub secure: i64,
-    /// `same_site`.
-    pub same_site: String,
-    /// `category`.
-    pub category: String,
-    /// `source`.
-    pub source: String,
-    /// `first_seen`.
-    pub first_seen: i64,
-    /// `last_seen`.
-    pub last_seen: i64,
-    /// `paths`, one per line.
-    pub paths: String,
+/// A `cookie_inventory` row.
+pub fn cookie_from(row: &impl Row) -> Result<CookieRow, StoreError> {
+    Ok(CookieRow {
+        site: row.text("site")?,
+        name: row.text("name")?,
+        set_by: SetBy::from_name(&row.text("set_by")?),
+        domain: row.text("domain")?,
+        path: row.text("path")?,
+        lifetime: CookieLifetime::from_code(row.int("lifetime")?),
+        http_only: row.flag("http_only")?,
+        secure: row.flag("secure")?,
+        same_site: row.text("same_site")?,
+        category: row.parsed("category", str::parse::<Category>)?,
+        source: row.text("source")?,
+        first_seen: row.int_as("first_seen")?,
+        last_seen: row.int_as("last_seen")?,
+        paths: row
+            .text("paths")?
+            .lines()
+            .filter(|p| !p.is_empty())
+            .map(str::to_owned)
+            .collect(),
+    })
 }
 
-impl StoredCookie {
-    /// The row as the engine works with it.
-    pub fn into_row(self) -> Result<CookieRow, StoreError> {
-        let category = self
-            .category
-            .parse::<Category>()
-            .map_err(|e| StoreError::Database(format!("cookie_inventory {}: {e}", self.name)))?;
-        Ok(CookieRow {
-            site: self.site,
-            name: self.name,
-            set_by: SetBy::from_name(&self.set_by),
-            domain: self.domain,
-            path: self.path,
-            lifetime: CookieLifetime::from_code(self.lifetime),
-            http_only: self.http_only != 0,
-            secure: self.secure != 0,
-            same_site: self.same_site,
-            category,
-            source: self.source,
-            first_seen: self.first_seen.max(0).unsigned_abs(),
-            last_seen: self.last_seen.max(0).unsigned_abs(),
-            paths: self
-                .paths
-                .lines()
-                .filter(|p| !p.is_empty())
-                .map(str::to_owned)
-                .collect(),
+/// The parameters of [`crate::schema::UPSERT_COOKIE`]: `row` as `writer`'s.
+pub fn cookie_values<'a>(
+    row: &'a CookieRow,
+    writer: &'a str,
+) -> Result<Vec<Value<'a>>, StoreError> {
+    COOKIE_INVENTORY.values(|column| {
+        Some(match column {
+            "site" => (&row.site).into(),
+            "name" => (&row.name).into(),
+            "writer" => writer.into(),
+            "set_by" => row.set_by.as_str().into(),
+            "domain" => (&row.domain).into(),
+            "path" => (&row.path).into(),
+            "lifetime" => row.lifetime.code().into(),
+            "http_only" => row.http_only.into(),
+            "secure" => row.secure.into(),
+            "same_site" => (&row.same_site).into(),
+            "category" => row.category.as_str().into(),
+            "source" => (&row.source).into(),
+            "first_seen" => row.first_seen.into(),
+            "last_seen" => row.last_seen.into(),
+            "paths" => row.paths.join("\n").into(),
+            _ => return None,
         })
-    }
-
-    /// The row in the database's types.
-    pub fn from_row(row: &CookieRow) -> StoredCookie {
-        StoredCookie {
-            site: row.site.clone(),
-            name: row.name.clone(),
-            set_by: row.set_by.as_str().to_owned(),
-            domain: row.domain.clone(),
-            path: row.path.clone(),
-            lifetime: row.lifetime.code(),
-            http_only: i64::from(row.http_only),
-            secure: i64::from(row.secure),
-            same_site: row.same_site.clone(),
-            category: row.category.as_str().to_owned(),
-            source: row.source.clone(),
-            first_seen: seconds(row.first_seen),
-            last_seen: seconds(row.last_seen),
-            paths: row.paths.join("\n"),
-        }
-    }
+    })
 }
 
-/// A `cookie_overrides` row in the database's types.
-#[derive(Debug, Clone)]
-pub struct StoredOverride {
-    /// `site`.
-    pub site: String,
-    /// `name`.
-    pub name: String,
-    /// `category`.
-    pub category: String,
-    /// `purpose`.
-    pub purpose: String,
-    /// `by_user`.
-    pub by: String,
-    /// `at`.
-    pub at: i64,
+/// A `cookie_overrides` row.
+pub fn override_from(row: &impl Row) -> Result<CookieOverride, StoreError> {
+    Ok(CookieOverride {
+        site: row.text("site")?,
+        name: row.text("name")?,
+        category: row.parsed("category", str::parse::<Category>)?,
+        purpose: row.text("purpose")?,
+        by: row.text("by_user")?,
+        at: row.int_as("at")?,
+    })
 }
 
-impl StoredOverride {
-    /// The override as the engine works with it.
-    pub fn into_override(self) -> Result<CookieOverride, StoreError> {
-        let category = self
-            .category
-            .parse::<Category>()
-            .map_err(|e| StoreError::Database(format!("cookie_overrides {}: {e}", self.name)))?;
-        Ok(CookieOverride {
-            site: self.site,
-            name: self.name,
-            category,
-            purpose: self.purpose,
-            by: self.by,
-            at: self.at.max(0).unsigned_abs(),
+/// The parameters of [`crate::schema::UPSERT_COOKIE_OVERRIDE`].
+pub fn override_values(entry: &CookieOverride) -> Result<Vec<Value<'_>>, StoreError> {
+    COOKIE_OVERRIDES.values(|column| {
+        Some(match column {
+            "site" => (&entry.site).into(),
+            "name" => (&entry.name).into(),
+            "category" => entry.category.as_str().into(),
+            "purpose" => (&entry.purpose).into(),
+            "by_user" => (&entry.by).into(),
+            "at" => entry.at.into(),
+            _ => return None,
         })
-    }
-}
-
-/// Seconds since the epoch as a `BIGINT`.
-pub(crate) fn seconds(at: u64) -> i64 {
-    i64::try_from(at).unwrap_or(i64::MAX)
+    })
 }
 
 /// Distinct names seen only in requests (set by scripts, or sent by anyone) that the store

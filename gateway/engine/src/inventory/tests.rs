@@ -9,6 +9,7 @@ use http::{HeaderMap, Method, StatusCode};
 use super::declaration::{declaration_page, declared_cookies};
 use super::merged_for_writer;
 use super::*;
+use crate::store::row::stored_row;
 use crate::{Engine, RequestInfo, SiteEngine};
 
 const NOW: u64 = 1_750_000_000;
@@ -233,8 +234,24 @@ fn stored_rows_read_back_as_they_were() {
         last_seen: 2,
         paths: vec!["/a".into(), "/b".into()],
     };
-    let back = StoredCookie::from_row(&row).into_row().expect("row");
-    assert_eq!(back, row);
+    let stored = stored_row(
+        &crate::schema::COOKIE_INVENTORY,
+        cookie_values(&row, "w").expect("values"),
+    );
+    assert_eq!(cookie_from(&stored), Ok(row));
+    let entry = CookieOverride {
+        site: "s".into(),
+        name: "n".into(),
+        category: Category::Marketing,
+        purpose: "p".into(),
+        by: "ann".into(),
+        at: 3,
+    };
+    let stored = stored_row(
+        &crate::schema::COOKIE_OVERRIDES,
+        override_values(&entry).expect("values"),
+    );
+    assert_eq!(override_from(&stored), Ok(entry));
     for lifetime in [
         CookieLifetime::Session,
         CookieLifetime::Unknown,

@@ -2,18 +2,28 @@
 //! transaction-scoped advisory lock, so the chain stays one line however many gateways
 //! append at once.
 
-use consentry_engine::chain::{chain, ChainKey, ChainedRecord, Checkpoint, GENESIS};
+use std::borrow::Cow;
+use std::error::Error as StdError;
+
+use bytes::BytesMut;
+use consentry_engine::chain::{chain, ChainKey, ChainedRecord, Checkpoint};
 use consentry_engine::schema::{
-    postgres_placeholders as pg, ERASE, INSERT_CHECKPOINT, INSERT_FUNCTIONAL_COOKIE, INSERT_LOG,
-    LOG_COLUMNS, SCHEMA, SELECT_CHECKPOINT, SELECT_FUNCTIONAL_COOKIES, SELECT_HEAD,
+    postgres_placeholders as pg, select_records_where, DELETE_CHECKPOINTS, DELETE_RECORDS_UP_TO,
+    ERASE, INSERT_CHECKPOINT, INSERT_FUNCTIONAL_COOKIE, INSERT_LOG, SCHEMA, SELECT_CHECKPOINT,
+    SELECT_COUNT_BY_KIND, SELECT_COUNT_BY_SITE, SELECT_FUNCTIONAL_COOKIES, SELECT_HEAD,
+    SELECT_LAST_BEFORE, SELECT_RECORDS, SELECT_RECORDS_OF, SELECT_SEQS_OF, SELECT_TOTALS,
+};
+use consentry_engine::store::row::{column_error, missing_column, Row, Value};
+use consentry_engine::store::rows::{
+    chain_head, checkpoint_from, checkpoint_values, count_from, filter_clause, position_from,
+    record_from, record_values, seq_from, stats_from,
 };
 use consentry_engine::ConsentRecord;
 use tokio::sync::Mutex;
-use tokio_postgres::types::ToSql;
-use tokio_postgres::{Client, GenericClient, NoTls, Row};
+use tokio_postgres::types::{to_sql_checked, FromSql, IsNull, ToSql, Type};
+use tokio_postgres::{Client, GenericClient, NoTls};
 
 use super::{ConsentLog, LogFilter, LogStats, StoreError, StoreFuture};
-use consentry_engine::store::rows::{db_time, filter_clause, FilterValue, LogRow};
 
 /// The advisory lock every writer of the chain takes.
 const CHAIN_LOCK: i64 = 0x636f_6e73_656e_7472;
@@ -72,7 +82,8 @@ impl PostgresStore {
         // Several gateways may start at once: create the schema under the lock.
         writer
             .batch_execute(&format!(
-                "BEGIN; SELECT pg_advisory_xact_lock({CHAIN_LOCK}); {SCHEMA} COMMIT;"
+                "BEGIN; SELECT pg_advisory_xact_lock({CHAIN_LOCK}); {} COMMIT;",
+                *SCHEMA
             ))
             .await
             .map_err(db_err)?;
@@ -84,67 +95,121 @@ impl PostgresStore {
     }
 }
 
-fn log_row(row: &Row) -> Result<LogRow, tokio_postgres::Error> {
-    let flag = |i: usize| -> Result<i64, tokio_postgres::Error> {
-        Ok(i64::from(row.try_get::<_, i16>(i)?))
-    };
-    Ok(LogRow {
-        seq: row.try_get(0)?,
-        record_id: row.try_get(1)?,
-        consent_id: row.try_get(2)?,
-        recorded_at: row.try_get(3)?,
-        site: row.try_get(4)?,
-        policy_version: row.try_get(5)?,
-        banner_hash: row.try_get(6)?,
-        language: row.try_get(7)?,
-        kind: row.try_get(8)?,
-        flags: [
-            flag(9)?,
-            flag(10)?,
-            flag(11)?,
-            flag(12)?,
-            flag(13)?,
-            flag(19)?,
-        ],
-        country: row.try_get(14)?,
-        ip_prefix: row.try_get(15)?,
-        browser: row.try_get(16)?,
-        detail: row.try_get(17)?,
-        personal_digest: row.try_get(18)?,
-        prev_hash: row.try_get(20)?,
-        hash: row.try_get(21)?,
-    })
+/// A PostgreSQL row, read by column name for the engine's mappings; `SMALLINT`, `INTEGER`
+/// and `BIGINT` columns all read as numbers.
+pub(super) struct Named<'a>(&'a tokio_postgres::Row);
+
+impl Row for Named<'_> {
+    fn value(&self, column: &str) -> Result<Value<'_>, StoreError> {
+        let row = self.0;
+        let Some(index) = row.columns().iter().position(|c| c.name() == column) else {
+            return Err(missing_column(column));
+        };
+        let ty = row.columns()[index].type_();
+        let read = |e: tokio_postgres::Error| column_error(column, e);
+        let int = |n: Option<i64>| n.map_or(Value::Null, Value::Int);
+        if *ty == Type::INT2 {
+            Ok(int(row
+                .try_get::<_, Option<i16>>(index)
+                .map_err(read)?
+                .map(i64::from)))
+        } else if *ty == Type::INT4 {
+            Ok(int(row
+                .try_get::<_, Option<i32>>(index)
+                .map_err(read)?
+                .map(i64::from)))
+        } else if *ty == Type::INT8 {
+            Ok(int(row.try_get::<_, Option<i64>>(index).map_err(read)?))
+        } else if <&str as FromSql>::accepts(ty) {
+            let text = row.try_get::<_, Option<&str>>(index).map_err(read)?;
+            Ok(text.map_or(Value::Null, |t| Value::Text(Cow::Borrowed(t))))
+        } else {
+            Err(column_error(column, format!("is of type {ty}")))
+        }
+    }
 }
 
-async fn query_records<C: GenericClient>(
+/// A value bound as a parameter: a number as the column's integer type.
+#[derive(Debug)]
+pub(super) struct Bind<'v, 'a>(pub(super) &'v Value<'a>);
+
+fn is_int(ty: &Type) -> bool {
+    *ty == Type::INT2 || *ty == Type::INT4 || *ty == Type::INT8
+}
+
+impl ToSql for Bind<'_, '_> {
+    fn to_sql(
+        &self,
+        ty: &Type,
+        out: &mut BytesMut,
+    ) -> Result<IsNull, Box<dyn StdError + Sync + Send>> {
+        match self.0 {
+            Value::Null => Ok(IsNull::Yes),
+            Value::Int(n) if *ty == Type::INT2 => i16::try_from(*n)?.to_sql(ty, out),
+            Value::Int(n) if *ty == Type::INT4 => i32::try_from(*n)?.to_sql(ty, out),
+            Value::Int(n) if *ty == Type::INT8 => n.to_sql(ty, out),
+            Value::Text(t) if <&str as ToSql>::accepts(ty) => t.as_ref().to_sql(ty, out),
+            other => Err(format!("{} for a parameter of type {ty}", other.describe()).into()),
+        }
+    }
+
+    fn accepts(ty: &Type) -> bool {
+        is_int(ty) || <&str as ToSql>::accepts(ty)
+    }
+
+    to_sql_checked!();
+}
+
+/// Runs `sql` (with `?N` placeholders) and maps every row by name.
+pub(super) async fn query<C: GenericClient, T>(
     client: &C,
     sql: &str,
-    params: &[&(dyn ToSql + Sync)],
-) -> Result<Vec<ChainedRecord>, StoreError> {
-    let rows = client.query(&pg(sql), params).await.map_err(db_err)?;
-    rows.iter()
-        .map(|row| log_row(row).map_err(db_err).and_then(LogRow::into_record))
-        .collect()
+    values: &[Value<'_>],
+    map: impl Fn(&Named<'_>) -> Result<T, StoreError>,
+) -> Result<Vec<T>, StoreError> {
+    let binds: Vec<Bind<'_, '_>> = values.iter().map(Bind).collect();
+    let params: Vec<&(dyn ToSql + Sync)> = binds.iter().map(|b| b as _).collect();
+    let rows = client.query(&pg(sql), &params).await.map_err(db_err)?;
+    rows.iter().map(|r| map(&Named(r))).collect()
+}
+
+/// Runs `sql` and maps its first row by name, if any.
+pub(super) async fn query_opt<C: GenericClient, T>(
+    client: &C,
+    sql: &str,
+    values: &[Value<'_>],
+    map: impl Fn(&Named<'_>) -> Result<T, StoreError>,
+) -> Result<Option<T>, StoreError> {
+    Ok(query(client, sql, values, map).await?.into_iter().next())
+}
+
+/// Runs `sql`; returns how many rows changed.
+pub(super) async fn execute<C: GenericClient>(
+    client: &C,
+    sql: &str,
+    values: &[Value<'_>],
+) -> Result<u64, StoreError> {
+    execute_prepared(client, &pg(sql), values).await
+}
+
+/// Runs a statement prepared once for a loop (or `sql` already in `$N` form).
+pub(super) async fn execute_prepared<C, S>(
+    client: &C,
+    statement: &S,
+    values: &[Value<'_>],
+) -> Result<u64, StoreError>
+where
+    C: GenericClient,
+    S: ?Sized + tokio_postgres::ToStatement + Sync + Send,
+{
+    client
+        .execute_raw(statement, values.iter().map(Bind))
+        .await
+        .map_err(db_err)
 }
 
 async fn checkpoint<C: GenericClient>(client: &C) -> Result<Option<Checkpoint>, StoreError> {
-    let row = client
-        .query_opt(SELECT_CHECKPOINT, &[])
-        .await
-        .map_err(db_err)?;
-    row.map(|row| -> Result<Checkpoint, StoreError> {
-        Ok(Checkpoint {
-            seq: u64::try_from(row.try_get::<_, i64>(0).map_err(db_err)?).unwrap_or(0),
-            hash: row.try_get(1).map_err(db_err)?,
-            created_at: u64::try_from(row.try_get::<_, i64>(2).map_err(db_err)?).unwrap_or(0),
-            signature: row.try_get(3).map_err(db_err)?,
-        })
-    })
-    .transpose()
-}
-
-fn flag(b: bool) -> i16 {
-    i16::from(b)
+    query_opt(client, &SELECT_CHECKPOINT, &[], |r| checkpoint_from(r)).await
 }
 
 impl ConsentLog for PostgresStore {
@@ -155,49 +220,16 @@ impl ConsentLog for PostgresStore {
             tx.execute(&format!("SELECT pg_advisory_xact_lock({CHAIN_LOCK})"), &[])
                 .await
                 .map_err(db_err)?;
-            let (seq, hash) = match tx.query_opt(SELECT_HEAD, &[]).await.map_err(db_err)? {
-                Some(row) => (
-                    u64::try_from(row.try_get::<_, i64>(0).map_err(db_err)?).unwrap_or(0),
-                    row.try_get::<_, String>(1).map_err(db_err)?,
-                ),
-                None => match checkpoint(&tx).await? {
-                    Some(cp) => (cp.seq, cp.hash),
-                    None => (0, GENESIS.to_owned()),
-                },
+            let last = query_opt(&tx, SELECT_HEAD, &[], |r| position_from(r)).await?;
+            let cp = match last {
+                Some(_) => None,
+                None => checkpoint(&tx).await?,
             };
+            let (seq, hash) = chain_head(last, cp);
             let chained = chain(&self.key, seq, &hash, records);
-            let insert = tx.prepare(&pg(INSERT_LOG)).await.map_err(db_err)?;
+            let insert = tx.prepare(&pg(&INSERT_LOG)).await.map_err(db_err)?;
             for c in &chained {
-                let r = &c.record;
-                tx.execute(
-                    &insert,
-                    &[
-                        &db_time(c.seq),
-                        &r.record_id,
-                        &r.consent_id,
-                        &db_time(r.recorded_at),
-                        &r.site,
-                        &i64::from(r.policy_version),
-                        &r.banner_hash,
-                        &r.language,
-                        &r.kind.as_str(),
-                        &flag(r.via_form),
-                        &flag(r.gpc),
-                        &flag(r.preferences),
-                        &flag(r.analytics),
-                        &flag(r.marketing),
-                        &r.country,
-                        &r.ip_prefix,
-                        &r.browser,
-                        &r.detail,
-                        &c.personal_digest,
-                        &flag(c.erased),
-                        &c.prev_hash,
-                        &c.hash,
-                    ],
-                )
-                .await
-                .map_err(db_err)?;
+                execute_prepared(&tx, &insert, &record_values(c)?).await?;
             }
             tx.commit().await.map_err(db_err)?;
             Ok(chained.iter().map(|r| r.seq).collect())
@@ -206,24 +238,23 @@ impl ConsentLog for PostgresStore {
 
     fn records_for<'a>(&'a self, consent_id: &'a str) -> StoreFuture<'a, Vec<ChainedRecord>> {
         Box::pin(async move {
-            let sql =
-                format!("SELECT {LOG_COLUMNS} FROM consent_log WHERE consent_id = ?1 ORDER BY seq");
-            query_records(&self.reader, &sql, &[&consent_id]).await
+            query(
+                &self.reader,
+                &SELECT_RECORDS_OF,
+                &[consent_id.into()],
+                |r| record_from(r),
+            )
+            .await
         })
     }
 
     fn export<'a>(&'a self, filter: &'a LogFilter) -> StoreFuture<'a, Vec<ChainedRecord>> {
         Box::pin(async move {
             let (clause, values) = filter_clause(filter);
-            let sql = format!("SELECT {LOG_COLUMNS} FROM consent_log{clause} ORDER BY seq");
-            let params: Vec<&(dyn ToSql + Sync)> = values
-                .iter()
-                .map(|v| match v {
-                    FilterValue::Int(i) => i as &(dyn ToSql + Sync),
-                    FilterValue::Text(t) => t as &(dyn ToSql + Sync),
-                })
-                .collect();
-            query_records(&self.reader, &sql, &params).await
+            query(&self.reader, &select_records_where(&clause), &values, |r| {
+                record_from(r)
+            })
+            .await
         })
     }
 
@@ -239,12 +270,7 @@ impl ConsentLog for PostgresStore {
                 .await
                 .map_err(db_err)?;
             let cp = checkpoint(&tx).await?;
-            let records = query_records(
-                &tx,
-                &format!("SELECT {LOG_COLUMNS} FROM consent_log ORDER BY seq"),
-                &[],
-            )
-            .await?;
+            let records = query(&tx, &SELECT_RECORDS, &[], |r| record_from(r)).await?;
             tx.commit().await.map_err(db_err)?;
             Ok((cp, records))
         })
@@ -257,21 +283,8 @@ impl ConsentLog for PostgresStore {
             }
             let mut client = self.writer.lock().await;
             let tx = client.transaction().await.map_err(db_err)?;
-            let rows = tx
-                .query(
-                    &pg("SELECT seq FROM consent_log WHERE consent_id = ?1 ORDER BY seq"),
-                    &[&consent_id],
-                )
-                .await
-                .map_err(db_err)?;
-            let seqs = rows
-                .iter()
-                .filter_map(|r| r.try_get::<_, i64>(0).ok())
-                .filter_map(|s| u64::try_from(s).ok())
-                .collect();
-            tx.execute(&pg(ERASE), &[&consent_id])
-                .await
-                .map_err(db_err)?;
+            let seqs = query(&tx, SELECT_SEQS_OF, &[consent_id.into()], |r| seq_from(r)).await?;
+            execute(&tx, ERASE, &[consent_id.into()]).await?;
             tx.commit().await.map_err(db_err)?;
             Ok(seqs)
         })
@@ -284,35 +297,17 @@ impl ConsentLog for PostgresStore {
             tx.execute(&format!("SELECT pg_advisory_xact_lock({CHAIN_LOCK})"), &[])
                 .await
                 .map_err(db_err)?;
-            let last = tx
-                .query_opt(
-                    &pg("SELECT seq, hash FROM consent_log WHERE recorded_at < ?1 ORDER BY seq DESC LIMIT 1"),
-                    &[&db_time(before)],
-                )
-                .await
-                .map_err(db_err)?;
-            let Some(row) = last else { return Ok(0) };
-            let seq: i64 = row.try_get(0).map_err(db_err)?;
-            let hash: String = row.try_get(1).map_err(db_err)?;
-            let cp = Checkpoint::new(&self.key, u64::try_from(seq).unwrap_or(0), &hash, now);
-            tx.execute("DELETE FROM consent_log_checkpoint", &[])
-                .await
-                .map_err(db_err)?;
-            tx.execute(
-                &pg(INSERT_CHECKPOINT),
-                &[
-                    &db_time(cp.seq),
-                    &cp.hash,
-                    &db_time(cp.created_at),
-                    &cp.signature,
-                ],
-            )
-            .await
-            .map_err(db_err)?;
-            let pruned = tx
-                .execute(&pg("DELETE FROM consent_log WHERE seq <= ?1"), &[&seq])
-                .await
-                .map_err(db_err)?;
+            let last = query_opt(&tx, SELECT_LAST_BEFORE, &[before.into()], |r| {
+                position_from(r)
+            })
+            .await?;
+            let Some((seq, hash)) = last else {
+                return Ok(0);
+            };
+            let cp = Checkpoint::new(&self.key, seq, &hash, now);
+            execute(&tx, DELETE_CHECKPOINTS, &[]).await?;
+            execute(&tx, &INSERT_CHECKPOINT, &checkpoint_values(&cp)?).await?;
+            let pruned = execute(&tx, DELETE_RECORDS_UP_TO, &[seq.into()]).await?;
             tx.commit().await.map_err(db_err)?;
             Ok(pruned)
         })
@@ -321,52 +316,14 @@ impl ConsentLog for PostgresStore {
     fn stats(&self) -> StoreFuture<'_, LogStats> {
         Box::pin(async move {
             let client = &self.reader;
-            let counts = |rows: Vec<Row>| -> Vec<(String, u64)> {
-                rows.iter()
-                    .filter_map(|r| {
-                        Some((
-                            r.try_get::<_, String>(0).ok()?,
-                            u64::try_from(r.try_get::<_, i64>(1).ok()?).ok()?,
-                        ))
-                    })
-                    .collect()
-            };
-            let row = client
-                .query_one(
-                    "SELECT COUNT(*)::BIGINT, SUM(erased)::BIGINT, MIN(recorded_at), MAX(recorded_at) FROM consent_log",
-                    &[],
-                )
-                .await
-                .map_err(db_err)?;
-            let by_kind = client
-                .query(
-                    "SELECT kind, COUNT(*)::BIGINT FROM consent_log GROUP BY kind ORDER BY kind",
-                    &[],
-                )
-                .await
-                .map_err(db_err)?;
-            let by_site = client
-                .query(
-                    "SELECT site, COUNT(*)::BIGINT FROM consent_log GROUP BY site ORDER BY site",
-                    &[],
-                )
-                .await
-                .map_err(db_err)?;
-            let get = |i: usize| {
-                row.try_get::<_, Option<i64>>(i)
-                    .ok()
-                    .flatten()
-                    .and_then(|v| u64::try_from(v).ok())
-            };
-            Ok(LogStats {
-                records: get(0).unwrap_or(0),
-                erased: get(1).unwrap_or(0),
-                by_kind: counts(by_kind),
-                by_site: counts(by_site),
-                first_at: get(2),
-                last_at: get(3),
-                pruned_up_to: checkpoint(client).await?.map(|cp| cp.seq),
-            })
+            let by_kind = query(client, SELECT_COUNT_BY_KIND, &[], |r| count_from(r)).await?;
+            let by_site = query(client, SELECT_COUNT_BY_SITE, &[], |r| count_from(r)).await?;
+            let cp = checkpoint(client).await?;
+            let rows = client.query(SELECT_TOTALS, &[]).await.map_err(db_err)?;
+            let totals = rows
+                .first()
+                .ok_or_else(|| StoreError::Database("the counts returned no row".into()))?;
+            stats_from(&Named(totals), by_kind, by_site, cp.as_ref())
         })
     }
 
@@ -377,27 +334,25 @@ impl ConsentLog for PostgresStore {
         now: u64,
     ) -> StoreFuture<'a, ()> {
         Box::pin(async move {
-            self.reader
-                .execute(
-                    &pg(INSERT_FUNCTIONAL_COOKIE),
-                    &[&site, &name, &db_time(now)],
-                )
-                .await
-                .map_err(db_err)?;
+            execute(
+                &self.reader,
+                &INSERT_FUNCTIONAL_COOKIE,
+                &[site.into(), name.into(), now.into()],
+            )
+            .await?;
             Ok(())
         })
     }
 
     fn functional_cookies<'a>(&'a self, site: &'a str) -> StoreFuture<'a, Vec<String>> {
         Box::pin(async move {
-            let rows = self
-                .reader
-                .query(&pg(SELECT_FUNCTIONAL_COOKIES), &[&site])
-                .await
-                .map_err(db_err)?;
-            rows.iter()
-                .map(|r| r.try_get::<_, String>(0).map_err(db_err))
-                .collect()
+            query(
+                &self.reader,
+                SELECT_FUNCTIONAL_COOKIES,
+                &[site.into()],
+                |r| r.text("name"),
+            )
+            .await
         })
     }
 }

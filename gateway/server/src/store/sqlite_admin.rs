@@ -11,7 +11,7 @@ use consentry_engine::admin::store::{
 use consentry_engine::admin::{AdminSession, AdminStore, AdminUser, ApiToken, AuditEntry};
 use consentry_engine::store::row::Row;
 
-use super::sqlite::{db_err, execute, query, query_opt};
+use super::sqlite::{execute, query, query_opt};
 use super::{SqliteStore, StoreFuture};
 
 impl AdminStore for SqliteStore {
