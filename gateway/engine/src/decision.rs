@@ -4,7 +4,20 @@
 use consentry_config::Category;
 use serde::{Deserialize, Serialize};
 
+use crate::record::ConsentRecord;
 use crate::Grants;
+
+/// What to answer to a decision.
+#[derive(Debug, Clone)]
+pub struct DecisionOutcome {
+    /// `Set-Cookie` values: the new consent cookie first, then expiring cookies of categories
+    /// no longer granted.
+    pub set_cookies: Vec<String>,
+    /// The record to append before answering.
+    pub record: ConsentRecord,
+    /// For a form post, where to send the visitor back to (303).
+    pub redirect_to: Option<String>,
+}
 
 /// What the visitor chose.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

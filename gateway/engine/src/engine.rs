@@ -6,7 +6,8 @@ use consentry_banner::Assets;
 use consentry_config::{AdminSettings, Catalogue, Config, HostPattern, OversizedPages};
 
 use crate::consent_cookie::CookieSigner;
-use crate::site::{host_without_port, SiteEngine};
+use crate::request::host_without_port;
+use crate::site::SiteEngine;
 use crate::trackers::TrackerIndex;
 
 /// Every site's engine, sharing one tracker index and one set of banner assets.

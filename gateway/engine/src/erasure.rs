@@ -6,8 +6,9 @@ use http::header::HeaderMap;
 
 use crate::consent_cookie::CONSENT_COOKIE;
 use crate::record::{ConsentRecord, RecordKind, Visitor};
+use crate::request::host_without_port;
 use crate::request_cookies::RequestCookies;
-use crate::site::{host_without_port, SiteEngine};
+use crate::site::SiteEngine;
 use crate::Grants;
 
 impl SiteEngine {

@@ -40,8 +40,10 @@ mod html;
 pub mod inventory;
 pub mod ops;
 pub mod pages;
+mod paths;
 mod receipt;
 mod record;
+mod request;
 mod request_cookies;
 pub mod schema;
 mod set_cookie;
@@ -58,7 +60,8 @@ pub use consent_cookie::{
     consent_id_from, ConsentCookie, CookieSigner, InvalidConsentCookie, CONSENT_COOKIE,
 };
 pub use decision::{
-    parse_decision, safe_return_path, BadDecision, DecisionKind, DecisionRequest, MAX_DECISION_BODY,
+    parse_decision, safe_return_path, BadDecision, DecisionKind, DecisionOutcome, DecisionRequest,
+    MAX_DECISION_BODY,
 };
 pub use engine::Engine;
 pub use erasure::erasure_detail;
@@ -67,12 +70,11 @@ pub use html::{
     consent_mode_defaults, consent_mode_hash, csp_hash, BodyHtml, PageContext, PageFindings,
     PageRewriter, Placeholder, RewriteError, RewriteStats,
 };
-pub use receipt::{format_time, render_receipt, ReceiptView, ERASE_PATH, RECEIPT_PATH};
+pub use paths::{CONSENT_PATH, ERASE_PATH, RECEIPT_PATH};
+pub use receipt::{format_time, render_receipt, ReceiptView};
 pub use record::{browser_family, truncate_ip, ConsentRecord, IpRecording, RecordKind, Visitor};
+pub use request::{host_without_port, is_same_origin, RequestInfo};
 pub use request_cookies::{CookieFilter, RequestCookies};
 pub use set_cookie::{expiring_set_cookies, filter_set_cookies, SetCookieFilter};
-pub use site::{
-    host_without_port, is_same_origin, Asked, BodyPlan, DecisionOutcome, RequestInfo, Route,
-    SiteEngine, CONSENT_PATH,
-};
+pub use site::{Asked, BodyPlan, Route, SiteEngine};
 pub use trackers::{Tracker, TrackerIndex};

@@ -9,8 +9,8 @@ use http::header::{self, HeaderValue};
 use http::{Method, Response, StatusCode};
 use serde_json::json;
 
-use crate::receipt::RECEIPT_PATH;
-use crate::site::DecisionOutcome;
+use crate::decision::DecisionOutcome;
+use crate::paths::RECEIPT_PATH;
 
 /// A page's body: static bytes (an asset) or bytes made for this answer.
 pub type PageBody = Cow<'static, [u8]>;

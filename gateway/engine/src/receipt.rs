@@ -9,13 +9,8 @@ use consentry_config::Category;
 
 use crate::chain::ChainedRecord;
 use crate::consent::VisitorConsent;
+use crate::paths::{CONSENT_PATH, ERASE_PATH, RECEIPT_PATH};
 use crate::record::RecordKind;
-use crate::site::CONSENT_PATH;
-
-/// The receipt page's path.
-pub const RECEIPT_PATH: &str = "/__consentry/receipt";
-/// Where the erase form posts.
-pub const ERASE_PATH: &str = "/__consentry/receipt/erase";
 
 /// A time as `2026-11-24 21:30:05 UTC`.
 pub fn format_time(seconds: u64) -> String {

@@ -12,21 +12,18 @@ use crate::classify::CookieClassifier;
 use crate::codec::ContentCoding;
 use crate::consent::{Policy, VisitorConsent};
 use crate::consent_cookie::{consent_id_from, ConsentCookie, CookieSigner, CONSENT_COOKIE};
-use crate::decision::DecisionKind;
-use crate::decision::{safe_return_path, DecisionRequest};
+use crate::decision::{safe_return_path, DecisionKind, DecisionOutcome, DecisionRequest};
 use crate::html::{
     banner_language, inline_hashes, page_context, set_cookie_lifetimes, OriginCookie, PageRewriter,
     RewriteError, SiteBanner,
 };
-use crate::receipt::{ERASE_PATH, RECEIPT_PATH};
+use crate::paths::{is_admin_path, CONSENT_PATH, DECLARATION_PATH, ERASE_PATH, RECEIPT_PATH};
 use crate::record::{browser_family, truncate_ip, ConsentRecord, IpRecording, RecordKind, Visitor};
+use crate::request::RequestInfo;
 use crate::request_cookies::{CookieFilter, RequestCookies};
 use crate::set_cookie::{expiring_set_cookies, filter_set_cookies, SetCookieFilter};
 use crate::trackers::TrackerIndex;
 use crate::BodyRewriter;
-
-/// The consent endpoint's path.
-pub const CONSENT_PATH: &str = "/__consentry/consent";
 
 /// What the gateway does with a request, by its path.
 #[derive(Debug)]
@@ -48,7 +45,7 @@ pub enum Route<'a> {
     /// A path under `/__consentry/` that does not exist.
     NotFound,
     /// The dashboard or its API (`/__consentry/admin...`, `/__consentry/api/...`): the host
-    /// reads the request and hands it to [`crate::admin::handle`].
+    /// reads the request and hands it to the dashboard.
     Admin,
 }
 
@@ -59,18 +56,6 @@ pub enum BodyPlan {
     Pass,
     /// Send it through this rewriter.
     Rewrite(Box<BodyRewriter>),
-}
-
-/// What to answer to a decision.
-#[derive(Debug, Clone)]
-pub struct DecisionOutcome {
-    /// `Set-Cookie` values: the new consent cookie first, then expiring cookies of categories
-    /// no longer granted.
-    pub set_cookies: Vec<String>,
-    /// The record to append before answering.
-    pub record: ConsentRecord,
-    /// For a form post, where to send the visitor back to (303).
-    pub redirect_to: Option<String>,
 }
 
 /// The engine for one site.
@@ -159,10 +144,10 @@ impl SiteEngine {
                 (false, _) => Route::MethodNotAllowed("POST"),
             };
         }
-        if crate::admin::is_admin_path(path) {
+        if is_admin_path(path) {
             return Route::Admin;
         }
-        if path == RECEIPT_PATH || path == crate::inventory::DECLARATION_PATH {
+        if path == RECEIPT_PATH || path == DECLARATION_PATH {
             return match (
                 method == Method::GET || method == Method::HEAD,
                 path == RECEIPT_PATH,
@@ -563,17 +548,6 @@ pub struct Asked<'a> {
     pub now: u64,
 }
 
-/// The parts of the visitor's request the response side needs.
-#[derive(Debug, Clone, Copy)]
-pub struct RequestInfo<'a> {
-    /// The request method.
-    pub method: &'a Method,
-    /// Path and query, for the banner's way back.
-    pub path_and_query: &'a str,
-    /// The visitor's `Accept-Language`.
-    pub accept_language: Option<&'a str>,
-}
-
 /// `Some(charset)` when the response is HTML (`charset` from `Content-Type`, if any).
 fn html_charset(headers: &HeaderMap) -> Option<Option<String>> {
     let content_type = headers.get(header::CONTENT_TYPE)?.to_str().ok()?;
@@ -656,46 +630,6 @@ fn restrict_accept_encoding(headers: &mut HeaderMap) {
     } else if let Ok(v) = HeaderValue::from_str(&kept.join(", ")) {
         headers.insert(header::ACCEPT_ENCODING, v);
     }
-}
-
-/// Whether a state-changing request comes from the site's own pages: a browser sends
-/// `Origin` (or `Sec-Fetch-Site`) with every cross-site post, so another site cannot record a
-/// decision on the visitor's behalf.
-pub fn is_same_origin(headers: &HeaderMap, host: &str) -> bool {
-    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
-        return matches!(site, "same-origin" | "none");
-    }
-    match headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
-        // Old browsers send neither header; `null` comes from privacy settings as often as
-        // from sandboxes, and a browser that sends it also sends Sec-Fetch-Site.
-        None | Some("null") => true,
-        Some(origin) => url::Url::parse(origin).is_ok_and(|u| {
-            let authority = match u.port() {
-                Some(port) => format!("{}:{port}", u.host_str().unwrap_or("")),
-                None => u.host_str().unwrap_or("").to_owned(),
-            };
-            authority.eq_ignore_ascii_case(host)
-                || u.host_str()
-                    .is_some_and(|h| h.eq_ignore_ascii_case(host_without_port(host)))
-        }),
-    }
-}
-
-/// `host` without a `:port` suffix.
-pub fn host_without_port(host: &str) -> &str {
-    if host.starts_with('[') {
-        return host
-            .split(']')
-            .next()
-            .map_or(host, |h| &host[..h.len() + 1]);
-    }
-    host.rsplit_once(':').map_or(host, |(h, port)| {
-        if port.bytes().all(|b| b.is_ascii_digit()) {
-            h
-        } else {
-            host
-        }
-    })
 }
 
 fn split_random(random: [u8; 32]) -> ([u8; 16], [u8; 16]) {

@@ -23,10 +23,9 @@ use super::{cookies, dashboard, login, reports};
 use crate::analytics::AnalyticsStore;
 use crate::inventory::InventoryStore;
 use crate::pages::{self, Page, PageBody};
+use crate::paths::{ADMIN_PATH, API_PREFIX};
 use crate::record::truncate_ip;
 
-/// The dashboard's path.
-pub const ADMIN_PATH: &str = "/__consentry/admin";
 /// The login form.
 pub const LOGIN_PATH: &str = "/__consentry/admin/login";
 /// Signing out.
@@ -35,8 +34,6 @@ pub const LOGOUT_PATH: &str = "/__consentry/admin/logout";
 pub const AUDIT_PATH: &str = "/__consentry/admin/audit";
 /// The pages' stylesheet.
 pub const STYLE_PATH: &str = "/__consentry/admin/style.css";
-/// The API's prefix.
-pub const API_PREFIX: &str = "/__consentry/api/";
 /// The largest request body the dashboard reads (a login form).
 pub const MAX_ADMIN_BODY: usize = 16 * 1024;
 
@@ -44,15 +41,6 @@ pub const MAX_ADMIN_BODY: usize = 16 * 1024;
 /// SVG images, no script, no framing, forms only to the gateway.
 const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; \
 form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
-
-/// Whether a path is the dashboard's or the API's.
-pub fn is_admin_path(path: &str) -> bool {
-    path == ADMIN_PATH
-        || path
-            .strip_prefix(ADMIN_PATH)
-            .is_some_and(|rest| rest.starts_with('/'))
-        || path.starts_with(API_PREFIX)
-}
 
 /// A request to the dashboard or the API, as the host read it.
 #[derive(Debug, Clone, Copy)]

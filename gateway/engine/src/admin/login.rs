@@ -11,11 +11,11 @@ use http::StatusCode;
 
 use super::accounts::{equal_work, verify_password};
 use super::app::{
-    audit, forbidden_form, form_field, signed_in, unavailable, Admin, AdminRequest, ADMIN_PATH,
-    LOGIN_PATH,
+    audit, forbidden_form, form_field, signed_in, unavailable, Admin, AdminRequest, LOGIN_PATH,
 };
 use super::session::{self, request_cookie, LOGIN_COOKIE};
 use super::store::{AdminUser, AuditAction};
+use super::ADMIN_PATH;
 use super::{accounts, dashboard, totp};
 use crate::pages::{self, Page};
 

@@ -16,9 +16,10 @@ pub mod sql;
 pub mod store;
 pub mod totp;
 
+pub use crate::paths::{is_admin_path, ADMIN_PATH, API_PREFIX};
 pub use app::{
-    handle, is_admin_path, secure, Admin, AdminRequest, RandomSource, ADMIN_PATH, API_PREFIX,
-    AUDIT_PATH, LOGIN_PATH, LOGOUT_PATH, MAX_ADMIN_BODY, STYLE_PATH,
+    handle, secure, Admin, AdminRequest, RandomSource, AUDIT_PATH, LOGIN_PATH, LOGOUT_PATH,
+    MAX_ADMIN_BODY, STYLE_PATH,
 };
 pub use cookies::COOKIES_PATH;
 pub use login::LOGIN_REFUSED;

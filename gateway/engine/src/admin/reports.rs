@@ -107,7 +107,7 @@ pub(super) async fn dashboard(
             let body = format!(
                 "<h1>Not a report</h1><p>{}</p><p><a href=\"{}\">Back to the dashboard</a></p>",
                 esc(&reason),
-                super::app::ADMIN_PATH
+                super::ADMIN_PATH
             );
             return pages::html(
                 StatusCode::BAD_REQUEST,
@@ -347,7 +347,7 @@ pub(super) async fn audit_page(admin: &Admin<'_>, signed: &Signed) -> Page {
          <section class=\"panel\"><table class=\"audit\"><thead><tr><th scope=\"col\">#</th>\
          <th scope=\"col\">Time</th><th scope=\"col\">Account</th><th scope=\"col\">Action</th>\
          <th scope=\"col\">Details</th><th scope=\"col\">Network</th></tr></thead><tbody>",
-        super::app::ADMIN_PATH
+        super::ADMIN_PATH
     );
     for entry in &entries {
         body.push_str(&format!(

@@ -14,7 +14,8 @@ use super::{own_page, Visit};
 use crate::analytics::{is_page_view, PageView};
 use crate::forwarding::{is_upgrade, remove_hop_by_hop, set_forwarded, upstream_uri};
 use crate::pages::{self, Page};
-use crate::site::{BodyPlan, RequestInfo, SiteEngine};
+use crate::request::RequestInfo;
+use crate::site::{BodyPlan, SiteEngine};
 use crate::{BodyRewriter, ConsentRecord, CookieFilter, Engine, Visitor, VisitorConsent};
 
 /// The request headers a page view is counted by and a re-prompt record is made from.

@@ -19,7 +19,8 @@ use crate::consent::VisitorConsent;
 use crate::consent_cookie::CONSENT_COOKIE;
 use crate::csp::InlineHashes;
 use crate::decision::safe_return_path;
-use crate::site::{RequestInfo, CONSENT_PATH};
+use crate::paths::CONSENT_PATH;
+use crate::request::RequestInfo;
 use crate::trackers::Allowlist;
 use crate::Grants;
 

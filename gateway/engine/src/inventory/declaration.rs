@@ -17,11 +17,10 @@ use super::texts::{texts, DeclarationTexts};
 use super::{lifetime_in_words, CookieLifetime, CookieOverride, CookieRow, SetBy};
 use crate::consent_cookie::CONSENT_COOKIE;
 use crate::pages::{self, Page, PageBody};
-use crate::receipt::RECEIPT_PATH;
+use crate::paths::RECEIPT_PATH;
 use crate::SiteEngine;
 
-/// The declaration's path.
-pub const DECLARATION_PATH: &str = "/__consentry/cookies";
+pub use crate::paths::DECLARATION_PATH;
 
 /// How the declaration is asked for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
