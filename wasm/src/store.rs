@@ -13,7 +13,7 @@ use consentry_engine::schema::{
     select_records_where, DELETE_CHECKPOINTS, DELETE_RECORDS_UP_TO, ERASE, INSERT_CHECKPOINT,
     INSERT_FUNCTIONAL_COOKIE, INSERT_LOG, SCHEMA, SELECT_CHECKPOINT, SELECT_COUNT_BY_KIND,
     SELECT_COUNT_BY_SITE, SELECT_FUNCTIONAL_COOKIES, SELECT_HEAD, SELECT_LAST_BEFORE,
-    SELECT_RECORDS, SELECT_RECORDS_OF, SELECT_SEQS_OF, SELECT_TOTALS,
+    SELECT_RECORDS, SELECT_RECORDS_OF, SELECT_SEQS_OF, SELECT_TOTALS, TABLES,
 };
 use consentry_engine::store::row::{JsonRow, Row, Value};
 use consentry_engine::store::rows::{
@@ -132,15 +132,35 @@ impl D1Store {
         Ok(result.meta().map_err(db_err)?.and_then(|m| m.changes))
     }
 
-    /// Creates the tables and indexes if they are missing (the schema every backend shares).
+    /// Creates the tables and indexes if they are missing (the schema every backend shares),
+    /// and adds the columns a table made by an earlier version lacks.
     pub async fn create_schema(&self) -> Result<(), StoreError> {
-        let statements = SCHEMA
+        let mut statements: Vec<D1PreparedStatement> = SCHEMA
             .split(';')
             .map(str::trim)
             .filter(|s| !s.is_empty())
             .map(|s| self.db.prepare(s))
             .collect();
-        self.db.batch(statements).await.map_err(db_err)?;
+        let created = statements.len();
+        // The same round trip lists every table's columns.
+        for table in TABLES {
+            statements.push(self.statement(&table.sqlite_columns(), &[])?);
+        }
+        let results = self.db.batch(statements).await.map_err(db_err)?;
+        let columns = results.get(created..).unwrap_or_default();
+        if columns.len() != TABLES.len() {
+            return Err(batch_err());
+        }
+        let mut alters = Vec::new();
+        for (table, result) in TABLES.iter().zip(columns) {
+            let existing = mapped(result, |r| r.text("name"))?;
+            alters.extend(table.added_columns(&existing));
+        }
+        if !alters.is_empty() {
+            tracing::info!(statements = ?alters, "upgrading the schema");
+            let alters = alters.iter().map(|a| self.db.prepare(a)).collect();
+            self.db.batch(alters).await.map_err(db_err)?;
+        }
         Ok(())
     }
 

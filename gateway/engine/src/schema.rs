@@ -75,6 +75,26 @@ impl Table {
         )
     }
 
+    /// The `ALTER TABLE` statements that add to a table made by an earlier version the
+    /// columns it lacks, given the columns it has (none when it was just created, or is
+    /// new). A column added to a table after its first release must allow `NULL` or have a
+    /// `DEFAULT`, so that the rows already there read back.
+    pub fn added_columns(&self, existing: &[String]) -> Vec<String> {
+        if existing.is_empty() {
+            return Vec::new();
+        }
+        self.columns
+            .iter()
+            .filter(|(name, _)| !existing.iter().any(|e| e.eq_ignore_ascii_case(name)))
+            .map(|(name, ty)| format!("ALTER TABLE {} ADD COLUMN {name} {ty}", self.name))
+            .collect()
+    }
+
+    /// The statement that lists the table's columns in SQLite and D1 (rows with a `name`).
+    pub fn sqlite_columns(&self) -> String {
+        format!("PRAGMA table_info({})", self.name)
+    }
+
     /// The parameters of [`Table::insert`]: the value of each column, in order, from a
     /// mapping that names the value of a column. A column the mapping has no value for is
     /// an error naming it.
@@ -281,6 +301,10 @@ pub static SCHEMA: LazyLock<String> = LazyLock::new(|| {
     statements.join(";\n") + ";\n"
 });
 
+/// The columns of table `?1` in PostgreSQL (rows with a `name`).
+pub const POSTGRES_COLUMNS: &str = "SELECT column_name::TEXT AS name FROM information_schema.columns \
+WHERE table_schema = current_schema() AND table_name = ?1";
+
 /// Appends one chained record ([`crate::store::rows::record_values`]).
 pub static INSERT_LOG: LazyLock<String> = LazyLock::new(|| CONSENT_LOG.insert());
 
@@ -454,6 +478,22 @@ purpose = excluded.purpose, by_user = excluded.by_user, at = excluded.at"
         assert_eq!(sql::UPSERT_USER, ADMIN_USERS.upsert());
         assert_eq!(sql::INSERT_SESSION, ADMIN_SESSIONS.insert());
         assert_eq!(sql::INSERT_TOKEN, ADMIN_TOKENS.insert());
+    }
+
+    #[test]
+    fn columns_a_table_lacks_are_added() {
+        let existing: Vec<String> = CHECKPOINTS
+            .column_names()
+            .filter(|c| *c != "signature")
+            .map(str::to_owned)
+            .collect();
+        assert_eq!(
+            CHECKPOINTS.added_columns(&existing),
+            ["ALTER TABLE consent_log_checkpoint ADD COLUMN signature TEXT NOT NULL"]
+        );
+        let all: Vec<String> = CHECKPOINTS.column_names().map(str::to_uppercase).collect();
+        assert!(CHECKPOINTS.added_columns(&all).is_empty());
+        assert!(CHECKPOINTS.added_columns(&[]).is_empty(), "a new table is whole");
     }
 
     #[test]

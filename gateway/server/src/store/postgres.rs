@@ -9,9 +9,10 @@ use bytes::BytesMut;
 use consentry_engine::chain::{chain, ChainKey, ChainedRecord, Checkpoint};
 use consentry_engine::schema::{
     postgres_placeholders as pg, select_records_where, DELETE_CHECKPOINTS, DELETE_RECORDS_UP_TO,
-    ERASE, INSERT_CHECKPOINT, INSERT_FUNCTIONAL_COOKIE, INSERT_LOG, SCHEMA, SELECT_CHECKPOINT,
-    SELECT_COUNT_BY_KIND, SELECT_COUNT_BY_SITE, SELECT_FUNCTIONAL_COOKIES, SELECT_HEAD,
-    SELECT_LAST_BEFORE, SELECT_RECORDS, SELECT_RECORDS_OF, SELECT_SEQS_OF, SELECT_TOTALS,
+    ERASE, INSERT_CHECKPOINT, INSERT_FUNCTIONAL_COOKIE, INSERT_LOG, POSTGRES_COLUMNS, SCHEMA,
+    SELECT_CHECKPOINT, SELECT_COUNT_BY_KIND, SELECT_COUNT_BY_SITE, SELECT_FUNCTIONAL_COOKIES,
+    SELECT_HEAD, SELECT_LAST_BEFORE, SELECT_RECORDS, SELECT_RECORDS_OF, SELECT_SEQS_OF,
+    SELECT_TOTALS, TABLES,
 };
 use consentry_engine::store::row::{column_error, missing_column, Row, Value};
 use consentry_engine::store::rows::{
@@ -77,16 +78,28 @@ fn redact(url: &str) -> String {
 impl PostgresStore {
     /// Connects and creates the schema if needed.
     pub async fn connect(url: &str, key: ChainKey) -> Result<PostgresStore, StoreError> {
-        let writer = connect(url).await?;
+        let mut writer = connect(url).await?;
         let reader = connect(url).await?;
-        // Several gateways may start at once: create the schema under the lock.
-        writer
-            .batch_execute(&format!(
-                "BEGIN; SELECT pg_advisory_xact_lock({CHAIN_LOCK}); {} COMMIT;",
-                *SCHEMA
-            ))
-            .await
-            .map_err(db_err)?;
+        // Several gateways may start at once: create the schema (and add the columns a table
+        // made by an earlier version lacks) under the lock.
+        let tx = writer.transaction().await.map_err(db_err)?;
+        tx.batch_execute(&format!(
+            "SELECT pg_advisory_xact_lock({CHAIN_LOCK}); {}",
+            *SCHEMA
+        ))
+        .await
+        .map_err(db_err)?;
+        for table in TABLES {
+            let existing = query(&tx, POSTGRES_COLUMNS, &[table.name.into()], |r| {
+                r.text("name")
+            })
+            .await?;
+            for alter in table.added_columns(&existing) {
+                tracing::info!(statement = %alter, "upgrading the schema");
+                tx.batch_execute(&alter).await.map_err(db_err)?;
+            }
+        }
+        tx.commit().await.map_err(db_err)?;
         Ok(PostgresStore {
             writer: Mutex::new(writer),
             reader,
@@ -382,5 +395,43 @@ mod tests {
             .expect("wipe");
         super::super::tests::exercise(&store, &key).await;
         super::super::tests::exercise_analytics(&store).await;
+    }
+
+    #[tokio::test]
+    async fn a_log_made_by_an_earlier_version_gets_the_columns_it_lacks() {
+        let Ok(url) = std::env::var("CONSENTRY_TEST_POSTGRES") else {
+            eprintln!(
+                "CONSENTRY_TEST_POSTGRES is not set: the PostgreSQL upgrade test did not run"
+            );
+            return;
+        };
+        // A schema of its own, so the other tests' tables are left alone.
+        let admin = connect(&url).await.expect("connect");
+        admin
+            .batch_execute(&format!(
+                "DROP SCHEMA IF EXISTS upgrade_test CASCADE; CREATE SCHEMA upgrade_test; \
+                 SET search_path TO upgrade_test; {}",
+                super::super::tests::consent_log_without_browser()
+            ))
+            .await
+            .expect("an earlier log");
+        let sep = if url.contains('?') { '&' } else { '?' };
+        let scoped = format!("{url}{sep}options=-csearch_path%3Dupgrade_test");
+        let store = PostgresStore::connect(&scoped, ChainKey::derive(b"test key"))
+            .await
+            .expect("connect");
+        super::super::tests::exercise_upgraded(&store).await;
+        let row = admin
+            .query_one(
+                "SELECT COUNT(*) FROM upgrade_test.consent_log WHERE browser = 'Firefox'",
+                &[],
+            )
+            .await
+            .expect("count");
+        assert_eq!(
+            row.get::<_, i64>(0),
+            1,
+            "the record went into the upgraded table"
+        );
     }
 }

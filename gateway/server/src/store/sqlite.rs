@@ -11,7 +11,7 @@ use consentry_engine::schema::{
     select_records_where, DELETE_CHECKPOINTS, DELETE_RECORDS_UP_TO, ERASE, INSERT_CHECKPOINT,
     INSERT_FUNCTIONAL_COOKIE, INSERT_LOG, SCHEMA, SELECT_CHECKPOINT, SELECT_COUNT_BY_KIND,
     SELECT_COUNT_BY_SITE, SELECT_FUNCTIONAL_COOKIES, SELECT_HEAD, SELECT_LAST_BEFORE,
-    SELECT_RECORDS, SELECT_RECORDS_OF, SELECT_SEQS_OF, SELECT_TOTALS,
+    SELECT_RECORDS, SELECT_RECORDS_OF, SELECT_SEQS_OF, SELECT_TOTALS, TABLES,
 };
 use consentry_engine::store::row::{column_error, missing_column, Row, Value};
 use consentry_engine::store::rows::{
@@ -134,13 +134,13 @@ impl SqliteStore {
         };
         std::fs::create_dir_all(data_dir).map_err(|e| open_err(e.to_string()))?;
         let path = data_dir.join(DATABASE_FILE);
-        let connection = Connection::open(&path).map_err(|e| open_err(e.to_string()))?;
+        let mut connection = Connection::open(&path).map_err(|e| open_err(e.to_string()))?;
         connection
             .execute_batch(
                 "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=10000;",
             )
             .map_err(db_err)?;
-        connection.execute_batch(&SCHEMA).map_err(db_err)?;
+        create_schema(&mut connection)?;
         Ok(SqliteStore {
             connection: Arc::new(Mutex::new(connection)),
             path,
@@ -166,6 +166,23 @@ impl SqliteStore {
         .await
         .map_err(|e| StoreError::Database(format!("store task failed: {e}")))?
     }
+}
+
+/// Creates the tables, and adds the columns a table made by an earlier version lacks, in
+/// one transaction (gateways on the same directory may start at once).
+fn create_schema(conn: &mut Connection) -> Result<(), StoreError> {
+    let tx = conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .map_err(db_err)?;
+    tx.execute_batch(&SCHEMA).map_err(db_err)?;
+    for table in TABLES {
+        let existing = query(&tx, &table.sqlite_columns(), &[], |r| r.text("name"))?;
+        for alter in table.added_columns(&existing) {
+            tracing::info!(statement = %alter, "upgrading the schema");
+            tx.execute_batch(&alter).map_err(db_err)?;
+        }
+    }
+    tx.commit().map_err(db_err)
 }
 
 fn checkpoint(conn: &Connection) -> Result<Option<Checkpoint>, StoreError> {
@@ -321,5 +338,15 @@ mod tests {
         let reopened =
             SqliteStore::open(dir.path(), ChainKey::derive(b"test key")).expect("reopen");
         assert!(reopened.stats().await.expect("stats").records > 0);
+    }
+
+    #[tokio::test]
+    async fn a_log_made_by_an_earlier_version_gets_the_columns_it_lacks() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        Connection::open(dir.path().join(DATABASE_FILE))
+            .and_then(|c| c.execute_batch(&super::super::tests::consent_log_without_browser()))
+            .expect("an earlier log");
+        let store = SqliteStore::open(dir.path(), ChainKey::derive(b"test key")).expect("open");
+        super::super::tests::exercise_upgraded(&store).await;
     }
 }

@@ -29,6 +29,30 @@ pub(super) fn record(consent_id: &str, site: &str, at: u64, kind: RecordKind) ->
     }
 }
 
+/// `consent_log` as a version without its `browser` column made it.
+pub(super) fn consent_log_without_browser() -> String {
+    let columns: Vec<String> = consentry_engine::schema::CONSENT_LOG
+        .columns
+        .iter()
+        .filter(|(name, _)| *name != "browser")
+        .map(|(name, ty)| format!("{name} {ty}"))
+        .collect();
+    format!(
+        "CREATE TABLE consent_log ({}, PRIMARY KEY (seq))",
+        columns.join(", ")
+    )
+}
+
+/// On a log made by [`consent_log_without_browser`] and opened since: the column was added
+/// and records keep their browser.
+pub(super) async fn exercise_upgraded(store: &dyn ConsentLog) {
+    let r = record("ann", "shop", 1_000, RecordKind::AcceptAll);
+    store.append_batch(&[r.clone()]).await.expect("append");
+    let back = store.records_for("ann").await.expect("read");
+    assert_eq!(back.len(), 1);
+    assert_eq!(back[0].record, r);
+}
+
 /// Appends, reads, filters, erases, prunes and verifies.
 pub(super) async fn exercise(store: &dyn ConsentLog, key: &ChainKey) {
     let first = store
