@@ -102,3 +102,61 @@ impl Config {
         refusals
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::Config;
+
+    fn refused(toml: &str) -> Vec<String> {
+        let config = Config::from_toml(toml, "consentry.toml").expect("valid config");
+        config.edge_refusals().into_iter().map(|r| r.key).collect()
+    }
+
+    const SITE: &str = "[[site]]\nhosts = [\"shop.test\"]\nupstream = \"http://127.0.0.1:9\"\n";
+
+    #[test]
+    fn a_config_at_its_defaults_runs_at_the_edge() {
+        assert!(refused(SITE).is_empty());
+        // What a Worker honours is not refused.
+        let honoured =
+            format!("[server]\nupstream_timeout = \"5s\"\noversized_pages = \"pass\"\n\n{SITE}");
+        assert!(refused(&honoured).is_empty());
+    }
+
+    #[test]
+    fn each_setting_a_worker_cannot_honour_is_named() {
+        for (server, key) in [
+            (
+                "tls_cert = \"c.pem\"\ntls_key = \"k.pem\"",
+                "server.tls_cert",
+            ),
+            (
+                "geoip_database = \"GeoLite2-Country.mmdb\"",
+                "server.geoip_database",
+            ),
+            ("worker_threads = 2", "server.worker_threads"),
+            ("max_connections = 5", "server.max_connections"),
+            ("header_read_timeout = \"2s\"", "server.header_read_timeout"),
+            ("connect_timeout = \"2s\"", "server.connect_timeout"),
+            (
+                "upstream_idle_timeout = \"2s\"",
+                "server.upstream_idle_timeout",
+            ),
+            ("body_read_timeout = \"2s\"", "server.body_read_timeout"),
+        ] {
+            assert_eq!(refused(&format!("[server]\n{server}\n\n{SITE}")), [key]);
+        }
+        assert_eq!(
+            refused(&format!(
+                "[storage]\nurl = \"postgres://u@db/consent\"\n\n{SITE}"
+            )),
+            ["storage.url"]
+        );
+        assert_eq!(
+            refused(&format!(
+                "{SITE}upstream_ca = \"ca.pem\"\nmax_upstream_requests = 4\n"
+            )),
+            ["site[0].upstream_ca", "site[0].max_upstream_requests"]
+        );
+    }
+}

@@ -11,6 +11,7 @@ mod consent;
 mod cookies;
 mod csp;
 mod hardening;
+mod hosts;
 mod html;
 mod inventory;
 mod proxy;

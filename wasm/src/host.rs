@@ -5,7 +5,7 @@
 use consentry_engine::analytics::Counter;
 use consentry_engine::exchange::{Host, HostFuture};
 use consentry_engine::inventory::CookieInventory;
-use consentry_engine::store::{ConsentLog, Store, StoreError, StoreFuture};
+use consentry_engine::store::{Store, StoreError, StoreFuture};
 use consentry_engine::ConsentRecord;
 use worker::Env;
 

@@ -17,7 +17,10 @@
 mod error;
 mod gateway;
 mod host;
+mod incoming;
 mod io;
+mod origin;
+mod prime;
 mod proxy;
 mod rewrite;
 mod store;

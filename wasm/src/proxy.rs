@@ -4,86 +4,21 @@
 //!
 //! [`Engine::plan`]: consentry_engine::Engine::plan
 
-use std::net::IpAddr;
 use std::rc::Rc;
-use std::time::Duration;
 
 use consentry_engine::exchange::{
     own_page, remember_learned, BodyAction, Effects, Forward, Plan, UpstreamFailure, Visit,
 };
 use consentry_engine::pages;
-use futures_util::future::{select, Either};
-use http::header::{self, HeaderMap, HeaderValue};
-use http::{Method, StatusCode};
-use wasm_bindgen::JsValue;
-use worker::{Context, Delay, Env};
+use http::StatusCode;
+use worker::{Context, Env};
 
-use crate::error::{js_text, WorkerError};
 use crate::gateway::Gateway;
 use crate::host::EdgeHost;
+use crate::incoming::Incoming;
 use crate::io::{self, unix_now};
-use crate::rewrite::rewritten;
-
-/// What the Worker read of a visitor's request.
-struct Incoming {
-    method: Method,
-    url: url::Url,
-    headers: HeaderMap,
-    host: String,
-    https: bool,
-    ip: Option<IpAddr>,
-    country: Option<String>,
-    body: Option<web_sys::ReadableStream>,
-}
-
-impl Incoming {
-    fn read(request: &web_sys::Request) -> Result<Incoming, WorkerError> {
-        let url = url::Url::parse(&request.url())
-            .map_err(|e| WorkerError::Runtime(format!("request URL: {e}")))?;
-        let method = Method::from_bytes(request.method().as_bytes())
-            .map_err(|e| WorkerError::Runtime(format!("request method: {e}")))?;
-        let mut headers = io::header_map(&request.headers());
-        let cf =
-            js_sys::Reflect::get(request, &JsValue::from_str("cf")).unwrap_or(JsValue::UNDEFINED);
-        let cf_text = |name: &str| {
-            js_sys::Reflect::get(&cf, &JsValue::from_str(name))
-                .ok()
-                .and_then(|v| v.as_string())
-        };
-        // The runtime asks origins for `br, gzip` whatever the visitor said, and keeps what they
-        // said in `request.cf`: the origin sees the visitor's own `Accept-Encoding`, as natively.
-        if let Some(accept) = cf_text("clientAcceptEncoding") {
-            match HeaderValue::from_str(&accept) {
-                Ok(value) if !accept.is_empty() => {
-                    headers.insert(header::ACCEPT_ENCODING, value);
-                }
-                _ => {
-                    headers.remove(header::ACCEPT_ENCODING);
-                }
-            }
-        }
-        let host = headers
-            .get(header::HOST)
-            .and_then(|h| h.to_str().ok())
-            .map(str::to_owned)
-            .filter(|h| !h.is_empty())
-            .unwrap_or_else(|| url[url::Position::BeforeHost..url::Position::AfterPort].to_owned());
-        let ip = headers
-            .get("cf-connecting-ip")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse().ok());
-        Ok(Incoming {
-            method,
-            https: url.scheme() == "https",
-            host,
-            ip,
-            country: cf_text("country").filter(|c| !c.is_empty()),
-            headers,
-            body: request.body(),
-            url,
-        })
-    }
-}
+use crate::origin::{decoded_by_runtime, fetch_origin, origin_request, Upstream};
+use crate::prime::{prime, Primed};
 
 /// Answers one request. Never fails: every error becomes a response.
 pub async fn handle(request: web_sys::Request, env: Env, ctx: Context) -> web_sys::Response {
@@ -129,65 +64,19 @@ pub async fn handle(request: web_sys::Request, env: Env, ctx: Context) -> web_sy
             io::page(own.answer(&host, &visit, body).await)
         }
         Plan::Forward(forward) => {
-            forward_to_origin(&gateway, &host, &env, &ctx, *forward, incoming.body.as_ref()).await
+            forward_to_origin(
+                &gateway,
+                &host,
+                &env,
+                &ctx,
+                *forward,
+                incoming.body.as_ref(),
+            )
+            .await
         }
     };
     flush_when_due(&gateway, &env, &ctx, now);
     answer
-}
-
-/// How the origin answered, or why it did not.
-enum Upstream {
-    Answered(web_sys::Response),
-    Failed(String),
-    TimedOut,
-}
-
-async fn fetch_origin(request: web_sys::Request, timeout: Duration) -> Upstream {
-    let controller = match web_sys::AbortController::new() {
-        Ok(c) => c,
-        Err(e) => return Upstream::Failed(js_text(&e)),
-    };
-    let signal = worker::AbortSignal::from(controller.signal());
-    let fetch = Box::pin(async move {
-        worker::Fetch::Request(worker::Request::from(request))
-            .send_with_signal(&signal)
-            .await
-    });
-    match select(fetch, Box::pin(Delay::from(timeout))).await {
-        Either::Left((Ok(response), _)) => Upstream::Answered(response.into()),
-        Either::Left((Err(e), _)) => Upstream::Failed(e.to_string()),
-        Either::Right(((), _)) => {
-            controller.abort();
-            Upstream::TimedOut
-        }
-    }
-}
-
-fn origin_request(
-    forward: &Forward<'_>,
-    body: Option<&web_sys::ReadableStream>,
-) -> Result<web_sys::Request, WorkerError> {
-    let init = web_sys::RequestInit::new();
-    init.set_method(forward.method().as_str());
-    init.set_headers(&io::js_headers(&forward.headers)?.into());
-    // Redirects are the visitor's to follow, as through any reverse proxy.
-    init.set_redirect(web_sys::RequestRedirect::Manual);
-    if let Some(body) = body {
-        init.set_body(body);
-    }
-    web_sys::Request::new_with_str_and_init(&forward.uri.to_string(), &init)
-        .map_err(|e| WorkerError::js("building the origin request", &e))
-}
-
-/// Whether the runtime decoded the origin's body (gzip and brotli; it encodes again on the
-/// way out, from the `Content-Encoding` header): for the engine such a body is plain.
-fn decoded_by_runtime(headers: &HeaderMap) -> bool {
-    headers
-        .get(header::CONTENT_ENCODING)
-        .and_then(|v| v.to_str().ok())
-        .map(|v| v.trim().to_ascii_lowercase())
-        .is_some_and(|coding| coding == "gzip" || coding == "br")
 }
 
 async fn forward_to_origin(
@@ -230,7 +119,20 @@ async fn forward_to_origin(
     }
     carry_out(gateway, env, ctx, &forward, plan.effects);
     let body = match (plan.body, response.body()) {
-        (BodyAction::Rewrite(rewriter), Some(body)) => Some(rewritten(body, *rewriter)),
+        (BodyAction::Rewrite(rewriter), Some(body)) => match prime(body, *rewriter).await {
+            Primed::Rewritten(body) => Some(body),
+            Primed::Oversized(body, error) => {
+                tracing::warn!(%error, %site, path = %forward.path_and_query(), "page too large to rewrite");
+                match forward.oversized(host) {
+                    Some(page) => return io::page(page),
+                    None => Some(body),
+                }
+            }
+            Primed::Failed(error) => {
+                tracing::warn!(%error, %site, "origin's page could not be read");
+                return io::page(forward.failed(host, UpstreamFailure::Body));
+            }
+        },
         (_, body) => body,
     };
     io::response(status, &headers, body.as_ref()).unwrap_or_else(|e| {

@@ -1,27 +1,18 @@
-//! The origin's HTML body, streamed through the engine's rewriter chunk by chunk: what the
-//! rewriter has finished leaves at once, nothing waits for the whole page.
+//! The origin's HTML body, streamed through the engine's rewriter chunk by chunk once
+//! [`crate::prime`] has read its start: what the rewriter has finished leaves at once,
+//! nothing waits for the whole page.
 
 use consentry_engine::BodyRewriter;
 use futures_util::stream::{self, Stream, StreamExt};
 use js_sys::Uint8Array;
-use wasm_bindgen::{JsCast, JsValue};
-
-/// The rewritten body as a stream the runtime can send.
-pub fn rewritten(
-    origin: web_sys::ReadableStream,
-    rewriter: BodyRewriter,
-) -> web_sys::ReadableStream {
-    let chunks = wasm_streams::ReadableStream::from_raw(origin.unchecked_into()).into_stream();
-    let body = rewrite_stream(chunks, rewriter);
-    wasm_streams::ReadableStream::from_stream(body).into_raw()
-}
+use wasm_bindgen::JsValue;
 
 enum State<S> {
     Streaming(S, Box<BodyRewriter>),
     Done,
 }
 
-fn rewrite_stream<S>(
+pub(crate) fn rewrite_stream<S>(
     chunks: S,
     rewriter: BodyRewriter,
 ) -> impl Stream<Item = Result<JsValue, JsValue>>
