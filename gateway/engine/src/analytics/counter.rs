@@ -166,92 +166,27 @@ impl Counter {
         let visitor = self
             .salt
             .visitor(day, view.site, view.ip, user_agent.unwrap_or(""), fresh);
+        let slot = Slot {
+            site: &site,
+            day,
+            visitor,
+        };
         let consent = ConsentState::of(view.consent);
         let state = consent.as_str();
         let path = counted_path(view.path_and_query, &self.settings.query_params);
         let referrer = referrer_host(view.request_headers, view.host).unwrap_or_default();
         let country = view.country.unwrap_or("unknown");
-        self.add(
-            Slot {
-                site: &site,
-                day,
-                visitor,
-            },
-            dimension::TOTAL,
-            "",
-            state,
-            1,
-        );
-        self.add(
-            Slot {
-                site: &site,
-                day,
-                visitor,
-            },
-            dimension::PAGE,
-            &path,
-            state,
-            1,
-        );
-        self.add(
-            Slot {
-                site: &site,
-                day,
-                visitor,
-            },
-            dimension::REFERRER,
-            &referrer,
-            state,
-            1,
-        );
+        self.add(slot, dimension::TOTAL, "", state, 1);
+        self.add(slot, dimension::PAGE, &path, state, 1);
+        self.add(slot, dimension::REFERRER, &referrer, state, 1);
         if let Some(campaign) = campaign(view.path_and_query) {
-            self.add(
-                Slot {
-                    site: &site,
-                    day,
-                    visitor,
-                },
-                dimension::CAMPAIGN,
-                &campaign,
-                state,
-                1,
-            );
+            self.add(slot, dimension::CAMPAIGN, &campaign, state, 1);
         }
-        self.add(
-            Slot {
-                site: &site,
-                day,
-                visitor,
-            },
-            dimension::COUNTRY,
-            country,
-            state,
-            1,
-        );
-        self.add(
-            Slot {
-                site: &site,
-                day,
-                visitor,
-            },
-            dimension::DEVICE,
-            device.as_str(),
-            state,
-            1,
-        );
+        self.add(slot, dimension::COUNTRY, country, state, 1);
+        self.add(slot, dimension::DEVICE, device.as_str(), state, 1);
         if consent == ConsentState::Undecided {
             let value = banner_value("impression", country, view.language, view.policy_version);
-            self.add(
-                Slot {
-                    site: &site,
-                    day,
-                    visitor,
-                },
-                dimension::BANNER,
-                &value,
-                "",
-                1,
-            );
+            self.add(slot, dimension::BANNER, &value, "", 1);
         }
         if consent == ConsentState::Granted {
             if let Some(decision) = &view.consent.decision {
@@ -297,23 +232,18 @@ impl Counter {
             event.user_agent.unwrap_or(""),
             fresh,
         );
+        let slot = Slot {
+            site: &site,
+            day,
+            visitor,
+        };
         let value = banner_value(
             event.event,
             event.country.unwrap_or("unknown"),
             event.language,
             event.policy_version,
         );
-        self.add(
-            Slot {
-                site: &site,
-                day,
-                visitor,
-            },
-            dimension::BANNER,
-            &value,
-            "",
-            1,
-        );
+        self.add(slot, dimension::BANNER, &value, "", 1);
     }
 
     /// Counts a recorded decision: its kind, whether Global Privacy Control was sent, and
@@ -449,18 +379,13 @@ impl Counter {
         let Visit {
             site, day, visitor, ..
         } = visit;
+        let slot = Slot {
+            site: &site,
+            day,
+            visitor,
+        };
         let add = |value: &'static str, count: u64| {
-            self.add(
-                Slot {
-                    site: &site,
-                    day,
-                    visitor,
-                },
-                dimension::VISIT,
-                value,
-                "granted",
-                count,
-            );
+            self.add(slot, dimension::VISIT, value, "granted", count);
         };
         add("visits", 1);
         add("pages", visit.pages);
