@@ -27,6 +27,8 @@ pub use rows::{
 };
 pub use words::lifetime_in_words;
 
+pub use crate::set_cookie::{CookieLifetime, SetCookieSeen};
+
 use consentry_config::Category;
 use serde::Serialize;
 
@@ -63,67 +65,6 @@ impl SetBy {
             _ => SetBy::Script,
         }
     }
-}
-
-/// How long a cookie lives.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CookieLifetime {
-    /// Until the browser session ends (no `Max-Age` nor `Expires`).
-    Session,
-    /// This many seconds from when it was set.
-    Seconds(u64),
-    /// Not known: the cookie was only seen in requests.
-    Unknown,
-}
-
-impl CookieLifetime {
-    /// The stored form: seconds, `-1` for a session cookie, `-2` when not known.
-    pub fn code(self) -> i64 {
-        match self {
-            CookieLifetime::Session => -1,
-            CookieLifetime::Seconds(secs) => i64::try_from(secs).unwrap_or(i64::MAX),
-            CookieLifetime::Unknown => -2,
-        }
-    }
-
-    /// The lifetime for a stored code.
-    pub fn from_code(code: i64) -> CookieLifetime {
-        match code {
-            -1 => CookieLifetime::Session,
-            c if c >= 0 => CookieLifetime::Seconds(c.unsigned_abs()),
-            _ => CookieLifetime::Unknown,
-        }
-    }
-
-    /// The lifetime of a catalogue entry.
-    pub fn from_catalogue(lifetime: consentry_config::Lifetime) -> CookieLifetime {
-        match lifetime {
-            consentry_config::Lifetime::Session => CookieLifetime::Session,
-            consentry_config::Lifetime::Unknown => CookieLifetime::Unknown,
-            consentry_config::Lifetime::For { .. } => lifetime
-                .as_seconds()
-                .map_or(CookieLifetime::Unknown, CookieLifetime::Seconds),
-        }
-    }
-}
-
-/// A cookie as an origin's `Set-Cookie` declares it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SetCookieSeen {
-    /// Its name.
-    pub name: String,
-    /// `Domain`, lowercase without a leading dot; empty for a host-only cookie.
-    pub domain: String,
-    /// `Path`; empty when not given.
-    pub path: String,
-    /// From `Max-Age` or `Expires`.
-    pub lifetime: CookieLifetime,
-    /// `HttpOnly`.
-    pub http_only: bool,
-    /// `Secure`.
-    pub secure: bool,
-    /// `SameSite` (`Strict`, `Lax`, `None`), empty when not given.
-    pub same_site: String,
 }
 
 /// One cookie of a site in the inventory: as drained from memory, stored per writer, and
