@@ -47,7 +47,10 @@ pub(super) fn consent_log_without_browser() -> String {
 /// and records keep their browser.
 pub(super) async fn exercise_upgraded(store: &dyn ConsentLog) {
     let r = record("ann", "shop", 1_000, RecordKind::AcceptAll);
-    store.append_batch(&[r.clone()]).await.expect("append");
+    store
+        .append_batch(std::slice::from_ref(&r))
+        .await
+        .expect("append");
     let back = store.records_for("ann").await.expect("read");
     assert_eq!(back.len(), 1);
     assert_eq!(back[0].record, r);
