@@ -48,6 +48,7 @@ mod request_cookies;
 pub mod schema;
 mod set_cookie;
 mod site;
+mod storage;
 pub mod store;
 mod trackers;
 pub mod user_agent;

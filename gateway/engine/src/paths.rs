@@ -1,6 +1,6 @@
 //! Consentry's own paths under `/__consentry/`: where the consent endpoint, the receipt, the
-//! cookie declaration and the dashboard live. The pages that link to one another and
-//! [`crate::site::SiteEngine::route`] read them here, so no part needs another to know a path.
+//! cookie declaration and the dashboard live. The pages that link to one another and the
+//! routing (`SiteEngine::route`) read them here, so no part needs another to know a path.
 
 /// The consent endpoint's path.
 pub const CONSENT_PATH: &str = "/__consentry/consent";

@@ -5,12 +5,9 @@
 //!
 //! Each table is declared once, as a [`Table`]: its `CREATE TABLE`, the column list of its
 //! `SELECT`s and its `INSERT`s come from that declaration, and rows are read and written by
-//! column name ([`crate::store::row`]), so a column's place in the list never matters.
+//! column name (`store::row`), so a column's place in the list never matters.
 
 use std::sync::LazyLock;
-
-use crate::store::row::{column_error, Value};
-use crate::store::StoreError;
 
 /// A table: its columns, in order, with their types, and its primary key.
 #[derive(Debug)]
@@ -94,28 +91,9 @@ impl Table {
     pub fn sqlite_columns(&self) -> String {
         format!("PRAGMA table_info({})", self.name)
     }
-
-    /// The parameters of [`Table::insert`]: the value of each column, in order, from a
-    /// mapping that names the value of a column. A column the mapping has no value for is
-    /// an error naming it.
-    pub fn values<'a>(
-        &self,
-        value_of: impl Fn(&str) -> Option<Value<'a>>,
-    ) -> Result<Vec<Value<'a>>, StoreError> {
-        self.column_names()
-            .map(|column| {
-                value_of(column).ok_or_else(|| {
-                    column_error(
-                        column,
-                        format!("no value to write into {} for it", self.name),
-                    )
-                })
-            })
-            .collect()
-    }
 }
 
-/// The consent log: one chained record per row ([`crate::store::rows::record_from`]).
+/// The consent log: one chained record per row (`store::rows::record_from`).
 pub const CONSENT_LOG: Table = Table {
     name: "consent_log",
     columns: &[
@@ -168,7 +146,7 @@ pub const FUNCTIONAL_COOKIES: Table = Table {
     key: &["site", "name"],
 };
 
-/// Analytics aggregates, per writer ([`crate::analytics::aggregate_from`]).
+/// Analytics aggregates, per writer (`analytics::aggregate_from`).
 pub const ANALYTICS: Table = Table {
     name: "analytics",
     columns: &[
@@ -184,7 +162,7 @@ pub const ANALYTICS: Table = Table {
     key: &["site", "dimension", "day", "value", "consent", "writer"],
 };
 
-/// Dashboard accounts ([`crate::admin::store::user_from`]).
+/// Dashboard accounts (`admin::store::user_from`).
 pub const ADMIN_USERS: Table = Table {
     name: "admin_users",
     columns: &[
@@ -199,7 +177,7 @@ pub const ADMIN_USERS: Table = Table {
     key: &["name"],
 };
 
-/// Dashboard sessions ([`crate::admin::store::session_from`]).
+/// Dashboard sessions (`admin::store::session_from`).
 pub const ADMIN_SESSIONS: Table = Table {
     name: "admin_sessions",
     columns: &[
@@ -223,7 +201,7 @@ pub const ADMIN_TOKENS: Table = Table {
     key: &["token_hash"],
 };
 
-/// The dashboard's audit log ([`crate::admin::store::audit_from`]).
+/// The dashboard's audit log (`admin::store::audit_from`).
 pub const ADMIN_AUDIT: Table = Table {
     name: "admin_audit",
     columns: &[
@@ -237,7 +215,7 @@ pub const ADMIN_AUDIT: Table = Table {
     key: &["seq"],
 };
 
-/// The cookie inventory, per writer ([`crate::inventory::cookie_from`]): `lifetime` is
+/// The cookie inventory, per writer (`inventory::cookie_from`): `lifetime` is
 /// seconds, `-1` for a session cookie and `-2` when not known; `paths` one per line.
 pub const COOKIE_INVENTORY: Table = Table {
     name: "cookie_inventory",
@@ -261,7 +239,7 @@ pub const COOKIE_INVENTORY: Table = Table {
     key: &["site", "name", "writer"],
 };
 
-/// The owner's classifications of cookies ([`crate::inventory::override_from`]).
+/// The owner's classifications of cookies (`inventory::override_from`).
 pub const COOKIE_OVERRIDES: Table = Table {
     name: "cookie_overrides",
     columns: &[
@@ -302,10 +280,11 @@ pub static SCHEMA: LazyLock<String> = LazyLock::new(|| {
 });
 
 /// The columns of table `?1` in PostgreSQL (rows with a `name`).
-pub const POSTGRES_COLUMNS: &str = "SELECT column_name::TEXT AS name FROM information_schema.columns \
+pub const POSTGRES_COLUMNS: &str =
+    "SELECT column_name::TEXT AS name FROM information_schema.columns \
 WHERE table_schema = current_schema() AND table_name = ?1";
 
-/// Appends one chained record ([`crate::store::rows::record_values`]).
+/// Appends one chained record (`store::rows::record_values`).
 pub static INSERT_LOG: LazyLock<String> = LazyLock::new(|| CONSENT_LOG.insert());
 
 /// One visitor's records, oldest first.
@@ -316,7 +295,7 @@ pub static SELECT_RECORDS_OF: LazyLock<String> =
 pub static SELECT_RECORDS: LazyLock<String> = LazyLock::new(|| CONSENT_LOG.select(" ORDER BY seq"));
 
 /// The records an export asks for, oldest first: `clause` from
-/// [`crate::store::rows::filter_clause`].
+/// `store::rows::filter_clause`.
 pub fn select_records_where(clause: &str) -> String {
     CONSENT_LOG.select(&format!("{clause} ORDER BY seq"))
 }
@@ -353,7 +332,7 @@ pub static SELECT_CHECKPOINT: LazyLock<String> =
 /// Removes the checkpoint (before writing the next one).
 pub const DELETE_CHECKPOINTS: &str = "DELETE FROM consent_log_checkpoint";
 
-/// Keeps a checkpoint ([`crate::store::rows::checkpoint_values`]).
+/// Keeps a checkpoint (`store::rows::checkpoint_values`).
 pub static INSERT_CHECKPOINT: LazyLock<String> = LazyLock::new(|| CHECKPOINTS.insert());
 
 /// Removes the personal fields of one visitor's records.
@@ -452,7 +431,7 @@ mod tests {
 (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (site, name) DO UPDATE SET category = excluded.category, \
 purpose = excluded.purpose, by_user = excluded.by_user, at = excluded.at"
         );
-        assert!(INSERT_LOG.ends_with("?21, ?22)"));
+        assert!(INSERT_LOG.ends_with("?21, ?22)"), "{}", *INSERT_LOG);
         assert!(CONSENT_LOG
             .create()
             .starts_with("CREATE TABLE IF NOT EXISTS consent_log (\n    seq BIGINT NOT NULL,\n"));
@@ -493,17 +472,9 @@ purpose = excluded.purpose, by_user = excluded.by_user, at = excluded.at"
         );
         let all: Vec<String> = CHECKPOINTS.column_names().map(str::to_uppercase).collect();
         assert!(CHECKPOINTS.added_columns(&all).is_empty());
-        assert!(CHECKPOINTS.added_columns(&[]).is_empty(), "a new table is whole");
-    }
-
-    #[test]
-    fn a_column_without_a_value_is_named() {
-        let e = CHECKPOINTS
-            .values(|c| (c != "signature").then_some(Value::Int(1)))
-            .expect_err("no signature");
         assert!(
-            matches!(&e, StoreError::Column { column, .. } if column == "signature"),
-            "{e:?}"
+            CHECKPOINTS.added_columns(&[]).is_empty(),
+            "a new table is whole"
         );
     }
 }

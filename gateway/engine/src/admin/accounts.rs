@@ -8,7 +8,7 @@ use sha2::{Digest, Sha256};
 
 use super::store::{AdminStore, AdminUser, ApiToken, AuditAction, AuditEntry};
 use super::totp;
-use crate::store::StoreError;
+use crate::storage::StoreError;
 
 /// The shortest password accepted, in characters.
 pub const MIN_PASSWORD_CHARS: usize = 12;

@@ -86,12 +86,12 @@ pub struct Admin<'a> {
 }
 
 /// Fresh randomness for the dashboard (session tokens, salts), from the host.
-pub trait RandomSource: crate::store::MaybeSendSync {
+pub trait RandomSource: crate::storage::MaybeSendSync {
     /// 32 random bytes, or `None` when the host has none.
     fn bytes(&self) -> Option<[u8; 32]>;
 }
 
-impl<F: Fn() -> Option<[u8; 32]> + crate::store::MaybeSendSync> RandomSource for F {
+impl<F: Fn() -> Option<[u8; 32]> + crate::storage::MaybeSendSync> RandomSource for F {
     fn bytes(&self) -> Option<[u8; 32]> {
         self()
     }
@@ -246,7 +246,7 @@ pub(super) async fn audit(
     user: &str,
     action: AuditAction,
     detail: String,
-) -> Result<(), crate::store::StoreError> {
+) -> Result<(), crate::storage::StoreError> {
     admin
         .store
         .audit(&AuditEntry {

@@ -4,8 +4,8 @@
 //! session and API tokens as their SHA-256.
 
 use crate::schema::{ADMIN_SESSIONS, ADMIN_TOKENS, ADMIN_USERS};
-use crate::store::row::{Row, Value};
-use crate::store::{MaybeSendSync, StoreError, StoreFuture};
+use crate::storage::row::{Row, Value};
+use crate::storage::{MaybeSendSync, StoreError, StoreFuture};
 
 /// An admin account as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -252,7 +252,7 @@ pub fn audit_values(entry: &AuditEntry) -> Vec<Value<'_>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::row::stored_row;
+    use crate::storage::row::stored_row;
 
     #[test]
     fn dashboard_rows_read_back_as_written() {

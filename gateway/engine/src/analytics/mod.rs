@@ -22,7 +22,7 @@ pub use view::{
     campaign, classify_agent, counted_path, is_page_view, is_prefetch, referrer_host, Agent, Device,
 };
 
-use crate::store::{MaybeSendSync, StoreFuture};
+use crate::storage::{MaybeSendSync, StoreFuture};
 use crate::VisitorConsent;
 
 /// The label rows fold into when their value is rare or past the memory cap.

@@ -10,7 +10,7 @@ use serde_json::{json, Map, Value};
 
 use super::salt::DAY;
 use super::{dimension, AggregateRow, AnalyticsStore, ConsentState, Sketch, OTHER};
-use crate::store::StoreError;
+use crate::storage::StoreError;
 
 /// Which site and days a report covers, and its anonymity threshold.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -3,8 +3,8 @@
 
 use super::{AggregateRow, Sketch};
 use crate::schema::ANALYTICS;
-use crate::store::row::{Row, Value};
-use crate::store::StoreError;
+use crate::storage::row::{Row, Value};
+use crate::storage::StoreError;
 
 /// An `analytics` row, its sketch decoded.
 pub fn aggregate_from(row: &impl Row) -> Result<AggregateRow, StoreError> {
@@ -55,7 +55,7 @@ pub fn merged(row: &AggregateRow, stored: Option<AggregateRow>) -> AggregateRow 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::row::{stored_row, JsonRow};
+    use crate::storage::row::{stored_row, JsonRow};
 
     fn aggregate(count: u64, visitors: std::ops::Range<u64>) -> AggregateRow {
         let mut sketch = Sketch::new();

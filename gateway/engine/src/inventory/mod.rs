@@ -33,7 +33,7 @@ use consentry_config::Category;
 use serde::Serialize;
 
 use crate::classify::{Classification, CookieClassifier, Source};
-use crate::store::{MaybeSendSync, StoreFuture};
+use crate::storage::{MaybeSendSync, StoreFuture};
 
 /// Who sets a cookie, as far as the gateway can tell.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -223,7 +223,7 @@ pub trait InventoryStore: MaybeSendSync {
 pub async fn site_inventory<S: InventoryStore + ?Sized>(
     store: &S,
     site: &str,
-) -> Result<(Vec<CookieRow>, Vec<CookieOverride>), crate::store::StoreError> {
+) -> Result<(Vec<CookieRow>, Vec<CookieOverride>), crate::storage::StoreError> {
     let rows = merge_writers(store.cookie_rows(site).await?);
     let overrides = store.cookie_overrides(site).await?;
     Ok((rows, overrides))

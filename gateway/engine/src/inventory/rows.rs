@@ -8,8 +8,8 @@ use consentry_config::Category;
 
 use super::{CookieLifetime, CookieOverride, CookieRow, SetBy};
 use crate::schema::{COOKIE_INVENTORY, COOKIE_OVERRIDES};
-use crate::store::row::{Row, Value};
-use crate::store::StoreError;
+use crate::storage::row::{Row, Value};
+use crate::storage::StoreError;
 
 /// A `cookie_inventory` row.
 pub fn cookie_from(row: &impl Row) -> Result<CookieRow, StoreError> {

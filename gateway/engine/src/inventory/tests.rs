@@ -9,7 +9,7 @@ use http::{HeaderMap, Method, StatusCode};
 use super::declaration::{declaration_page, declared_cookies};
 use super::merged_for_writer;
 use super::*;
-use crate::store::row::stored_row;
+use crate::storage::row::stored_row;
 use crate::{Engine, RequestInfo, SiteEngine};
 
 const NOW: u64 = 1_750_000_000;

@@ -2,7 +2,7 @@ use std::sync::Mutex;
 
 use super::*;
 use crate::analytics::AggregateRow;
-use crate::store::StoreFuture;
+use crate::storage::StoreFuture;
 
 /// Rows kept in memory, as a store would return them.
 #[derive(Default)]

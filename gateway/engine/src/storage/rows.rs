@@ -181,7 +181,7 @@ pub fn filter_clause(filter: &LogFilter) -> (String, Vec<Value<'static>>) {
 mod tests {
     use super::*;
     use crate::chain::{chain, ChainKey};
-    use crate::store::row::{stored_row, JsonRow};
+    use crate::storage::row::{stored_row, JsonRow};
 
     fn chained() -> ChainedRecord {
         let record = ConsentRecord {

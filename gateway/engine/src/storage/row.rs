@@ -15,6 +15,7 @@
 use std::borrow::Cow;
 
 use super::StoreError;
+use crate::schema::Table;
 
 /// One column's value as every backend stores it: the schema uses only `BIGINT`,
 /// `SMALLINT` (0 or 1) and `TEXT`, each of which may be `NULL`.
@@ -109,6 +110,29 @@ pub fn column_error(column: &str, reason: impl std::fmt::Display) -> StoreError 
 /// The error of a column the row does not have.
 pub fn missing_column(column: &str) -> StoreError {
     column_error(column, "missing from the row")
+}
+
+/// Writing a row: the schema declares a table's columns ([`crate::schema`]), a mapping
+/// names each column's value, and this puts the values in the columns' order.
+impl Table {
+    /// The parameters of [`Table::insert`]: the value of each column, in order, from a
+    /// mapping that names the value of a column. A column the mapping has no value for is
+    /// an error naming it.
+    pub fn values<'a>(
+        &self,
+        value_of: impl Fn(&str) -> Option<Value<'a>>,
+    ) -> Result<Vec<Value<'a>>, StoreError> {
+        self.column_names()
+            .map(|column| {
+                value_of(column).ok_or_else(|| {
+                    column_error(
+                        column,
+                        format!("no value to write into {} for it", self.name),
+                    )
+                })
+            })
+            .collect()
+    }
 }
 
 /// A stored row, read by column name.
@@ -225,7 +249,7 @@ impl Row for JsonRow {
 
 /// The row a backend would return after writing `values` into `table`'s columns.
 #[cfg(test)]
-pub(crate) fn stored_row(table: &crate::schema::Table, values: Vec<Value<'_>>) -> JsonRow {
+pub(crate) fn stored_row(table: &Table, values: Vec<Value<'_>>) -> JsonRow {
     table
         .column_names()
         .zip(values)
@@ -301,5 +325,16 @@ mod tests {
         assert_eq!(Value::from(u64::MAX), Value::Int(i64::MAX));
         assert_eq!(Value::from(None::<&str>), Value::Null);
         assert_eq!(Value::from(&Some("a".to_owned())), Value::Text("a".into()));
+    }
+
+    #[test]
+    fn a_column_without_a_value_is_named() {
+        let e = crate::schema::CHECKPOINTS
+            .values(|c| (c != "signature").then_some(Value::Int(1)))
+            .expect_err("no signature");
+        assert!(
+            matches!(&e, StoreError::Column { column, .. } if column == "signature"),
+            "{e:?}"
+        );
     }
 }
