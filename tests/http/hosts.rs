@@ -172,3 +172,30 @@ async fn pages_consentry_writes_itself_cannot_be_framed_or_sniffed() {
         .expect("page");
     assert!(page.headers().get("x-frame-options").is_none());
 }
+
+#[tokio::test]
+async fn an_origin_closing_a_reused_connection_is_asked_again_not_a_502() {
+    crate::native_only!("the Worker's connections to the origin are the runtime's to pool");
+    let origin = RawOrigin::start(
+        b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nok".to_vec(),
+        Then::CloseOnReuse,
+    )
+    .await;
+    let gateway = Gateway::proxy(&origin.url());
+    for path in ["/first", "/second", "/third"] {
+        let response = client()
+            .get(gateway.at(path))
+            .send()
+            .await
+            .expect("response");
+        assert_eq!(response.status(), 200, "{path}");
+    }
+    // A request with a body is not sent twice: it may not be safe to repeat.
+    let posted = client()
+        .post(gateway.at("/form"))
+        .body("a=1")
+        .send()
+        .await
+        .expect("response");
+    assert_eq!(posted.status(), 502);
+}

@@ -18,10 +18,10 @@ use std::path::PathBuf;
 use std::rc::Rc;
 use std::str::FromStr;
 
-use consentry_config::{Catalogue, Config, Storage};
+use consentry_config::{Catalogue, Config};
 use consentry_engine::analytics::Counter;
-use consentry_engine::exchange::{flush_counts, load_from_store};
 use consentry_engine::chain::ChainKey;
+use consentry_engine::exchange::{flush_counts, load_from_store};
 use consentry_engine::inventory::CookieInventory;
 use consentry_engine::store::{ConsentLog, StoreError};
 use consentry_engine::{ConsentRecord, Engine};
@@ -128,14 +128,14 @@ impl Gateway {
                 .map_err(|e| WorkerError::Config(format!("{ORIGIN_VAR}: {e}")))?
             }
         };
-        if let Storage::Postgres(_) = config.storage {
-            return Err(WorkerError::Config(
-                "storage.url: a Worker keeps its consent log in D1 (the `DB` binding), not PostgreSQL"
-                    .into(),
-            ));
-        }
-        if let Some(refusal) = config.edge_refusals().into_iter().next() {
-            return Err(WorkerError::Config(refusal.to_string()));
+        // A setting a Worker cannot honour stops it with the reason, never silently ignored.
+        let refusals: Vec<String> = config
+            .edge_refusals()
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        if !refusals.is_empty() {
+            return Err(WorkerError::Config(refusals.join("; ")));
         }
         let secret = match &config.consent.secret {
             Some(secret) => secret.clone(),
@@ -234,7 +234,15 @@ impl Gateway {
         match self.store(env) {
             Ok(store) => {
                 let writer = &self.analytics_writer;
-                flush_counts(&store, writer, &self.analytics, &self.inventory, now, closing).await;
+                flush_counts(
+                    &store,
+                    writer,
+                    &self.analytics,
+                    &self.inventory,
+                    now,
+                    closing,
+                )
+                .await;
             }
             Err(e) => tracing::warn!(error = %e, "counts not stored; kept for the next flush"),
         }

@@ -19,16 +19,26 @@ use crate::BoxError;
 /// A visitor's request body that fails when no piece arrives for `idle` (a slow client
 /// holding a connection open), as it streams on to the origin.
 pub struct TimedBody {
-    inner: Incoming,
+    /// `None` for a request sent again without a body.
+    inner: Option<Incoming>,
     idle: Duration,
     timer: Pin<Box<Sleep>>,
 }
 
 impl TimedBody {
     /// Wraps a request body.
+    /// No body at all.
+    pub fn empty(idle: Duration) -> TimedBody {
+        TimedBody {
+            inner: None,
+            idle,
+            timer: Box::pin(tokio::time::sleep(idle)),
+        }
+    }
+
     pub fn new(inner: Incoming, idle: Duration) -> TimedBody {
         TimedBody {
-            inner,
+            inner: Some(inner),
             idle,
             timer: Box::pin(tokio::time::sleep(idle)),
         }
@@ -49,7 +59,10 @@ impl Body for TimedBody {
         cx: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
         let this = &mut *self;
-        match Pin::new(&mut this.inner).poll_frame(cx) {
+        let Some(inner) = this.inner.as_mut() else {
+            return Poll::Ready(None);
+        };
+        match Pin::new(inner).poll_frame(cx) {
             Poll::Ready(frame) => {
                 let deadline = Instant::now() + this.idle;
                 this.timer.as_mut().reset(deadline);
@@ -63,11 +76,13 @@ impl Body for TimedBody {
     }
 
     fn is_end_stream(&self) -> bool {
-        self.inner.is_end_stream()
+        self.inner.as_ref().is_none_or(Incoming::is_end_stream)
     }
 
     fn size_hint(&self) -> SizeHint {
-        self.inner.size_hint()
+        self.inner
+            .as_ref()
+            .map_or_else(|| SizeHint::with_exact(0), Incoming::size_hint)
     }
 }
 

@@ -12,6 +12,7 @@ use consentry_engine::exchange::{
     remember_learned, BodyAction, Effects, Forward, Plan, UpstreamFailure, Visit,
 };
 use http::{Request, Response, StatusCode};
+use http_body::Body as _;
 use http_body_util::BodyExt;
 use hyper::body::Incoming;
 use hyper::upgrade::OnUpgrade;
@@ -84,16 +85,32 @@ async fn forward_to_origin(
         tracing::warn!(site = %forward.site().site().name, "max_upstream_requests in flight; 503");
         return pages::from_engine(forward.failed(host, UpstreamFailure::Overloaded));
     };
-    let mut request = Request::new(TimedBody::new(body, gateway.timeouts.body_read));
-    *request.method_mut() = forward.method().clone();
-    *request.uri_mut() = forward.uri.clone();
-    *request.headers_mut() = std::mem::take(&mut forward.headers);
-    // Towards the origin the gateway speaks HTTP/1.1 or negotiates HTTP/2 itself.
-    *request.version_mut() = http::Version::HTTP_11;
+    // A request without a body that may be repeated is sent again, once, on a fresh
+    // connection when the origin closed a pooled one just as it was reused.
+    let retry =
+        (body.is_end_stream() && forward.method().is_idempotent()).then(|| forward.headers.clone());
+    let headers = std::mem::take(&mut forward.headers);
+    let request = origin_request(
+        &forward,
+        headers,
+        TimedBody::new(body, gateway.timeouts.body_read),
+    );
     let started = tokio::time::Instant::now();
     let timeout = gateway.timeouts.upstream;
     let client = gateway.client(forward.site_index());
-    let mut response = match tokio::time::timeout(timeout, client.request(request)).await {
+    let sent = tokio::time::timeout(timeout, async {
+        match (client.request(request).await, retry) {
+            (Err(e), Some(headers)) if closed_while_reused(&e) => {
+                tracing::debug!(error = %e, "origin closed a pooled connection; asking again");
+                let empty = TimedBody::empty(gateway.timeouts.body_read);
+                client
+                    .request(origin_request(&forward, headers, empty))
+                    .await
+            }
+            (result, _) => result,
+        }
+    });
+    let mut response = match sent.await {
         Ok(Ok(response)) => response,
         Ok(Err(e)) => {
             tracing::warn!(error = %e, site = %forward.site().site().name, "origin unreachable");
@@ -142,6 +159,28 @@ async fn forward_to_origin(
         }
     };
     Response::from_parts(parts, PermitBody::new(body, permit).boxed_unsync())
+}
+
+/// The request to the origin, as planned.
+fn origin_request<B>(forward: &Forward<'_>, headers: http::HeaderMap, body: B) -> Request<B> {
+    let mut request = Request::new(body);
+    *request.method_mut() = forward.method().clone();
+    *request.uri_mut() = forward.uri.clone();
+    *request.headers_mut() = headers;
+    // Towards the origin the gateway speaks HTTP/1.1 or negotiates HTTP/2 itself.
+    *request.version_mut() = http::Version::HTTP_11;
+    request
+}
+
+/// Whether the origin closed a pooled connection before answering (it timed it out as the
+/// gateway reused it), not whether the origin is down.
+fn closed_while_reused(error: &hyper_util::client::legacy::Error) -> bool {
+    use std::error::Error as _;
+    !error.is_connect()
+        && error
+            .source()
+            .and_then(|e| e.downcast_ref::<hyper::Error>())
+            .is_some_and(|e| e.is_incomplete_message() || e.is_canceled())
 }
 
 /// Carries out a response's effects off the request path: the re-prompt record, the

@@ -390,6 +390,9 @@ pub enum Then {
     Reset,
     /// Keep it open and send nothing more.
     Hang,
+    /// Keep it open until the next request arrives, then close it unanswered: an origin that
+    /// timed out an idle keep-alive connection just as it was reused.
+    CloseOnReuse,
 }
 
 /// An origin that answers every connection with exactly these bytes, whatever it is asked,
@@ -440,6 +443,10 @@ impl RawOrigin {
                         }
                         Then::Hang => {
                             tokio::time::sleep(Duration::from_secs(300)).await;
+                        }
+                        Then::CloseOnReuse => {
+                            let _ = stream.read(&mut buf).await;
+                            let _ = stream.shutdown().await;
                         }
                     }
                 });

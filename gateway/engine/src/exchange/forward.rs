@@ -88,7 +88,7 @@ impl<'e> Forward<'e> {
         index: usize,
         visit: &Visit<'_>,
         host: &str,
-    ) -> Result<Forward<'e>, Page> {
+    ) -> Option<Forward<'e>> {
         let site = &engine.sites()[index];
         let mut headers = visit.headers.clone();
         let upgrade = is_upgrade(&headers);
@@ -111,11 +111,12 @@ impl<'e> Forward<'e> {
             "" => "/",
             pq => pq,
         };
-        let uri = upstream_uri(&site.site().upstream, path_and_query).map_err(|e| {
-            tracing::warn!(error = %e, path = %path_and_query, "cannot build the origin URI");
-            own_page(pages::bad_target())
-        })?;
-        Ok(Forward {
+        let uri = upstream_uri(&site.site().upstream, path_and_query)
+            .inspect_err(|e| {
+                tracing::warn!(error = %e, path = %path_and_query, "cannot build the origin URI");
+            })
+            .ok()?;
+        Some(Forward {
             engine,
             site,
             index,

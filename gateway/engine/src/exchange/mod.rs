@@ -118,8 +118,8 @@ impl Engine {
         let route = site.route(visit.method, visit.path());
         match route {
             Route::Origin => match Forward::plan(self, index, visit, host) {
-                Ok(forward) => Plan::Forward(Box::new(forward)),
-                Err(page) => Plan::Answer(page, Some((name, "origin"))),
+                Some(forward) => Plan::Forward(Box::new(forward)),
+                None => Plan::Answer(own_page(pages::bad_target()), Some((name, "origin"))),
             },
             Route::Asset(asset) => Plan::Answer(
                 own_page(pages::asset(asset, visit.method)),
