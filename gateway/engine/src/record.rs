@@ -106,6 +106,30 @@ pub struct ConsentRecord {
 }
 
 impl ConsentRecord {
+    /// A record of `kind` with every other field empty, nothing granted: where each record
+    /// starts, so that a new field needs writing only here.
+    pub fn of_kind(kind: RecordKind) -> ConsentRecord {
+        ConsentRecord {
+            record_id: String::new(),
+            consent_id: String::new(),
+            recorded_at: 0,
+            site: String::new(),
+            policy_version: 0,
+            banner_hash: String::new(),
+            language: String::new(),
+            kind,
+            via_form: false,
+            gpc: false,
+            preferences: false,
+            analytics: false,
+            marketing: false,
+            country: None,
+            ip_prefix: None,
+            browser: None,
+            detail: String::new(),
+        }
+    }
+
     /// The categories granted, necessary included.
     pub fn grants(&self) -> Grants {
         let mut grants = Grants::NECESSARY_ONLY;

@@ -181,21 +181,14 @@ impl SiteEngine {
             recorded_at: now,
             site: self.site.name.clone(),
             policy_version: self.policy.version,
-            banner_hash: String::new(),
             language: language.code().to_owned(),
-            kind,
-            via_form: false,
-            gpc: false,
-            preferences: false,
-            analytics: false,
-            marketing: false,
             country: visitor.country.map(str::to_owned),
             ip_prefix: match self.ip_recording {
                 IpRecording::Truncated => visitor.ip.map(truncate_ip),
                 IpRecording::Omitted => None,
             },
             browser: visitor.user_agent.and_then(browser_family),
-            detail: String::new(),
+            ..ConsentRecord::of_kind(kind)
         }
     }
 

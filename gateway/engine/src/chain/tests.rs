@@ -10,16 +10,11 @@ fn record(n: u64) -> ConsentRecord {
         policy_version: 1,
         banner_hash: "b".repeat(64),
         language: "en".into(),
-        kind: RecordKind::Custom,
-        via_form: false,
-        gpc: false,
-        preferences: false,
         analytics: n % 2 == 0,
-        marketing: false,
         country: Some("NL".into()),
         ip_prefix: Some("203.0.113.0/24".into()),
         browser: Some("Firefox".into()),
-        detail: String::new(),
+        ..ConsentRecord::of_kind(RecordKind::Custom)
     }
 }
 

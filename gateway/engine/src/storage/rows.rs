@@ -192,16 +192,13 @@ mod tests {
             policy_version: 3,
             banner_hash: "ab".repeat(32),
             language: "nl".into(),
-            kind: RecordKind::Custom,
             via_form: true,
-            gpc: false,
             preferences: true,
-            analytics: false,
             marketing: true,
             country: Some("NL".into()),
-            ip_prefix: None,
             browser: Some("Firefox".into()),
             detail: "why".into(),
+            ..ConsentRecord::of_kind(RecordKind::Custom)
         };
         chain(&ChainKey::derive(b"k"), 6, GENESIS, &[record])
             .pop()

@@ -16,16 +16,13 @@ pub(super) fn record(consent_id: &str, site: &str, at: u64, kind: RecordKind) ->
         policy_version: 1,
         banner_hash: "ab".repeat(32),
         language: "nl".into(),
-        kind,
         via_form: kind == RecordKind::RejectAll,
-        gpc: false,
-        preferences: false,
         analytics: kind == RecordKind::AcceptAll,
         marketing: kind == RecordKind::AcceptAll,
         country: Some("NL".into()),
         ip_prefix: Some("203.0.113.0/24".into()),
         browser: Some("Firefox".into()),
-        detail: String::new(),
+        ..ConsentRecord::of_kind(kind)
     }
 }
 
