@@ -101,8 +101,13 @@ impl Write for Downstream {
         }
         match self.page.write(buf) {
             Ok(html) => {
-                let encoded = self.encoder.write(&html);
-                self.out.extend_from_slice(&encoded);
+                // Sent as it is: the rewriter's output is the answer, not a copy of it.
+                if matches!(self.encoder, Encoder::Identity) && self.out.is_empty() {
+                    self.out = html;
+                } else {
+                    let encoded = self.encoder.write(&html);
+                    self.out.extend_from_slice(&encoded);
+                }
                 Ok(buf.len())
             }
             Err(e) => {
