@@ -6,14 +6,16 @@
 #   CARGO_PROFILE_RELEASE_OPT_LEVEL=3 RUSTFLAGS="-C target-feature=+simd128" WASM_OPT="-O3" bench/edge/rewrite.sh /tmp/o3simd
 #
 # OUT_DIR gets the module (wasm-bindgen --target nodejs); WASM_OPT, when set, runs wasm-opt
-# with those flags on it. The target directory is CARGO_TARGET_DIR (default
-# bench/edge/rewrite-wasm/target).
+# (binaryen 117 or later) with those flags on it; CARGO_FEATURES="--features talc" builds it
+# with talc as the allocator instead of Rust's dlmalloc. The target directory is
+# CARGO_TARGET_DIR (default bench/edge/rewrite-wasm/target). The pages are bench/pages' (run
+# bench/pages/generate.py first), or --dir DIR.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 out="$(mkdir -p "$1" && cd "$1" && pwd)"
 shift
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$here/rewrite-wasm/target}"
-cargo build --quiet --release --target wasm32-unknown-unknown --manifest-path "$here/rewrite-wasm/Cargo.toml"
+cargo build --quiet --release ${CARGO_FEATURES:-} --target wasm32-unknown-unknown --manifest-path "$here/rewrite-wasm/Cargo.toml"
 wasm-bindgen --target nodejs --out-dir "$out" "$CARGO_TARGET_DIR/wasm32-unknown-unknown/release/consentry_rewrite_wasm.wasm"
 if [ -n "${WASM_OPT:-}" ]; then
   # shellcheck disable=SC2086

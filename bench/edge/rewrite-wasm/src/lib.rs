@@ -6,7 +6,9 @@ use std::cell::RefCell;
 use std::sync::Arc;
 
 use consentry_config::{Catalogue, Config};
-use consentry_engine::{BodyRewriter, ContentCoding, Engine, RequestInfo, SiteEngine, VisitorConsent};
+use consentry_engine::{
+    BodyRewriter, ContentCoding, Engine, RequestInfo, SiteEngine, VisitorConsent,
+};
 use http::Method;
 use wasm_bindgen::prelude::*;
 
@@ -56,12 +58,16 @@ pub fn rewrite(page: &[u8], chunk: usize) -> usize {
 #[wasm_bindgen]
 pub fn plain(page: &[u8], chunk: usize) -> usize {
     let mut out = 0usize;
-    let mut rewriter = lol_html::HtmlRewriter::new(lol_html::Settings::new(), |c: &[u8]| {
-        out += c.len()
-    });
+    let mut rewriter =
+        lol_html::HtmlRewriter::new(lol_html::Settings::new(), |c: &[u8]| out += c.len());
     for piece in page.chunks(chunk.max(1)) {
         rewriter.write(piece).expect("write");
     }
     rewriter.end().expect("end");
     out
 }
+
+/// talc instead of Rust's dlmalloc, to compare (`--features talc`).
+#[cfg(feature = "talc")]
+#[global_allocator]
+static ALLOCATOR: talc::TalckWasm = unsafe { talc::TalckWasm::new_global() };
