@@ -11,6 +11,7 @@ use consentry_engine::BodyRewriter;
 use futures_util::stream::{self, LocalBoxStream, Stream, StreamExt};
 use js_sys::futures::JsFuture;
 use js_sys::{Reflect, Uint8Array};
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{ReadableStreamByobReader, ReadableStreamGetReaderOptions, ReadableStreamReaderMode};
 
@@ -35,16 +36,21 @@ pub(crate) fn origin_chunks(
             .into_stream()
             .boxed_local();
     };
-    stream::unfold(Some((reader, FIRST_READ)), |state| async move {
-        let (reader, size) = state?;
+    let reading = Reading { reader, open: true };
+    stream::unfold(Some((reading, FIRST_READ)), |state| async move {
+        let (mut reading, size) = state?;
         let buffer = Uint8Array::new_with_length(size);
-        let read = match JsFuture::from(reader.read_with_array_buffer_view(&buffer)).await {
+        let read = JsFuture::from(reading.reader.read_with_array_buffer_view(&buffer)).await;
+        let read = match read {
             Ok(read) => read,
-            Err(e) => return Some((Err(e), None)),
+            Err(e) => {
+                reading.open = false;
+                return Some((Err(e), None));
+            }
         };
         let field = |name: &str| Reflect::get(&read, &JsValue::from_str(name));
-        // Done: the reader goes with the stream (releasing its lock costs a call for nothing).
         if field("done").map_or(true, |done| done.is_truthy()) {
+            reading.open = false;
             return None;
         }
         let value = field("value");
@@ -59,9 +65,27 @@ pub(crate) fn origin_chunks(
         } else {
             size
         };
-        Some((value, Some((reader, next))))
+        Some((value, Some((reading, next))))
     })
     .boxed_local()
+}
+
+/// A body being read: given up before its end (the visitor went away), it cancels the
+/// origin's body, as a stream read chunk by chunk does.
+struct Reading {
+    reader: ReadableStreamByobReader,
+    /// Neither ended nor failed yet.
+    open: bool,
+}
+
+impl Drop for Reading {
+    fn drop(&mut self) {
+        if self.open {
+            let ignore = Closure::once(|_: JsValue| {});
+            let _ = self.reader.cancel().catch(&ignore);
+            ignore.forget();
+        }
+    }
 }
 
 /// A BYOB reader of `stream`, when it is a byte stream (a `fetch` body is).
