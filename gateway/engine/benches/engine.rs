@@ -1,7 +1,8 @@
 #![allow(missing_docs)] // criterion_group! generates undocumented functions
 //! The engine's hot paths: the `Cookie` header filter, `Set-Cookie` classification, and the
 //! HTML rewrite on the benchmark pages beside a pass of `lol_html` with no handlers (the
-//! rewriter's own floor). Pages come from `bench/pages/generate.py`, run if they are missing.
+//! rewriter's own floor). Pages come from `bench/pages/generate.py`, run if they are missing,
+//! and the two saved pages beside them (`bench/pages/README.md`).
 //!
 //! `cargo bench -p consentry-engine`
 
@@ -32,7 +33,13 @@ const SET_COOKIES: [&str; 5] = [
 
 fn pages() -> Vec<(&'static str, Vec<u8>)> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../bench/pages");
-    let names = ["small.html", "marketing.html", "listing.html"];
+    let names = [
+        "small.html",
+        "small-2k.html",
+        "marketing.html",
+        "marketing-61k.html",
+        "listing.html",
+    ];
     if names.iter().any(|n| !dir.join(n).exists()) {
         let status = std::process::Command::new("python3")
             .arg(dir.join("generate.py"))

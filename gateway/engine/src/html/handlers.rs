@@ -12,13 +12,15 @@
 //! (images).
 
 use std::borrow::Cow;
-use std::sync::{Arc, LazyLock, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, LazyLock, Mutex, MutexGuard, PoisonError, RwLock};
 
 use consentry_config::Category;
 use lol_html::errors::SelectorError;
 use lol_html::html_content::{ContentType, EndTag, TextChunk};
 use lol_html::send::{Element, ElementContentHandlers, Settings};
-use lol_html::{bail_out, end, HandlerResult, Selector};
+use lol_html::{
+    bail_out, end, AsciiCompatibleEncoding, CompiledSelectors, HandlerResult, Selector,
+};
 
 use super::embeds::on_iframe;
 use super::held::{hold, on_held_text, open_tag, Held};
@@ -117,9 +119,9 @@ impl Selectors {
             // pixel of self-hosted Matomo (`/matomo.php?idsite=`) is ever changed. Measured:
             // cheaper than calling a handler for every image.
             //
-            // Each alternative costs on every page (lol_html compiles the program per page) and
-            // on every start tag: about 7,000 instructions on the 2 KB page, 2% of the rewrite
-            // of the 60 KB one. So `<video>`, `<audio>`, `<source>`, `<embed>`, `<object>` and
+            // Each alternative costs on every start tag (2% of the rewrite of the 60 KB page;
+            // it also cost about 7,000 instructions per page when lol_html compiled its
+            // program for each page). So `<video>`, `<audio>`, `<source>`, `<embed>`, `<object>` and
             // `<input type=image>` are not looked at, as no page of the corpus or the seeds
             // points one at a tracker (but a Flash file), and an image's `srcset` alone neither.
             img: concat!(
@@ -147,35 +149,85 @@ fn selectors() -> Result<&'static Selectors, RewriteError> {
         .map_err(|e| RewriteError::Html(format!("selector: {e}")))
 }
 
-/// Element handlers for `selector`.
-fn on(
-    selector: &'static Selector,
-    handlers: ElementContentHandlers<'static>,
-) -> (Cow<'static, Selector>, ElementContentHandlers<'static>) {
-    (Cow::Borrowed(selector), handlers)
+/// The selectors of a page's handlers, in the order they are registered: a visitor who granted
+/// everything has nothing held back and no hint removed, so for them `<noscript>`, `<link>`
+/// and the text of scripts are not looked at (each selector costs on every start tag).
+fn in_order(sel: &'static Selectors, all: bool) -> impl Iterator<Item = &'static Selector> {
+    let img = if all { &sel.img_granted } else { &sel.img };
+    [
+        Some(&sel.head),
+        Some(&sel.script),
+        (!all).then_some(&sel.noscript),
+        Some(&sel.iframe),
+        Some(img),
+        (!all).then_some(&sel.link),
+        Some(&sel.meta),
+        Some(&sel.body),
+    ]
+    .into_iter()
+    .flatten()
 }
 
-/// Adds the page's handlers to `settings`. A visitor who granted everything has nothing held
-/// back and no hint removed, so for them `<noscript>`, `<link>` and the text of scripts are
-/// not looked at (each selector costs on every start tag).
-pub(super) fn register(
-    settings: Settings<'static, 'static>,
+/// What a matching program is compiled for: whether the visitor granted everything (which
+/// selectors), whether a `<meta charset>` may change the encoding, and the encoding.
+type ProgramKey = (bool, bool, &'static encoding_rs::Encoding);
+
+/// The selectors compiled into lol_html's matching program, once for each set of selectors,
+/// `<meta charset>` handling and encoding, and shared by the rewriters of every page.
+/// Compiling the program took about 40,000 instructions per page, more than a handler-less
+/// pass over a 2 KB page, and freeing it as much again. At most 4 programs per encoding.
+fn compiled(
+    sel: &'static Selectors,
+    all: bool,
+    adjust_charset: bool,
+    encoding: AsciiCompatibleEncoding,
+) -> Arc<CompiledSelectors> {
+    static PROGRAMS: RwLock<Vec<(ProgramKey, Arc<CompiledSelectors>)>> = RwLock::new(Vec::new());
+    let key: ProgramKey = (all, adjust_charset, encoding.into());
+    let find = |programs: &[(ProgramKey, Arc<CompiledSelectors>)]| {
+        programs
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, p)| Arc::clone(p))
+    };
+    if let Some(program) = find(&PROGRAMS.read().unwrap_or_else(PoisonError::into_inner)) {
+        return program;
+    }
+    let mut programs = PROGRAMS.write().unwrap_or_else(PoisonError::into_inner);
+    if let Some(program) = find(&programs) {
+        return program;
+    }
+    let program = Arc::new(CompiledSelectors::new(
+        in_order(sel, all),
+        encoding,
+        adjust_charset,
+        false,
+    ));
+    programs.push((key, Arc::clone(&program)));
+    program
+}
+
+/// Adds the page's handlers to `settings`, for a page in `encoding` where a `<meta charset>`
+/// may change it (`adjust_charset`), and sets both; the matching program is shared with the
+/// other pages of the process and kept in `program` while the rewriter is built.
+pub(super) fn register<'s>(
+    settings: Settings<'static, 's>,
     page: &Arc<Page>,
-) -> Result<Settings<'static, 'static>, RewriteError> {
+    encoding: AsciiCompatibleEncoding,
+    adjust_charset: bool,
+    program: &'s mut Option<Arc<CompiledSelectors>>,
+) -> Result<Settings<'static, 's>, RewriteError> {
     let sel = selectors()?;
     let all = page.ctx.grants.is_all();
     let handlers = ElementContentHandlers::default;
 
     let head = Arc::clone(page);
-    let mut settings = settings.append_element_content_handler(on(
-        &sel.head,
-        handlers().element(move |el: &mut El<'_, '_>| {
-            if head.take_head() {
-                el.prepend(&head.ctx.head_html, ContentType::Html);
-            }
-            Ok(())
-        }),
-    ));
+    let on_head = handlers().element(move |el: &mut El<'_, '_>| {
+        if head.take_head() {
+            el.prepend(&head.ctx.head_html, ContentType::Html);
+        }
+        Ok(())
+    });
 
     let script = Arc::clone(page);
     let mut on_scripts = handlers().element(move |el: &mut El<'_, '_>| on_script(el, &script));
@@ -186,42 +238,28 @@ pub(super) fn register(
             Ok(())
         });
     }
-    settings = settings.append_element_content_handler(on(&sel.script, on_scripts));
 
-    if !all {
+    let on_noscript = (!all).then(|| {
         let (noscript, text) = (Arc::clone(page), Arc::clone(page));
-        settings = settings.append_element_content_handler(on(
-            &sel.noscript,
-            handlers()
-                .element(move |el: &mut El<'_, '_>| hold(el, &noscript, "noscript"))
-                .text(move |chunk: &mut TextChunk<'_>| {
-                    on_held_text(chunk, &text);
-                    Ok(())
-                }),
-        ));
-    }
+        handlers()
+            .element(move |el: &mut El<'_, '_>| hold(el, &noscript, "noscript"))
+            .text(move |chunk: &mut TextChunk<'_>| {
+                on_held_text(chunk, &text);
+                Ok(())
+            })
+    });
 
     let (iframe, img) = (Arc::clone(page), Arc::clone(page));
-    settings = settings
-        .append_element_content_handler(on(
-            &sel.iframe,
-            handlers().element(move |el: &mut El<'_, '_>| on_iframe(el, &iframe)),
-        ))
-        .append_element_content_handler(on(
-            if all { &sel.img_granted } else { &sel.img },
-            handlers().element(move |el: &mut El<'_, '_>| on_img(el, &img)),
-        ));
+    let on_iframes = handlers().element(move |el: &mut El<'_, '_>| on_iframe(el, &iframe));
+    let on_imgs = handlers().element(move |el: &mut El<'_, '_>| on_img(el, &img));
 
-    if !all {
+    let on_links = (!all).then(|| {
         let link = Arc::clone(page);
-        settings = settings.append_element_content_handler(on(
-            &sel.link,
-            handlers().element(move |el: &mut El<'_, '_>| {
-                on_link(el, &link);
-                Ok(())
-            }),
-        ));
-    }
+        handlers().element(move |el: &mut El<'_, '_>| {
+            on_link(el, &link);
+            Ok(())
+        })
+    });
 
     let (meta, body, doc_end, bail) = (
         Arc::clone(page),
@@ -229,15 +267,29 @@ pub(super) fn register(
         Arc::clone(page),
         Arc::clone(page),
     );
+    let on_metas = handlers().element(move |el: &mut El<'_, '_>| on_meta(el, &meta));
+    let on_bodies = handlers().element(move |el: &mut El<'_, '_>| on_body(el, &body));
+
+    // In the order of `in_order`, which the shared program was compiled for.
+    let mut settings = settings;
+    let ordered = [
+        Some(on_head),
+        Some(on_scripts),
+        on_noscript,
+        Some(on_iframes),
+        Some(on_imgs),
+        on_links,
+        Some(on_metas),
+        Some(on_bodies),
+    ];
+    for (selector, handlers) in in_order(sel, all).zip(ordered.into_iter().flatten()) {
+        settings = settings.append_element_content_handler((Cow::Borrowed(selector), handlers));
+    }
+    let program = program.insert(compiled(sel, all, adjust_charset, encoding));
     Ok(settings
-        .append_element_content_handler(on(
-            &sel.meta,
-            handlers().element(move |el: &mut El<'_, '_>| on_meta(el, &meta)),
-        ))
-        .append_element_content_handler(on(
-            &sel.body,
-            handlers().element(move |el: &mut El<'_, '_>| on_body(el, &body)),
-        ))
+        .with_encoding(encoding)
+        .with_adjust_charset_on_meta_tag(adjust_charset)
+        .with_compiled_selectors(program)
         .append_document_content_handler(end!(move |end| {
             let mut st = doc_end.state();
             if let Some(held) = st.held.take() {

@@ -161,16 +161,21 @@ impl PageRewriter {
             .ok_or_else(|| RewriteError::UnsupportedCharset(encoding.name().to_owned()))?;
         let page = Arc::new(Page::new(context, trackers));
         let output = SharedOutput::default();
-        let settings = handlers::register(Settings::new_send(), &page)?
-            .with_encoding(encoding)
-            .with_adjust_charset_on_meta_tag(charset.is_none())
-            .with_memory_settings(
-                MemorySettings::new()
-                    .with_max_allowed_memory_usage(MAX_REWRITER_MEMORY)
-                    .with_graceful_bail_out_on_memory_limit_exceeded(true),
-            )
-            .with_graceful_bail_out_on_content_handler_error(true)
-            .with_strict(false);
+        let mut program = None;
+        let settings = handlers::register(
+            Settings::new_send(),
+            &page,
+            encoding,
+            charset.is_none(),
+            &mut program,
+        )?
+        .with_memory_settings(
+            MemorySettings::new()
+                .with_max_allowed_memory_usage(MAX_REWRITER_MEMORY)
+                .with_graceful_bail_out_on_memory_limit_exceeded(true),
+        )
+        .with_graceful_bail_out_on_content_handler_error(true)
+        .with_strict(false);
         let rewriter = HtmlRewriter::new(settings, output.clone());
         Ok(PageRewriter {
             rewriter,
