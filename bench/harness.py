@@ -13,6 +13,7 @@ page with more inline tracker snippets; see bench/pages/README.md).
 Usage: bench/harness.py [--seconds 10] [--reps 5] [--connections 64]
                         [--pages small,marketing,listing,small-2k,marketing-61k]
                         [--codings identity,gzip,br] [--compare path/to/another/consentry]
+                        [--gateway path/to/consentry]
 Prints a Markdown table: requests/s, p50/p99 latency, CPU time per request and peak RSS of
 the proxy, medians over the repetitions with the spread (min-max), and the ratios
 gateway/nginx-sub_filter and gateway/direct. Installs nginx, wrk and brotli from Debian when
@@ -136,10 +137,12 @@ def main():
     ap.add_argument("--pages", default="small,marketing,listing,small-2k,marketing-61k")
     ap.add_argument("--codings", default="identity", help="identity,gzip,br: how the origin sends pages")
     ap.add_argument("--compare", metavar="BIN", help="another build of consentry, measured as a fifth target")
+    ap.add_argument("--gateway", metavar="BIN", help="the build of consentry to measure (default: this checkout's, built in release)")
     args = ap.parse_args()
     ensure_tools()
-    binary = os.path.join(ROOT, "target", "release", "consentry")
-    subprocess.run(["cargo", "build", "--release", "-q", "-p", "consentry-gateway", "--bin", "consentry"], cwd=ROOT, check=True)
+    binary = args.gateway or os.path.join(ROOT, "target", "release", "consentry")
+    if not args.gateway:
+        subprocess.run(["cargo", "build", "--release", "-q", "-p", "consentry-gateway", "--bin", "consentry"], cwd=ROOT, check=True)
 
     work = tempfile.mkdtemp(prefix="consentry-bench-")
     os.chmod(work, 0o755)  # nginx's workers read the pages as an unprivileged user
