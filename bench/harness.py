@@ -228,7 +228,9 @@ def main():
                         r["p50_1conn"] = one["p50"]
                         results.setdefault((coding, page, target), []).append(r)
         print(f"\n{time.strftime('%Y-%m-%d')}: bench/harness.py --seconds {args.seconds} --reps {args.reps} "
-              f"--connections {args.connections}, medians (min-max) over repetitions\n")
+              f"--connections {args.connections} --pages {args.pages}"
+              + (f" --compare {args.compare}" if args.compare else "")
+              + ", medians (min-max) over repetitions\n")
         print("| coding | page | target | req/s | p50 ms | p99 ms | p50 ms, 1 conn | CPU µs/req | peak RSS MB |")
         print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
         for (coding, page, target), rs in results.items():
@@ -239,14 +241,19 @@ def main():
                   f"{med('p50_1conn', '{:.3f}')} | {med('cpu_us', '{:.0f}')} | {med('rss', '{:.1f}')} |")
         print("\nRatios (median of per-repetition ratios):\n")
         for page in args.pages.split(","):
-            gw, sub, direct = (results.get(("identity", page, t)) for t in ("consentry", "nginx sub_filter", "direct"))
-            if gw and sub and direct:
+            sub, direct = (results.get(("identity", page, t)) for t in ("nginx sub_filter", "direct"))
+            for name in ("consentry", "consentry --compare"):
+                gw = results.get(("identity", page, name))
+                if not (gw and sub and direct):
+                    continue
                 ratio_sub = statistics.median(g["rps"] / s["rps"] for g, s in zip(gw, sub))
                 ratio_direct = statistics.median(g["rps"] / d["rps"] for g, d in zip(gw, direct))
                 added = statistics.median(g["p50_1conn"] - d["p50_1conn"] for g, d in zip(gw, direct))
                 cpu_ratio = statistics.median(g["cpu_us"] / s["cpu_us"] for g, s in zip(gw, sub) if s["cpu_us"])
-                print(f"- {page}: gateway/nginx-sub_filter throughput {ratio_sub:.2f}x, gateway/direct {ratio_direct:.2f}x, "
+                label = page if name == "consentry" else f"{page}, --compare"
+                print(f"- {label}: gateway/nginx-sub_filter throughput {ratio_sub:.2f}x, gateway/direct {ratio_direct:.2f}x, "
                       f"added p50 latency at 1 connection {added:.3f} ms, CPU per request {cpu_ratio:.2f}x nginx sub_filter")
+            gw = results.get(("identity", page, "consentry"))
             other = results.get(("identity", page, "consentry --compare"))
             if gw and other:
                 ratio = statistics.median(o["rps"] / g["rps"] for o, g in zip(other, gw))
