@@ -28,12 +28,15 @@ pub fn random_bytes<const N: usize>() -> Result<[u8; N], WorkerError> {
 
 /// The runtime's headers as a header map. `Set-Cookie` headers stay separate.
 pub fn header_map(headers: &web_sys::Headers) -> HeaderMap {
-    let mut map = HeaderMap::new();
-    for entry in headers.entries().into_iter().flatten() {
-        let pair: Array = entry.unchecked_into();
-        let (Some(name), Some(value)) = (pair.get(0).as_string(), pair.get(1).as_string()) else {
-            continue;
-        };
+    // One call into JavaScript for all of them (`JSON.stringify(Array.from(headers))`), not
+    // one per header and per string: on a small page this was an eighth of the Worker's time.
+    let pairs: Vec<(String, String)> = js_sys::JSON::stringify(&Array::from(headers))
+        .ok()
+        .and_then(|json| json.as_string())
+        .and_then(|json| serde_json::from_str(&json).ok())
+        .unwrap_or_default();
+    let mut map = HeaderMap::with_capacity(pairs.len());
+    for (name, value) in pairs {
         if let (Ok(name), Ok(value)) = (
             HeaderName::from_bytes(name.as_bytes()),
             HeaderValue::from_str(&value),

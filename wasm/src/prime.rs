@@ -6,9 +6,9 @@
 use consentry_engine::BodyRewriter;
 use futures_util::stream::{self, StreamExt};
 use js_sys::Uint8Array;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsValue;
 
-use crate::rewrite::rewrite_stream;
+use crate::rewrite::{origin_chunks, rewrite_stream};
 
 /// What the start of a page showed.
 pub enum Primed {
@@ -22,7 +22,7 @@ pub enum Primed {
 
 /// Reads the origin's page until the rewriter has output (or the page ends).
 pub async fn prime(origin: web_sys::ReadableStream, mut rewriter: BodyRewriter) -> Primed {
-    let mut chunks = wasm_streams::ReadableStream::from_raw(origin.unchecked_into()).into_stream();
+    let mut chunks = origin_chunks(origin);
     let mut held: Vec<JsValue> = Vec::new();
     loop {
         let Some(chunk) = chunks.next().await else {
