@@ -3,7 +3,8 @@
 # Worker's release profile, or another given from the environment, and times it in node:
 #
 #   bench/edge/rewrite.sh OUT_DIR [rewrite.mjs options]
-#   CARGO_PROFILE_RELEASE_OPT_LEVEL=3 RUSTFLAGS="-C target-feature=+simd128" WASM_OPT="-O3" bench/edge/rewrite.sh /tmp/o3simd
+#   CARGO_PROFILE_RELEASE_OPT_LEVEL=z CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS= bench/edge/rewrite.sh /tmp/z
+#   WASM_OPT="-O3" bench/edge/rewrite.sh /tmp/o3-wasm-opt
 #
 # OUT_DIR gets the module (wasm-bindgen --target nodejs); WASM_OPT, when set, runs wasm-opt
 # (binaryen 117 or later) with those flags on it; CARGO_FEATURES="--features talc" builds it
@@ -15,6 +16,8 @@ here="$(cd "$(dirname "$0")" && pwd)"
 out="$(mkdir -p "$1" && cd "$1" && pwd)"
 shift
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$here/rewrite-wasm/target}"
+# SIMD, as wasm/build.sh builds the Worker (CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS= without).
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="${CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS--C target-feature=+simd128}"
 cargo build --quiet --release ${CARGO_FEATURES:-} --target wasm32-unknown-unknown --manifest-path "$here/rewrite-wasm/Cargo.toml"
 wasm-bindgen --target nodejs --out-dir "$out" "$CARGO_TARGET_DIR/wasm32-unknown-unknown/release/consentry_rewrite_wasm.wasm"
 if [ -n "${WASM_OPT:-}" ]; then
