@@ -21,6 +21,7 @@ use hyper_util::rt::TokioIo;
 use crate::host::NativeHost;
 use crate::limits::{read_body, HeldBody, PermitBody, TimedBody};
 use crate::rewritten_body::{prime, PageReport, Primed};
+use crate::upstream::{closed_while_reused, origin_request};
 use crate::{pages, unix_now, Gateway, ResponseBody};
 use consentry_engine::forwarding::is_upgrade;
 
@@ -159,28 +160,6 @@ async fn forward_to_origin(
         }
     };
     Response::from_parts(parts, PermitBody::new(body, permit).boxed_unsync())
-}
-
-/// The request to the origin, as planned.
-fn origin_request<B>(forward: &Forward<'_>, headers: http::HeaderMap, body: B) -> Request<B> {
-    let mut request = Request::new(body);
-    *request.method_mut() = forward.method().clone();
-    *request.uri_mut() = forward.uri.clone();
-    *request.headers_mut() = headers;
-    // Towards the origin the gateway speaks HTTP/1.1 or negotiates HTTP/2 itself.
-    *request.version_mut() = http::Version::HTTP_11;
-    request
-}
-
-/// Whether the origin closed a pooled connection before answering (it timed it out as the
-/// gateway reused it), not whether the origin is down.
-fn closed_while_reused(error: &hyper_util::client::legacy::Error) -> bool {
-    use std::error::Error as _;
-    !error.is_connect()
-        && error
-            .source()
-            .and_then(|e| e.downcast_ref::<hyper::Error>())
-            .is_some_and(|e| e.is_incomplete_message() || e.is_canceled())
 }
 
 /// Carries out a response's effects off the request path: the re-prompt record, the

@@ -103,3 +103,29 @@ fn roots_from_file(path: &Path) -> Result<RootCertStore, UpstreamError> {
     }
     Ok(roots)
 }
+
+/// The request to the origin, as planned.
+pub(crate) fn origin_request<B>(
+    forward: &consentry_engine::exchange::Forward<'_>,
+    headers: http::HeaderMap,
+    body: B,
+) -> http::Request<B> {
+    let mut request = http::Request::new(body);
+    *request.method_mut() = forward.method().clone();
+    *request.uri_mut() = forward.uri.clone();
+    *request.headers_mut() = headers;
+    // Towards the origin the gateway speaks HTTP/1.1 or negotiates HTTP/2 itself.
+    *request.version_mut() = http::Version::HTTP_11;
+    request
+}
+
+/// Whether the origin closed a pooled connection before answering (it timed it out as the
+/// gateway reused it), not whether the origin is down.
+pub(crate) fn closed_while_reused(error: &hyper_util::client::legacy::Error) -> bool {
+    use std::error::Error as _;
+    !error.is_connect()
+        && error
+            .source()
+            .and_then(|e| e.downcast_ref::<hyper::Error>())
+            .is_some_and(|e| e.is_incomplete_message() || e.is_canceled())
+}
