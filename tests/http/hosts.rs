@@ -26,7 +26,7 @@ async fn a_setting_the_worker_cannot_honour_stops_it_with_the_reason() {
         .send()
         .await
         .expect("response");
-    if crate::support::native_only("") {
+    if crate::support::is_worker() {
         // The Worker answers, but only to say it is not configured, and logs why.
         assert_eq!(response.status(), 500);
         tokio::time::sleep(Duration::from_millis(300)).await;

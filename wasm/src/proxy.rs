@@ -26,10 +26,10 @@ pub async fn handle(request: web_sys::Request, env: Env, ctx: Context) -> web_sy
         Ok(gateway) => gateway,
         Err(e) => {
             tracing::error!(error = %e, "the Worker is not configured");
-            return io::page(pages::error_page(
+            return io::page(own_page(pages::error_page(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "This gateway is not configured yet.",
-            ));
+            )));
         }
     };
     if gateway.prepare(&env).await {

@@ -9,7 +9,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use consentry_engine::exchange::{
-    remember_learned, BodyAction, Effects, Forward, Plan, UpstreamFailure, Visit,
+    remember_learned, BodyAction, Effects, Event, Forward, Host, Plan, UpstreamFailure, Visit,
 };
 use http::{Request, Response, StatusCode};
 use http_body::Body as _;
@@ -54,7 +54,7 @@ pub async fn handle(
     };
     let plan = gateway.engine.plan(&visit);
     if let Some((site, route)) = plan.metric_label() {
-        gateway.metrics.request(site, route);
+        host.observe(Event::Request { site, route });
     }
     let mut response = match plan {
         Plan::Answer(page, _) => pages::from_engine(page),

@@ -8,7 +8,7 @@ mod worker;
 
 pub use gateway::{binary, Gateway};
 pub use origin::{binary_body, Origin, RawOrigin, Then};
-pub use worker::native_only;
+pub use worker::{is_worker, native_only};
 
 use reqwest::header::{HeaderMap, SET_COOKIE};
 

@@ -272,7 +272,7 @@ impl SiteRequest<'_> {
     async fn receipt<H: Host>(&self, host: &H) -> Page {
         let consent = self.site.consent_of(self.visit.headers, self.visit.now);
         let records = match consent.consent_id() {
-            Some(id) => match read(host, |store| store.records_for(id)).await {
+            Some(id) => match async { host.store()?.records_for(id).await }.await {
                 Ok(records) => records,
                 Err(e) => {
                     tracing::error!(error = %e, "could not read the consent log");
@@ -329,7 +329,7 @@ impl SiteRequest<'_> {
     async fn declaration<H: Host>(&self, host: &H) -> Page {
         host.flush().await;
         let name = &self.site.site().name;
-        match read(host, |store| site_inventory(store, name)).await {
+        match async { site_inventory(host.store()?, name).await }.await {
             Ok((rows, overrides)) => declaration_page(
                 self.site,
                 &rows,
@@ -412,16 +412,6 @@ impl SiteRequest<'_> {
         };
         admin::handle(&context, &request).await
     }
-}
-
-/// Reads from the host's store.
-async fn read<'s, H, T, F, Fut>(host: &'s H, query: F) -> Result<T, StoreError>
-where
-    H: Host,
-    F: FnOnce(&'s dyn crate::store::Store) -> Fut,
-    Fut: std::future::Future<Output = Result<T, StoreError>>,
-{
-    query(host.store()?).await
 }
 
 /// Erases one visitor's records and appends the erasure record; returns the positions
