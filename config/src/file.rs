@@ -51,6 +51,11 @@ pub(crate) struct FileConsent {
     pub unknown_cookies: Option<Spanned<String>>,
     pub record_ip: Option<Spanned<String>>,
     pub retention: Option<Spanned<String>>,
+    /// `strict` or `by-region`.
+    pub regimes: Option<Spanned<String>>,
+    /// `[consent.regions]`: place → regime, over the preset.
+    #[serde(default)]
+    pub regions: std::collections::BTreeMap<String, Spanned<String>>,
 }
 
 /// `[storage]`: where consent records are kept.
@@ -98,6 +103,11 @@ pub(crate) struct FileSite {
     pub cookies: FileCookieRules,
     #[serde(default)]
     pub banner: FileBanner,
+    /// `strict` or `by-region`, instead of `[consent]`'s.
+    pub regimes: Option<Spanned<String>>,
+    /// `[site.regions]`: place → regime, over the site's (or `[consent]`'s) mapping.
+    #[serde(default)]
+    pub regions: std::collections::BTreeMap<String, Spanned<String>>,
 }
 
 /// `[site.cookies]`: the owner's own classification, by exact name or `*` glob.

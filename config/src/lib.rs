@@ -11,6 +11,7 @@ mod error;
 mod file;
 mod lifetime;
 mod model;
+mod regime;
 mod starter;
 mod validate;
 
@@ -30,6 +31,7 @@ pub use model::{
     OversizedPages, RecordIp, ServerSettings, Site, Storage, Timeouts, TlsFiles, UnknownCookies,
     DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_UPSTREAM_REQUESTS,
 };
+pub use regime::{Regime, RegimeMap, RegimePreset, RegionKey, UnknownRegime};
 pub use starter::STARTER_CONFIG;
 pub use validate::{parse_upstream, DEFAULT_DATA_DIR, DEFAULT_LISTEN};
 

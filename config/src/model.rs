@@ -147,6 +147,9 @@ pub struct ConsentSettings {
     /// Consent records older than this are pruned (behind a signed checkpoint); `None`
     /// keeps them forever.
     pub retention: Option<Duration>,
+    /// Which consent model applies where (`regimes` and `[consent.regions]`); a site may map
+    /// its own.
+    pub regimes: crate::RegimeMap,
 }
 
 /// `[analytics]`: what page views are counted and how reports stay anonymous.
@@ -239,6 +242,7 @@ impl Default for ConsentSettings {
             unknown_cookies: UnknownCookies::default(),
             record_ip: RecordIp::default(),
             retention: Some(Duration::from_secs(3 * 365 * 86_400)),
+            regimes: crate::RegimeMap::default(),
         }
     }
 }
@@ -301,4 +305,6 @@ pub struct Site {
     pub banner: crate::BannerSettings,
     /// Requests in flight to the origin at most (answer and body); past it, 503.
     pub max_upstream_requests: usize,
+    /// Which consent model applies where: `[consent]`'s mapping unless the site has its own.
+    pub regimes: crate::RegimeMap,
 }

@@ -336,3 +336,40 @@ fn limits_and_oversized_pages_are_read_and_checked() {
         found[1].message
     );
 }
+
+#[test]
+fn regimes_come_from_consent_and_each_site_may_map_its_own() {
+    let config = Config::from_toml(
+        "[consent]\nregimes = \"by-region\"\n[consent.regions]\n\"BR\" = \"opt-in\"\n\
+         [[site]]\nhosts = [\"a.test\"]\nupstream = \"http://127.0.0.1:9000\"\n\
+         [[site]]\nhosts = [\"b.test\"]\nupstream = \"http://127.0.0.1:9001\"\nregimes = \"strict\"\n\
+         [[site]]\nhosts = [\"c.test\"]\nupstream = \"http://127.0.0.1:9002\"\n[site.regions]\n\"US-CA\" = \"notice\"\n",
+        "regimes.toml",
+    )
+    .expect("valid");
+    let [a, b, c] = [0, 1, 2].map(|i| &config.sites[i].regimes);
+    assert_eq!(a.regime_for(Some("BR"), None), Regime::OptIn);
+    assert_eq!(a.regime_for(Some("US"), Some("CA")), Regime::OptOut);
+    assert_eq!(b.regime_for(Some("US"), Some("CA")), Regime::OptIn);
+    // A site's own places go over [consent]'s mapping, which it keeps otherwise.
+    assert_eq!(c.regime_for(Some("US"), Some("CA")), Regime::Notice);
+    assert_eq!(c.regime_for(Some("BR"), None), Regime::OptIn);
+}
+
+#[test]
+fn bad_regimes_name_their_line_and_key() {
+    let found = problems(
+        "[consent]\nregimes = \"everywhere\"\n[consent.regions]\n\"de\" = \"opt-in\"\n\"FR\" = \"optin\"\n\
+         [[site]]\nhosts = [\"a.test\"]\nupstream = \"http://127.0.0.1:9000\"\n",
+    );
+    let keys: Vec<(usize, &str)> = found.iter().map(|p| (p.line, p.key.as_str())).collect();
+    assert_eq!(
+        keys,
+        [
+            (2, "consent.regimes"),
+            (4, "consent.regions.\"de\""),
+            (5, "consent.regions.\"FR\"")
+        ]
+    );
+    assert!(found[2].message.contains("opt-in, opt-out, notice, none"));
+}

@@ -43,7 +43,7 @@ impl Config {
         let storage = v.storage(parsed.storage);
         let analytics = v.analytics(parsed.analytics);
         let admin = v.admin(parsed.admin);
-        let sites = v.sites(parsed.sites);
+        let sites = v.sites(parsed.sites, &consent.regimes);
         if v.problems.is_empty() {
             Ok(Config {
                 server,
@@ -95,6 +95,7 @@ impl Config {
                 allow_trackers: Vec::new(),
                 banner: crate::BannerSettings::default(),
                 max_upstream_requests: DEFAULT_MAX_UPSTREAM_REQUESTS,
+                regimes: crate::RegimeMap::default(),
             }],
         })
     }
@@ -336,6 +337,12 @@ impl Validator<'_> {
             Some(text) => Some(self.duration(Some(text), "consent.retention", Duration::ZERO)),
             None => defaults.retention,
         };
+        let regimes = self.regimes(
+            file.regimes,
+            file.regions,
+            "consent",
+            &crate::RegimeMap::default(),
+        );
         ConsentSettings {
             policy_version,
             lifetime,
@@ -343,7 +350,48 @@ impl Validator<'_> {
             unknown_cookies,
             record_ip,
             retention,
+            regimes,
         }
+    }
+
+    /// A regime mapping: `regimes` (a preset) names where it starts, else `inherited`; then
+    /// `regions` maps places over it. `key` is the section, for problems.
+    fn regimes(
+        &mut self,
+        preset: Option<Spanned<String>>,
+        regions: std::collections::BTreeMap<String, Spanned<String>>,
+        key: &str,
+        inherited: &crate::RegimeMap,
+    ) -> crate::RegimeMap {
+        let mut map = match preset {
+            None => inherited.clone(),
+            Some(text) => match text.get_ref().parse::<crate::RegimePreset>() {
+                Ok(preset) => crate::RegimeMap::preset(preset),
+                Err(message) => {
+                    self.report(text.span().start, format!("{key}.regimes"), message);
+                    inherited.clone()
+                }
+            },
+        };
+        // In the file's order, so problems come as the lines do.
+        let mut regions: Vec<_> = regions.into_iter().collect();
+        regions.sort_by_key(|(_, regime)| regime.span().start);
+        for (place, regime) in regions {
+            let at = regime.span().start;
+            let problem_key = format!("{key}.regions.\"{place}\"");
+            let place = match place.parse::<crate::RegionKey>() {
+                Ok(p) => p,
+                Err(message) => {
+                    self.report(at, problem_key, message);
+                    continue;
+                }
+            };
+            match regime.get_ref().parse::<crate::Regime>() {
+                Ok(regime) => map.set(place, regime),
+                Err(e) => self.report(at, problem_key, e.to_string()),
+            }
+        }
+        map
     }
 
     /// A whole number in `range`, or the default with a located problem.
@@ -463,7 +511,7 @@ impl Validator<'_> {
         }
     }
 
-    fn sites(&mut self, sites: Vec<FileSite>) -> Vec<Site> {
+    fn sites(&mut self, sites: Vec<FileSite>, regimes: &crate::RegimeMap) -> Vec<Site> {
         if sites.is_empty() {
             self.report(
                 0,
@@ -609,6 +657,7 @@ impl Validator<'_> {
                 &format!("{key}.banner"),
                 &mut |offset, key, message| self.report(offset, key, message),
             );
+            let regimes = self.regimes(site.regimes, site.regions, &key, regimes);
             if let Some(upstream) = upstream {
                 out.push(Site {
                     name,
@@ -621,6 +670,7 @@ impl Validator<'_> {
                     allow_trackers,
                     banner,
                     max_upstream_requests,
+                    regimes,
                 });
             }
         }

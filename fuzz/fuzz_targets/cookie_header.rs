@@ -53,7 +53,7 @@ fuzz_target!(|data: &[u8]| {
             headers.append(COOKIE, value);
         }
     }
-    let (consent, filter) = site.prepare_request(&mut headers, 1_700_000_000);
+    let (consent, filter) = site.prepare_request(&mut headers, consentry_config::Regime::OptIn, 1_700_000_000);
     assert!(
         consent.decision.is_none(),
         "a forged consent cookie was accepted"

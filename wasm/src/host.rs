@@ -1,12 +1,12 @@
 //! The Worker as the engine's host: D1 for the store, the runtime's randomness,
-//! `request.cf` for the country, and the isolate's counters. A Worker keeps no metrics: an
+//! `request.cf` for the visitor's place, and the isolate's counters. A Worker keeps no metrics: an
 //! isolate's counts live as long as the isolate and are spread over many.
 
 use consentry_engine::analytics::Counter;
 use consentry_engine::exchange::{Host, HostFuture};
 use consentry_engine::inventory::CookieInventory;
 use consentry_engine::store::{Store, StoreError, StoreFuture};
-use consentry_engine::ConsentRecord;
+use consentry_engine::{ConsentRecord, Place};
 use worker::Env;
 
 use crate::gateway::Gateway;
@@ -17,17 +17,17 @@ pub struct EdgeHost<'a> {
     gateway: &'a Gateway,
     env: &'a Env,
     store: Result<D1Store, StoreError>,
-    country: Option<String>,
+    place: Place,
 }
 
 impl<'a> EdgeHost<'a> {
-    /// The host for a request from a visitor in `country` (`request.cf.country`).
-    pub fn new(gateway: &'a Gateway, env: &'a Env, country: Option<String>) -> Self {
+    /// The host for a request from a visitor at `place` (`request.cf`).
+    pub fn new(gateway: &'a Gateway, env: &'a Env, place: Place) -> Self {
         EdgeHost {
             gateway,
             env,
             store: gateway.store(env),
-            country,
+            place,
         }
     }
 }
@@ -56,8 +56,8 @@ impl Host for EdgeHost<'_> {
         fresh_salt()
     }
 
-    fn country(&self) -> Option<String> {
-        self.country.clone()
+    fn place(&self) -> Place {
+        self.place.clone()
     }
 
     fn analytics(&self) -> &Counter {

@@ -2,6 +2,7 @@
 
 use std::net::IpAddr;
 
+use consentry_engine::Place;
 use http::header::{self, HeaderMap, HeaderValue};
 use http::Method;
 use wasm_bindgen::JsValue;
@@ -17,7 +18,8 @@ pub struct Incoming {
     pub host: String,
     pub https: bool,
     pub ip: Option<IpAddr>,
-    pub country: Option<String>,
+    /// Where the visitor is: `request.cf.country` and `request.cf.regionCode`.
+    pub place: Place,
     pub body: Option<web_sys::ReadableStream>,
 }
 
@@ -62,7 +64,10 @@ impl Incoming {
             https: url.scheme() == "https",
             host,
             ip,
-            country: cf_text("country").filter(|c| !c.is_empty()),
+            place: Place::from_codes(
+                cf_text("country").as_deref(),
+                cf_text("regionCode").as_deref(),
+            ),
             headers,
             body: request.body(),
             url,

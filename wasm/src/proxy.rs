@@ -43,7 +43,7 @@ pub async fn handle(request: web_sys::Request, env: Env, ctx: Context) -> web_sy
             return io::page(own_page(pages::bad_target()));
         }
     };
-    let host = EdgeHost::new(&gateway, &env, incoming.country.clone());
+    let host = EdgeHost::new(&gateway, &env, incoming.place.clone());
     let now = unix_now();
     let visit = Visit {
         method: &incoming.method,
@@ -54,7 +54,7 @@ pub async fn handle(request: web_sys::Request, env: Env, ctx: Context) -> web_sy
         https: incoming.https,
         now,
     };
-    let answer = match gateway.engine.plan(&visit) {
+    let answer = match gateway.engine.plan(&visit, &host) {
         Plan::Answer(page, _) => io::page(page),
         Plan::Own(own) => {
             let body = match own.body_limit() {

@@ -99,6 +99,7 @@ fn accepted(site: &SiteEngine) -> VisitorConsent {
         ip: None,
         user_agent: None,
         country: None,
+        regime: consentry_config::Regime::OptIn,
     };
     let headers = HeaderMap::new();
     let asked = consentry_engine::Asked {
@@ -116,7 +117,7 @@ fn accepted(site: &SiteEngine) -> VisitorConsent {
             headers.append(COOKIE, value);
         }
     }
-    site.consent_of(&headers, now)
+    site.consent_of(&headers, consentry_config::Regime::OptIn, now)
 }
 
 fn rewrite(

@@ -101,7 +101,7 @@ fn record_hash(
         u8::from(record.analytics),
         u8::from(record.marketing),
     ];
-    key.hmac(&[
+    let fields: [&[u8]; 12] = [
         &seq.to_be_bytes(),
         prev_hash.as_bytes(),
         record.record_id.as_bytes(),
@@ -114,7 +114,17 @@ fn record_hash(
         &flags,
         record.detail.as_bytes(),
         personal_digest.as_bytes(),
-    ])
+    ];
+    // The regime enters the hash when the record has one, so the records made before
+    // regimes were kept still verify (each part is length-prefixed: nothing can move
+    // from one part to another).
+    if record.regime.is_empty() {
+        key.hmac(&fields)
+    } else {
+        let mut with_regime = fields.to_vec();
+        with_regime.push(record.regime.as_bytes());
+        key.hmac(&with_regime)
+    }
 }
 
 /// Chains new records after the record at `last_seq` with hash `last_hash`.

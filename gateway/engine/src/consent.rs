@@ -1,5 +1,7 @@
 //! A visitor's consent as the gateway sees it on one request.
 
+use consentry_config::{Category, Regime};
+
 use crate::consent_cookie::{ConsentCookie, CookieSigner, InvalidConsentCookie};
 use crate::Grants;
 
@@ -28,8 +30,11 @@ pub enum Disregarded {
 pub struct VisitorConsent {
     /// The visitor's valid decision, if any.
     pub decision: Option<ConsentCookie>,
-    /// What may run and be stored on this request.
+    /// What may run and be stored on this request: the decision's grants, or else what the
+    /// regime allows before one.
     pub grants: Grants,
+    /// The consent model that applies where the visitor is.
+    pub regime: Regime,
     /// The browser sent `Sec-GPC: 1`.
     pub gpc: bool,
     /// A consent cookie was present but does not count, and why.
@@ -40,15 +45,27 @@ pub struct VisitorConsent {
 }
 
 impl VisitorConsent {
-    /// No decision: only what is necessary.
+    /// No decision, under opt-in: only what is necessary.
     pub fn undecided(gpc: bool) -> Self {
         VisitorConsent {
             decision: None,
             grants: Grants::NECESSARY_ONLY,
+            regime: Regime::OptIn,
             gpc,
             disregarded: None,
             stale: None,
         }
+    }
+
+    /// The same consent under `regime`: a visitor who has not decided gets what the regime
+    /// allows before a decision. A decision stands whatever the regime.
+    #[must_use]
+    pub fn in_regime(mut self, regime: Regime) -> Self {
+        self.regime = regime;
+        if self.decision.is_none() {
+            self.grants = before_decision(regime, self.gpc);
+        }
+        self
     }
 
     /// The visitor's consent id: from their valid decision, or from one that lapsed.
@@ -102,10 +119,20 @@ impl VisitorConsent {
     }
 }
 
+/// What runs before a visitor decides: nothing optional under opt-in; everything under a
+/// notice or no regime; everything but marketing under opt-out when the browser sends Global
+/// Privacy Control (an opt-out of the sale and sharing of personal data, as US state laws
+/// count it), and everything otherwise.
+pub fn before_decision(regime: Regime, gpc: bool) -> Grants {
+    match regime {
+        Regime::OptIn => Grants::NECESSARY_ONLY,
+        Regime::OptOut if gpc => Grants::ALL.without(Category::Marketing),
+        Regime::OptOut | Regime::Notice | Regime::None => Grants::ALL,
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use consentry_config::Category;
-
     use super::*;
     use crate::consent_cookie::consent_id_from;
 
@@ -154,5 +181,26 @@ mod tests {
             assert_eq!(consent.disregarded, Some(why));
             assert!(consent.gpc);
         }
+    }
+
+    #[test]
+    fn the_regime_sets_what_runs_until_the_visitor_decides() {
+        let signer = CookieSigner::new(vec![9; 32]);
+        let none = |gpc| VisitorConsent::evaluate([], "site", &signer, POLICY, gpc, 10);
+        assert_eq!(
+            none(false).in_regime(Regime::OptIn).grants,
+            Grants::NECESSARY_ONLY
+        );
+        assert_eq!(none(false).in_regime(Regime::OptOut).grants, Grants::ALL);
+        let gpc = none(true).in_regime(Regime::OptOut).grants;
+        assert!(!gpc.allows(Category::Marketing) && gpc.allows(Category::Analytics));
+        assert_eq!(none(true).in_regime(Regime::Notice).grants, Grants::ALL);
+        // A decision stands wherever the visitor is.
+        let value = signed(&signer, 2, 10_000);
+        let decided =
+            VisitorConsent::evaluate([value.as_str()], "site", &signer, POLICY, false, 10_500)
+                .in_regime(Regime::OptOut);
+        assert_eq!(decided.grants, Grants::of([Category::Analytics]));
+        assert_eq!(decided.regime, Regime::OptOut);
     }
 }

@@ -31,6 +31,9 @@ pub enum DecisionKind {
     Custom,
     /// Taking back every consent given before.
     Withdraw,
+    /// Opting out of the sale and sharing of personal data (the opt-out regime's "Do Not
+    /// Sell or Share" link): marketing off, the rest as it was.
+    OptOut,
 }
 
 impl DecisionKind {
@@ -41,6 +44,7 @@ impl DecisionKind {
             DecisionKind::RejectAll => "reject_all",
             DecisionKind::Custom => "custom",
             DecisionKind::Withdraw => "withdraw",
+            DecisionKind::OptOut => "opt_out",
         }
     }
 
@@ -50,6 +54,7 @@ impl DecisionKind {
             "reject_all" => Ok(DecisionKind::RejectAll),
             "custom" => Ok(DecisionKind::Custom),
             "withdraw" => Ok(DecisionKind::Withdraw),
+            "opt_out" => Ok(DecisionKind::OptOut),
             other => Err(BadDecision::UnknownAction(other.to_owned())),
         }
     }
@@ -81,10 +86,10 @@ pub enum BadDecision {
     #[error("invalid JSON: {0}")]
     Json(String),
     /// `action` is missing.
-    #[error("missing `action` (accept_all, reject_all, custom or withdraw)")]
+    #[error("missing `action` (accept_all, reject_all, custom, withdraw or opt_out)")]
     MissingAction,
     /// `action` names no decision.
-    #[error("unknown action `{0}` (expected accept_all, reject_all, custom or withdraw)")]
+    #[error("unknown action `{0}` (expected accept_all, reject_all, custom, withdraw or opt_out)")]
     UnknownAction(String),
     /// A category that does not exist.
     #[error("unknown category `{0}`")]
@@ -174,13 +179,15 @@ fn parse_form(body: &[u8]) -> Result<DecisionRequest, BadDecision> {
 
 impl DecisionRequest {
     /// The categories this decision grants. Under `Sec-GPC: 1`, "accept all" leaves
-    /// marketing out; only an explicit tick grants it.
-    pub fn grants(&self, gpc: bool) -> Grants {
+    /// marketing out; only an explicit tick grants it. An opt-out takes marketing from what
+    /// applied before (`before`).
+    pub fn grants(&self, gpc: bool, before: Grants) -> Grants {
         match self.kind {
             DecisionKind::AcceptAll if gpc => Grants::ALL.without(Category::Marketing),
             DecisionKind::AcceptAll => Grants::ALL,
             DecisionKind::RejectAll | DecisionKind::Withdraw => Grants::NECESSARY_ONLY,
             DecisionKind::Custom => self.categories,
+            DecisionKind::OptOut => before.without(Category::Marketing),
         }
     }
 }
@@ -214,8 +221,12 @@ mod tests {
         )
         .expect("valid");
         assert_eq!(d.kind, DecisionKind::Custom);
-        assert!(d.grants(false).allows(Category::Analytics));
-        assert!(!d.grants(false).allows(Category::Marketing));
+        assert!(d
+            .grants(false, Grants::NECESSARY_ONLY)
+            .allows(Category::Analytics));
+        assert!(!d
+            .grants(false, Grants::NECESSARY_ONLY)
+            .allows(Category::Marketing));
         assert!(!d.via_form);
     }
 
@@ -228,7 +239,10 @@ mod tests {
         .expect("valid");
         assert!(d.via_form);
         assert_eq!(d.return_to.as_deref(), Some("/shop?a=1"));
-        assert_eq!(d.grants(true), Grants::of([Category::Marketing]));
+        assert_eq!(
+            d.grants(true, Grants::NECESSARY_ONLY),
+            Grants::of([Category::Marketing])
+        );
     }
 
     #[test]
@@ -264,9 +278,29 @@ mod tests {
     fn gpc_keeps_marketing_out_of_accept_all() {
         let d =
             parse_decision(Some("application/json"), br#"{"action":"accept_all"}"#).expect("valid");
-        assert!(!d.grants(true).allows(Category::Marketing));
-        assert!(d.grants(true).allows(Category::Analytics));
-        assert!(d.grants(false).is_all());
+        assert!(!d
+            .grants(true, Grants::NECESSARY_ONLY)
+            .allows(Category::Marketing));
+        assert!(d
+            .grants(true, Grants::NECESSARY_ONLY)
+            .allows(Category::Analytics));
+        assert!(d.grants(false, Grants::NECESSARY_ONLY).is_all());
+    }
+
+    #[test]
+    fn an_opt_out_takes_marketing_from_what_ran() {
+        let d = parse_decision(Some("application/x-www-form-urlencoded"), b"action=opt_out")
+            .expect("valid");
+        assert_eq!(d.kind, DecisionKind::OptOut);
+        assert_eq!(
+            d.grants(false, Grants::ALL),
+            Grants::ALL.without(Category::Marketing)
+        );
+        let analytics = Grants::of([Category::Analytics, Category::Marketing]);
+        assert_eq!(
+            d.grants(false, analytics),
+            Grants::of([Category::Analytics])
+        );
     }
 
     #[test]

@@ -41,6 +41,7 @@ pub mod inventory;
 pub mod ops;
 pub mod pages;
 mod paths;
+mod place;
 mod receipt;
 mod record;
 mod request;
@@ -72,6 +73,7 @@ pub use html::{
     PageRewriter, Placeholder, RewriteError, RewriteStats,
 };
 pub use paths::{CONSENT_PATH, ERASE_PATH, RECEIPT_PATH};
+pub use place::Place;
 pub use receipt::{format_time, render_receipt, ReceiptView};
 pub use record::{browser_family, truncate_ip, ConsentRecord, IpRecording, RecordKind, Visitor};
 pub use request::{host_without_port, is_same_origin, RequestInfo};

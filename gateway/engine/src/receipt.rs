@@ -24,6 +24,7 @@ fn kind_text(kind: RecordKind) -> &'static str {
         RecordKind::AcceptAll => "Accepted all",
         RecordKind::RejectAll => "Rejected all",
         RecordKind::Custom => "Chose per category",
+        RecordKind::OptOut => "Opted out of the sale and sharing of personal data",
         RecordKind::Withdraw => "Withdrew consent",
         RecordKind::Reprompt => "Asked again",
         RecordKind::Erasure => "Records erased",

@@ -25,17 +25,20 @@ pub enum RecordKind {
     Reprompt,
     /// A visitor's records were erased (their personal fields removed).
     Erasure,
+    /// The visitor opted out of the sale and sharing of their data (marketing off).
+    OptOut,
 }
 
 impl RecordKind {
     /// Every kind, for reports.
-    pub const ALL: [RecordKind; 6] = [
+    pub const ALL: [RecordKind; 7] = [
         RecordKind::AcceptAll,
         RecordKind::RejectAll,
         RecordKind::Custom,
         RecordKind::Withdraw,
         RecordKind::Reprompt,
         RecordKind::Erasure,
+        RecordKind::OptOut,
     ];
 
     /// The name used in the log, exports and JSON.
@@ -47,6 +50,7 @@ impl RecordKind {
             RecordKind::Withdraw => "withdraw",
             RecordKind::Reprompt => "reprompt",
             RecordKind::Erasure => "erasure",
+            RecordKind::OptOut => "opt_out",
         }
     }
 
@@ -103,6 +107,9 @@ pub struct ConsentRecord {
     pub browser: Option<String>,
     /// Free text: why a re-prompt happened, what an erasure covered.
     pub detail: String,
+    /// The consent regime that applied where the visitor was (`opt-in`, `opt-out`, `notice`,
+    /// `none`); empty in records made before regimes were kept.
+    pub regime: String,
 }
 
 impl ConsentRecord {
@@ -127,6 +134,7 @@ impl ConsentRecord {
             ip_prefix: None,
             browser: None,
             detail: String::new(),
+            regime: String::new(),
         }
     }
 
@@ -170,6 +178,8 @@ pub struct Visitor<'a> {
     pub user_agent: Option<&'a str>,
     /// The two-letter country, when the host can tell.
     pub country: Option<&'a str>,
+    /// The consent regime that applies where they are.
+    pub regime: consentry_config::Regime,
 }
 
 /// The network part of an address: IPv4 to /24 (`203.0.113.0/24`), IPv6 to /48.

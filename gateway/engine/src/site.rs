@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use consentry_banner::{Assets, Language, ASSET_PREFIX};
-use consentry_config::{Catalogue, ConsentSettings, Site};
+use consentry_config::{Catalogue, ConsentSettings, Regime, RegimeMap, Site};
 use http::header::{self, HeaderMap, HeaderValue};
 use http::{Method, StatusCode};
 use sha2::{Digest, Sha256};
@@ -18,6 +18,7 @@ use crate::html::{
     RewriteError, SiteBanner,
 };
 use crate::paths::{is_admin_path, CONSENT_PATH, DECLARATION_PATH, ERASE_PATH, RECEIPT_PATH};
+use crate::place::Place;
 use crate::record::{browser_family, truncate_ip, ConsentRecord, IpRecording, RecordKind, Visitor};
 use crate::request::RequestInfo;
 use crate::request_cookies::{CookieFilter, RequestCookies};
@@ -188,6 +189,7 @@ impl SiteEngine {
                 IpRecording::Omitted => None,
             },
             browser: visitor.user_agent.and_then(browser_family),
+            regime: visitor.regime.as_str().to_owned(),
             ..ConsentRecord::of_kind(kind)
         }
     }
@@ -261,9 +263,24 @@ impl SiteEngine {
         self.policy
     }
 
-    /// The visitor's consent on a request, from its headers.
-    pub fn consent_of(&self, headers: &HeaderMap, now: u64) -> VisitorConsent {
-        self.consent(&RequestCookies::from_headers(headers), headers, now)
+    /// The visitor's consent on a request, from its headers, under `regime`.
+    pub fn consent_of(&self, headers: &HeaderMap, regime: Regime, now: u64) -> VisitorConsent {
+        self.consent(&RequestCookies::from_headers(headers), headers, regime, now)
+    }
+
+    /// Which consent regime applies where.
+    pub fn regimes(&self) -> &RegimeMap {
+        &self.site.regimes
+    }
+
+    /// The regime for a visitor: `place` is asked only when the site's regime depends on it.
+    pub fn regime_at(&self, place: impl FnOnce() -> Place) -> Regime {
+        let regimes = &self.site.regimes;
+        if regimes.is_uniform() {
+            regimes.elsewhere()
+        } else {
+            place().regime_in(regimes)
+        }
     }
 
     /// `Set-Cookie` values that delete every cookie the request carries whose category is
@@ -288,12 +305,13 @@ impl SiteEngine {
         set_cookies
     }
 
-    /// The visitor's consent from the request's cookies and `Sec-GPC`. `now` is seconds
-    /// since the Unix epoch.
+    /// The visitor's consent from the request's cookies and `Sec-GPC`, under the regime where
+    /// they are. `now` is seconds since the Unix epoch.
     pub fn consent(
         &self,
         cookies: &RequestCookies<'_>,
         headers: &HeaderMap,
+        regime: Regime,
         now: u64,
     ) -> VisitorConsent {
         let gpc = headers
@@ -307,19 +325,21 @@ impl SiteEngine {
             gpc,
             now,
         )
+        .in_regime(regime)
     }
 
     /// Prepares a request for the origin: removes the cookies the visitor has not consented
-    /// to and asks only for content codings the gateway can decode. Returns the consent
-    /// and what was removed.
+    /// to (under `regime`) and asks only for content codings the gateway can decode. Returns
+    /// the consent and what was removed.
     pub fn prepare_request(
         &self,
         headers: &mut HeaderMap,
+        regime: Regime,
         now: u64,
     ) -> (VisitorConsent, CookieFilter) {
         let (consent, filter) = {
             let cookies = RequestCookies::from_headers(headers);
-            let consent = self.consent(&cookies, headers, now);
+            let consent = self.consent(&cookies, headers, regime, now);
             let filter = cookies.filter(&self.classifier, consent.grants);
             (consent, filter)
         };
@@ -473,8 +493,8 @@ impl SiteEngine {
             now,
         } = asked;
         let cookies = RequestCookies::from_headers(headers);
-        let previous = self.consent(&cookies, headers, now);
-        let grants = decision.grants(previous.gpc);
+        let previous = self.consent(&cookies, headers, visitor.regime, now);
+        let grants = decision.grants(previous.gpc, previous.grants);
         let (id_random, record_random) = split_random(random);
         // A visitor keeps one consent id across changes, lapses and withdrawals.
         let consent_id = match previous.decision.as_ref().or(previous.stale.as_ref()) {
@@ -500,6 +520,7 @@ impl SiteEngine {
             DecisionKind::RejectAll => RecordKind::RejectAll,
             DecisionKind::Custom => RecordKind::Custom,
             DecisionKind::Withdraw => RecordKind::Withdraw,
+            DecisionKind::OptOut => RecordKind::OptOut,
         };
         let mut record = self.new_record(kind, consent_id, language, visitor, now, record_random);
         record.banner_hash = self.banner_hash(language);

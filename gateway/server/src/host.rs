@@ -7,7 +7,7 @@ use consentry_engine::analytics::Counter;
 use consentry_engine::exchange::{Event, Host, HostFuture};
 use consentry_engine::inventory::CookieInventory;
 use consentry_engine::store::{Store, StoreError, StoreFuture};
-use consentry_engine::ConsentRecord;
+use consentry_engine::{ConsentRecord, Place};
 
 use crate::metrics::Oversized;
 use crate::Gateway;
@@ -46,8 +46,9 @@ impl Host for NativeHost<'_> {
         crate::gateway::fresh_salt()
     }
 
-    fn country(&self) -> Option<String> {
-        self.gateway.country(self.peer?)
+    fn place(&self) -> Place {
+        let country = self.peer.and_then(|peer| self.gateway.country(peer));
+        Place::from_codes(country.as_deref(), None)
     }
 
     fn analytics(&self) -> &Counter {

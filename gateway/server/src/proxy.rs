@@ -52,7 +52,7 @@ pub async fn handle(
         https: connection.https,
         now: unix_now(),
     };
-    let plan = gateway.engine.plan(&visit);
+    let plan = gateway.engine.plan(&visit, &host);
     if let Some((site, route)) = plan.metric_label() {
         host.observe(Event::Request { site, route });
     }

@@ -14,6 +14,12 @@ fn record(n: u64) -> ConsentRecord {
         country: Some("NL".into()),
         ip_prefix: Some("203.0.113.0/24".into()),
         browser: Some("Firefox".into()),
+        // Records from before regimes were kept have none; both kinds share a log.
+        regime: if n % 3 == 0 {
+            String::new()
+        } else {
+            "opt-in".into()
+        },
         ..ConsentRecord::of_kind(RecordKind::Custom)
     }
 }
@@ -51,6 +57,15 @@ fn an_altered_record_is_named() {
         verify(&key, None, &records),
         Err(ChainBreak::Altered { seq: 4 })
     );
+    // The regime that applied is part of the proof: it cannot be changed, nor removed.
+    for regime in ["opt-out", ""] {
+        let mut records = log(&key, 5);
+        records[0].record.regime = regime.into();
+        assert_eq!(
+            verify(&key, None, &records),
+            Err(ChainBreak::Altered { seq: 1 })
+        );
+    }
 }
 
 #[test]

@@ -3,7 +3,7 @@
 //! body, and the effects for the host to carry out).
 
 use std::net::IpAddr;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use consentry_config::OversizedPages;
 use http::header::{self, HeaderMap, HeaderValue};
@@ -16,7 +16,7 @@ use crate::forwarding::{is_upgrade, remove_hop_by_hop, set_forwarded, upstream_u
 use crate::pages::{self, Page};
 use crate::request::RequestInfo;
 use crate::site::{BodyPlan, SiteEngine};
-use crate::{BodyRewriter, ConsentRecord, CookieFilter, Engine, Visitor, VisitorConsent};
+use crate::{BodyRewriter, ConsentRecord, CookieFilter, Engine, Place, Visitor, VisitorConsent};
 
 /// The request headers a page view is counted by and a re-prompt record is made from.
 const VISITOR_HEADERS: [&str; 7] = [
@@ -52,6 +52,8 @@ pub struct Forward<'e> {
     peer: Option<IpAddr>,
     now: u64,
     visitor_headers: HeaderMap,
+    /// Where the visitor is: asked of the host once, when something needs it.
+    place: OnceLock<Place>,
 }
 
 /// What to do with the origin's body.
@@ -83,16 +85,19 @@ pub struct ResponsePlan {
 }
 
 impl<'e> Forward<'e> {
-    pub(super) fn plan(
+    pub(super) fn plan<H: Host>(
         engine: &'e Engine,
         index: usize,
         visit: &Visit<'_>,
         host: &str,
+        on: &H,
     ) -> Option<Forward<'e>> {
         let site = &engine.sites()[index];
         let mut headers = visit.headers.clone();
         let upgrade = is_upgrade(&headers);
-        let (consent, removed) = site.prepare_request(&mut headers, visit.now);
+        let place = OnceLock::new();
+        let regime = site.regime_at(|| place.get_or_init(|| on.place()).clone());
+        let (consent, removed) = site.prepare_request(&mut headers, regime, visit.now);
         let mut visitor_headers = HeaderMap::new();
         for name in VISITOR_HEADERS {
             for value in headers.get_all(name) {
@@ -132,7 +137,18 @@ impl<'e> Forward<'e> {
             peer: visit.peer,
             now: visit.now,
             visitor_headers,
+            place,
         })
+    }
+
+    /// Where the visitor is, asked of the host the first time.
+    fn place<H: Host>(&self, host: &H) -> &Place {
+        self.place.get_or_init(|| host.place())
+    }
+
+    /// The visitor's consent on this request, under the regime where they are.
+    pub fn consent(&self) -> &VisitorConsent {
+        &self.consent
     }
 
     /// The site.
@@ -263,13 +279,13 @@ impl<'e> Forward<'e> {
                 && is_page_view(&self.method, status, true, &self.visitor_headers);
             // A GeoIP lookup only when something keeps the country.
             let country = if view || self.consent.stale.is_some() {
-                host.country()
+                self.place(host).country.as_deref()
             } else {
                 None
             };
-            effects.record = self.reprompt(host, country.as_deref(), headers);
+            effects.record = self.reprompt(host, country, headers);
             if view {
-                self.count_view(host, country.as_deref());
+                self.count_view(host, country);
             }
         }
         ResponsePlan {
@@ -299,6 +315,7 @@ impl<'e> Forward<'e> {
                 .get(header::USER_AGENT)
                 .and_then(|v| v.to_str().ok()),
             country,
+            regime: self.consent.regime,
         };
         let (record, clear) = self.site.reprompt(
             &self.consent,

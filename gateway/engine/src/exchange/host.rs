@@ -9,7 +9,7 @@ use crate::analytics::Counter;
 use crate::inventory::CookieInventory;
 use crate::set_cookie::SetCookieFilter;
 use crate::store::{MaybeSendSync, Store, StoreError, StoreFuture};
-use crate::{ConsentRecord, CookieFilter};
+use crate::{ConsentRecord, CookieFilter, Place};
 
 /// A boxed future a host returns: `Send` natively, not in a Worker (JavaScript promises).
 #[cfg(not(target_arch = "wasm32"))]
@@ -36,8 +36,9 @@ pub trait Host: MaybeSendSync {
     /// A new day's salt for visitor hashes in the analytics.
     fn salt(&self) -> [u8; 32];
 
-    /// The visitor's two-letter country, if the host knows it.
-    fn country(&self) -> Option<String>;
+    /// Where the visitor is, as far as the host can tell (a GeoIP database, a trusted CDN
+    /// header, `request.cf`). Asked only when something needs it.
+    fn place(&self) -> Place;
 
     /// The page views and banner answers counted since the last flush.
     fn analytics(&self) -> &Counter;

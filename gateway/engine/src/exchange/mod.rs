@@ -97,8 +97,9 @@ pub enum Plan<'e> {
 }
 
 impl Engine {
-    /// The request phase: what to do with a visitor's request.
-    pub fn plan<'e>(&'e self, visit: &Visit<'_>) -> Plan<'e> {
+    /// The request phase: what to do with a visitor's request. `on` is the host it came to,
+    /// asked where the visitor is when the site's consent regime depends on it.
+    pub fn plan<'e, H: Host>(&'e self, visit: &Visit<'_>, on: &H) -> Plan<'e> {
         if let Some(problem) = framing_problem(visit.headers) {
             tracing::debug!(peer = ?visit.peer, problem, "ambiguous request refused");
             return Plan::Answer(own_page(crate::ops::ambiguous_request(problem)), None);
@@ -117,7 +118,7 @@ impl Engine {
         let name = site.site().name.as_str();
         let route = site.route(visit.method, visit.path());
         match route {
-            Route::Origin => match Forward::plan(self, index, visit, host) {
+            Route::Origin => match Forward::plan(self, index, visit, host, on) {
                 Some(forward) => Plan::Forward(Box::new(forward)),
                 None => Plan::Answer(own_page(pages::bad_target()), Some((name, "origin"))),
             },

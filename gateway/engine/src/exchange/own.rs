@@ -3,6 +3,8 @@
 
 use std::sync::Arc;
 
+use consentry_config::Regime;
+
 use http::header::{self, HeaderValue};
 use http::{Method, StatusCode};
 
@@ -19,7 +21,9 @@ use crate::request::{host_without_port, is_same_origin};
 use crate::site::{Asked, Route, SiteEngine};
 use crate::store::StoreError;
 use crate::RECEIPT_PATH;
-use crate::{parse_decision, render_receipt, Engine, ReceiptView, Visitor, MAX_DECISION_BODY};
+use crate::{
+    parse_decision, render_receipt, Engine, Place, ReceiptView, Visitor, MAX_DECISION_BODY,
+};
 
 /// One of Consentry's own paths, waiting for its body.
 #[derive(Debug)]
@@ -198,12 +202,19 @@ struct SiteRequest<'a> {
 }
 
 impl SiteRequest<'_> {
-    fn visitor<'h>(&'h self, country: Option<&'h str>) -> Visitor<'h> {
+    fn visitor<'h>(&'h self, place: &'h Place) -> Visitor<'h> {
         Visitor {
             ip: self.visit.peer,
             user_agent: self.visit.user_agent(),
-            country,
+            country: place.country.as_deref(),
+            regime: self.site.regime_at(|| place.clone()),
         }
+    }
+
+    /// The consent regime where the visitor is (the host is asked only when it depends on
+    /// the place).
+    fn regime<H: Host>(&self, host: &H) -> Regime {
+        self.site.regime_at(|| host.place())
     }
 
     /// `POST /__consentry/consent`: records a decision and answers with the signed consent
@@ -236,12 +247,12 @@ impl SiteRequest<'_> {
             tracing::error!(error = %e, "no randomness for a consent id");
             return Refusal::NotRecorded.page();
         }
-        let country = host.country();
+        let place = host.place();
         let asked = Asked {
             headers,
             host: host_without_port(self.host),
             secure: self.visit.https,
-            visitor: self.visitor(country.as_deref()),
+            visitor: self.visitor(&place),
             now: self.visit.now,
         };
         let outcome = self.site.decide(&decision, asked, random);
@@ -270,7 +281,9 @@ impl SiteRequest<'_> {
 
     /// `GET /__consentry/receipt`: the visitor's consent id, choices and records.
     async fn receipt<H: Host>(&self, host: &H) -> Page {
-        let consent = self.site.consent_of(self.visit.headers, self.visit.now);
+        let consent = self
+            .site
+            .consent_of(self.visit.headers, self.regime(host), self.visit.now);
         let records = match consent.consent_id() {
             Some(id) => match async { host.store()?.records_for(id).await }.await {
                 Ok(records) => records,
@@ -298,7 +311,9 @@ impl SiteRequest<'_> {
         if !is_same_origin(headers, self.host) {
             return Refusal::CrossSiteErasure.page();
         }
-        let consent = self.site.consent_of(headers, self.visit.now);
+        let consent = self
+            .site
+            .consent_of(headers, self.regime(host), self.visit.now);
         let Some(consent_id) = consent.consent_id() else {
             return pages::see_other(RECEIPT_PATH);
         };

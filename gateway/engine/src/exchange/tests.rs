@@ -12,7 +12,7 @@ use super::*;
 use crate::analytics::Counter;
 use crate::inventory::CookieInventory;
 use crate::store::{StoreError, StoreFuture};
-use crate::ConsentRecord;
+use crate::{ConsentRecord, Place};
 
 const PEER: IpAddr = IpAddr::V4(Ipv4Addr::new(203, 0, 113, 7));
 
@@ -41,6 +41,7 @@ struct TestHost {
     inventory: CookieInventory,
     appended: Mutex<Vec<ConsentRecord>>,
     events: Mutex<Vec<String>>,
+    place: Place,
 }
 
 impl TestHost {
@@ -50,6 +51,7 @@ impl TestHost {
             inventory: CookieInventory::new(engine.sites().iter().map(|s| s.site().name.as_str())),
             appended: Mutex::new(Vec::new()),
             events: Mutex::new(Vec::new()),
+            place: Place::from_codes(Some("NL"), None),
         }
     }
 
@@ -79,8 +81,8 @@ impl Host for TestHost {
     fn salt(&self) -> [u8; 32] {
         [1; 32]
     }
-    fn country(&self) -> Option<String> {
-        Some("NL".into())
+    fn place(&self) -> Place {
+        self.place.clone()
     }
     fn analytics(&self) -> &Counter {
         &self.analytics
@@ -168,7 +170,7 @@ fn assert_protected(page: &Page) {
 fn requests_without_a_known_host_or_with_ambiguous_framing_are_answered_here() {
     let engine = engine();
     let none = HeaderMap::new();
-    let page = answer(engine.plan(&visit(&Method::GET, "/", &none)));
+    let page = answer(engine.plan(&visit(&Method::GET, "/", &none), &TestHost::new(&engine)));
     assert_eq!(page.status(), StatusCode::BAD_REQUEST);
     // quick_start's site answers any host; framing is checked before the host.
     let smuggled = headers(&[
@@ -176,7 +178,10 @@ fn requests_without_a_known_host_or_with_ambiguous_framing_are_answered_here() {
         ("content-length", "5"),
         ("transfer-encoding", "chunked"),
     ]);
-    let page = answer(engine.plan(&visit(&Method::POST, "/", &smuggled)));
+    let page = answer(engine.plan(
+        &visit(&Method::POST, "/", &smuggled),
+        &TestHost::new(&engine),
+    ));
     assert_eq!(page.status(), StatusCode::BAD_REQUEST);
     assert_protected(&page);
 }
@@ -190,7 +195,10 @@ fn forwarding_strips_unconsented_cookies_and_keeps_the_visitors_host() {
         ("connection", "keep-alive, x-private"),
         ("x-private", "1"),
     ]);
-    let forward = forward(engine.plan(&visit(&Method::GET, "/a?b=1", &request)));
+    let forward = forward(engine.plan(
+        &visit(&Method::GET, "/a?b=1", &request),
+        &TestHost::new(&engine),
+    ));
     assert_eq!(forward.uri.to_string(), "http://127.0.0.1:9/base/a?b=1");
     let h = &forward.headers;
     assert_eq!(h[header::COOKIE], "PHPSESSID=abc");
@@ -207,7 +215,7 @@ fn an_html_answer_is_rewritten_with_tracker_cookies_removed_and_the_view_counted
         ("host", "shop.test"),
         ("user-agent", "Mozilla/5.0 Firefox/120.0"),
     ]);
-    let forward = forward(engine.plan(&visit(&Method::GET, "/", &request)));
+    let forward = forward(engine.plan(&visit(&Method::GET, "/", &request), &host));
     let mut origin = headers(&[
         ("content-type", "text/html; charset=utf-8"),
         ("content-length", "120"),
@@ -238,7 +246,7 @@ fn a_non_html_answer_passes_and_counts_nothing() {
     let engine = engine();
     let host = TestHost::new(&engine);
     let request = headers(&[("host", "shop.test")]);
-    let forward = forward(engine.plan(&visit(&Method::GET, "/app.js", &request)));
+    let forward = forward(engine.plan(&visit(&Method::GET, "/app.js", &request), &host));
     let mut origin = headers(&[("content-type", "text/javascript"), ("content-length", "9")]);
     let plan = forward.respond(&host, StatusCode::OK, &mut origin, false);
     assert!(matches!(plan.body, BodyAction::Pass));
@@ -251,7 +259,7 @@ fn a_body_the_runtime_decoded_is_rewritten_and_keeps_its_coding() {
     let engine = engine();
     let host = TestHost::new(&engine);
     let request = headers(&[("host", "shop.test")]);
-    let forward = forward(engine.plan(&visit(&Method::GET, "/", &request)));
+    let forward = forward(engine.plan(&visit(&Method::GET, "/", &request), &host));
     let mut origin = headers(&[("content-type", "text/html"), ("content-encoding", "br")]);
     let plan = forward.respond(&host, StatusCode::OK, &mut origin, true);
     assert!(matches!(plan.body, BodyAction::Rewrite(_)));
@@ -267,7 +275,7 @@ fn oversized_pages_are_refused_or_passed_as_configured() {
         let engine = engine_with(|c| c.server.oversized_pages = setting);
         let host = TestHost::new(&engine);
         let request = headers(&[("host", "shop.test")]);
-        let forward = forward(engine.plan(&visit(&Method::GET, "/", &request)));
+        let forward = forward(engine.plan(&visit(&Method::GET, "/", &request), &host));
         let page = forward.oversized(&host);
         assert_eq!(page.is_some(), refused);
         if let Some(page) = page {
@@ -282,7 +290,7 @@ fn an_unreachable_origin_is_a_502_and_noted() {
     let engine = engine();
     let host = TestHost::new(&engine);
     let request = headers(&[("host", "shop.test")]);
-    let forward = forward(engine.plan(&visit(&Method::GET, "/", &request)));
+    let forward = forward(engine.plan(&visit(&Method::GET, "/", &request), &host));
     let page = forward.failed(&host, UpstreamFailure::Unreachable);
     assert_eq!(page.status(), StatusCode::BAD_GATEWAY);
     assert!(host.events().contains(&"upstream unreachable".to_owned()));
@@ -298,7 +306,7 @@ fn a_decision_is_recorded_before_the_cookie_is_given() {
         ("content-type", "application/json"),
     ]);
     let v = visit(&Method::POST, "/__consentry/consent", &request);
-    let Plan::Own(own) = engine.plan(&v) else {
+    let Plan::Own(own) = engine.plan(&v, &host) else {
         panic!("the consent endpoint is Consentry's own");
     };
     assert_eq!(own.body_limit(), Some(crate::MAX_DECISION_BODY));
@@ -320,7 +328,7 @@ fn a_decision_from_another_site_is_refused_unrecorded() {
     let host = TestHost::new(&engine);
     let request = headers(&[("host", "shop.test"), ("origin", "https://evil.test")]);
     let v = visit(&Method::POST, "/__consentry/consent", &request);
-    let Plan::Own(own) = engine.plan(&v) else {
+    let Plan::Own(own) = engine.plan(&v, &host) else {
         panic!("own path");
     };
     let page = block_on(own.answer(&host, &v, Ok(b"action=accept_all".to_vec())));
@@ -334,7 +342,7 @@ fn the_receipt_page_cannot_be_framed_even_when_the_store_is_down() {
     let host = TestHost::new(&engine);
     let request = headers(&[("host", "shop.test")]);
     let v = visit(&Method::GET, "/__consentry/receipt", &request);
-    let Plan::Own(own) = engine.plan(&v) else {
+    let Plan::Own(own) = engine.plan(&v, &host) else {
         panic!("own path");
     };
     let page = block_on(own.answer(&host, &v, Ok(Vec::new())));
@@ -349,13 +357,13 @@ fn metrics_on_a_host_without_them_say_so() {
     let host = TestHost::new(&engine);
     let none = HeaderMap::new();
     let v = visit(&Method::GET, "/__consentry/metrics", &none);
-    let Plan::Own(own) = engine.plan(&v) else {
+    let Plan::Own(own) = engine.plan(&v, &host) else {
         panic!("the operator's paths are Consentry's own");
     };
     let page = block_on(own.answer(&host, &v, Ok(Vec::new())));
     assert_eq!(page.status(), StatusCode::NOT_IMPLEMENTED);
     let v = visit(&Method::GET, "/__consentry/ready", &none);
-    let Plan::Own(own) = engine.plan(&v) else {
+    let Plan::Own(own) = engine.plan(&v, &TestHost::new(&engine)) else {
         panic!("own path");
     };
     let page = block_on(own.answer(&host, &v, Ok(Vec::new())));

@@ -39,7 +39,8 @@ fn pass(site: &SiteEngine, inventory: &CookieInventory, cookie: &str, set: &[&st
     if !cookie.is_empty() {
         request.insert(COOKIE, HeaderValue::from_str(cookie).expect("cookie"));
     }
-    let (consent, filter) = site.prepare_request(&mut request, NOW);
+    let (consent, filter) =
+        site.prepare_request(&mut request, consentry_config::Regime::OptIn, NOW);
     inventory.saw_in_request(site, &filter.names, path, NOW);
     let mut response = HeaderMap::new();
     for value in set {
