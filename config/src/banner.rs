@@ -32,6 +32,15 @@ pub const BANNER_TEXT_KEYS: &[&str] = &[
     "preferences_purpose",
     "analytics_purpose",
     "marketing_purpose",
+    "notice_body",
+    "acknowledge",
+    "opt_out_body",
+    "opt_out_link",
+    "opt_out_explain",
+    "opt_out_gpc",
+    "opt_out_button",
+    "opted_out",
+    "back_to_site",
 ];
 
 /// The colours the banner uses when the theme names none (light scheme), for the contrast

@@ -6,6 +6,7 @@
   var form = root.querySelector("form");
   var box = root.querySelector(".cy-box");
   var set = root.querySelector(".cy-set");
+  if (!form || !set) return;
   var boxes = [].slice.call(root.querySelectorAll("input[name]:not([type=hidden])"));
   var granted = (root.getAttribute("data-granted") || "").split(" ").filter(Boolean);
   var opener = null;
@@ -144,6 +145,13 @@
       root.parentNode.replaceChild(det, root);
       root = det;
       set.open = true;
+      // The opt-out link stays in view beside the control, as the gateway renders it.
+      var dns = root.querySelector(".cy-dns");
+      if (dns) {
+        dns.className = "consentry cy-dns";
+        dns.lang = root.lang;
+        root.parentNode.insertBefore(dns, root.nextSibling);
+      }
     }
     focus(opener || summary);
     opener = null;
@@ -159,7 +167,7 @@
     form.submit();
   }
 
-  if (form && w.fetch && w.JSON) form.addEventListener("submit", function (ev) {
+  if (w.fetch && w.JSON) form.addEventListener("submit", function (ev) {
     var b = ev.submitter, action = b && b.value;
     if (!action) return;
     ev.preventDefault();

@@ -1,5 +1,6 @@
 //! Consentry's consent banner: the HTML a page gets, in the visitor's language and for their
-//! consent state, and the CSS and JS assets it loads from the site's own origin.
+//! consent regime and state, the opt-out page, and the CSS and JS assets they load from the
+//! site's own origin.
 //!
 //! Everything rendered here is ASCII: characters outside ASCII are written as HTML character
 //! references, so the banner can be injected into a page of any ASCII-compatible charset.
@@ -17,6 +18,6 @@ pub use assets::{Asset, Assets, ASSET_PREFIX};
 pub use cookies::{CookieList, ListedCookie, VendorCookies};
 pub use escape::escape_html;
 pub use language::Language;
-pub use render::{embed_placeholder, render, BannerView};
+pub use render::{embed_placeholder, opt_out_page, render, BannerView, OPT_OUT_PATH};
 pub use texts::{lifetime as lifetime_in_words, Texts};
 pub use theme::theme_css;

@@ -25,6 +25,15 @@ pub(crate) static TEXTS: Builtin = Builtin {
     preferences_purpose: "Speichern Ihre Einstellungen wie Sprache oder Region und erm\u{f6}glichen zus\u{e4}tzliche Funktionen.",
     analytics_purpose: "Z\u{e4}hlen Besuche und zeigen, wie die Website genutzt wird, damit wir sie verbessern k\u{f6}nnen.",
     marketing_purpose: "Lassen Werbepartner und eingebettete Medien Sie website\u{fc}bergreifend wiedererkennen, um passende Werbung und Inhalte zu zeigen.",
+    notice_body: "Wir verwenden Cookies, damit die Website funktioniert, um Ihre Einstellungen zu speichern, Besuche zu z\u{e4}hlen und f\u{fc}r Marketing. Was Sie nicht m\u{f6}chten, schalten Sie unter Cookie-Einstellungen ab.",
+    acknowledge: "OK",
+    opt_out_body: "Wir verwenden Cookies, auch f\u{fc}r Werbung, und Sie k\u{f6}nnen dem Verkauf und der Weitergabe Ihrer personenbezogenen Daten jederzeit widersprechen.",
+    opt_out_link: "Meine personenbezogenen Daten nicht verkaufen oder weitergeben",
+    opt_out_explain: "Wenn Sie widersprechen, schaltet diese Website f\u{fc}r diesen Browser Werbe-Cookies ab, ebenso Cookies und Skripte, die Sie website\u{fc}bergreifend verfolgen. Ihre personenbezogenen Daten werden dann nicht mehr f\u{fc}r Werbung verkauft oder weitergegeben. Die Cookies, die f\u{fc}r den Betrieb der Website n\u{f6}tig sind, bleiben aktiv.",
+    opt_out_gpc: "Sendet Ihr Browser das Signal Global Privacy Control, gilt das automatisch als Widerspruch.",
+    opt_out_button: "Widersprechen",
+    opted_out: "Sie haben widersprochen: Werbe-Cookies sowie Cookies und Skripte, die Sie website\u{fc}bergreifend verfolgen, sind auf dieser Website f\u{fc}r diesen Browser abgeschaltet.",
+    back_to_site: "Zur\u{fc}ck zur Website",
 };
 
 pub(crate) static UNITS: Units = Units {

@@ -25,6 +25,15 @@ pub(crate) static TEXTS: Builtin = Builtin {
     preferences_purpose: "Remember your settings, such as language or region, and enable extra functions.",
     analytics_purpose: "Count visits and show how the site is used, so that we can improve it.",
     marketing_purpose: "Let advertising partners and embedded media recognise you across sites to show relevant ads and content.",
+    notice_body: "We use cookies to make this site work, to remember your preferences, to count visits and for marketing. You can switch off the ones you do not want under Cookie settings.",
+    acknowledge: "OK",
+    opt_out_body: "We use cookies, including for advertising, and you can opt out of the sale and sharing of your personal information at any time.",
+    opt_out_link: "Do Not Sell or Share My Personal Information",
+    opt_out_explain: "Opting out switches off advertising and cross-site tracking cookies and scripts on this site for this browser, so your personal information is no longer sold or shared for advertising. The cookies the site needs to work stay on.",
+    opt_out_gpc: "If your browser sends the Global Privacy Control signal, we honour it as an opt-out automatically.",
+    opt_out_button: "Opt out",
+    opted_out: "You have opted out: advertising and cross-site tracking cookies and scripts are switched off on this site for this browser.",
+    back_to_site: "Back to the site",
 };
 
 pub(crate) static UNITS: Units = Units {

@@ -25,6 +25,15 @@ pub(crate) static TEXTS: Builtin = Builtin {
     preferences_purpose: "M\u{e9}morisent vos r\u{e9}glages, comme la langue ou la r\u{e9}gion, et activent des fonctions suppl\u{e9}mentaires.",
     analytics_purpose: "Comptent les visites et montrent comment le site est utilis\u{e9}, afin que nous puissions l'am\u{e9}liorer.",
     marketing_purpose: "Permettent aux partenaires publicitaires et aux contenus int\u{e9}gr\u{e9}s de vous reconna\u{ee}tre d'un site \u{e0} l'autre pour afficher des publicit\u{e9}s et contenus pertinents.",
+    notice_body: "Nous utilisons des cookies pour faire fonctionner le site, m\u{e9}moriser vos pr\u{e9}f\u{e9}rences, mesurer l'audience et \u{e0} des fins marketing. Vous pouvez d\u{e9}sactiver ceux que vous ne souhaitez pas dans Param\u{e8}tres des cookies.",
+    acknowledge: "OK",
+    opt_out_body: "Nous utilisons des cookies, notamment \u{e0} des fins publicitaires, et vous pouvez vous opposer \u{e0} tout moment \u{e0} la vente et au partage de vos informations personnelles.",
+    opt_out_link: "Ne pas vendre ni partager mes informations personnelles",
+    opt_out_explain: "Si vous vous y opposez, ce site d\u{e9}sactive pour ce navigateur les cookies publicitaires ainsi que les cookies et scripts qui vous suivent d'un site \u{e0} l'autre. Vos informations personnelles ne sont alors plus vendues ni partag\u{e9}es \u{e0} des fins publicitaires. Les cookies n\u{e9}cessaires au fonctionnement du site restent actifs.",
+    opt_out_gpc: "Si votre navigateur envoie le signal Global Privacy Control, nous le traitons automatiquement comme une opposition.",
+    opt_out_button: "Refuser la vente et le partage",
+    opted_out: "Votre opposition est enregistr\u{e9}e : les cookies publicitaires et les cookies et scripts qui vous suivent d'un site \u{e0} l'autre sont d\u{e9}sactiv\u{e9}s sur ce site pour ce navigateur.",
+    back_to_site: "Retour au site",
 };
 
 pub(crate) static UNITS: Units = Units {

@@ -77,6 +77,15 @@ texts!(
     preferences_purpose,
     analytics_purpose,
     marketing_purpose,
+    notice_body,
+    acknowledge,
+    opt_out_body,
+    opt_out_link,
+    opt_out_explain,
+    opt_out_gpc,
+    opt_out_button,
+    opted_out,
+    back_to_site,
 );
 
 /// Words for lifetimes: singular and plural of each unit, and a session cookie's lifetime.

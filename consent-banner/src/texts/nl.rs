@@ -25,6 +25,15 @@ pub(crate) static TEXTS: Builtin = Builtin {
     preferences_purpose: "Onthouden uw instellingen, zoals taal of regio, en maken extra functies mogelijk.",
     analytics_purpose: "Tellen bezoeken en laten zien hoe de site wordt gebruikt, zodat we die kunnen verbeteren.",
     marketing_purpose: "Laten advertentiepartners en ingesloten media u over sites heen herkennen om relevante advertenties en inhoud te tonen.",
+    notice_body: "We gebruiken cookies om de site te laten werken, uw voorkeuren te onthouden, bezoeken te tellen en voor marketing. Wat u niet wilt, zet u uit via Cookie-instellingen.",
+    acknowledge: "OK",
+    opt_out_body: "We gebruiken cookies, ook voor advertenties, en u kunt altijd bezwaar maken tegen de verkoop en het delen van uw persoonsgegevens.",
+    opt_out_link: "Mijn persoonsgegevens niet verkopen of delen",
+    opt_out_explain: "Als u bezwaar maakt, zet deze site voor deze browser de advertentiecookies uit en de cookies en scripts die u over sites heen volgen. Uw persoonsgegevens worden dan niet meer verkocht of gedeeld voor advertenties. De cookies die nodig zijn om de site te laten werken, blijven aan.",
+    opt_out_gpc: "Stuurt uw browser het signaal Global Privacy Control mee, dan geldt dat automatisch als bezwaar.",
+    opt_out_button: "Bezwaar maken",
+    opted_out: "U hebt bezwaar gemaakt: advertentiecookies en cookies en scripts die u over sites heen volgen, staan op deze site uit voor deze browser.",
+    back_to_site: "Terug naar de site",
 };
 
 pub(crate) static UNITS: Units = Units {
