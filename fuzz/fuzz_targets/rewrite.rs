@@ -122,6 +122,7 @@ fn serve(
         method: &method,
         path_and_query: "/a?b=c",
         accept_language: Some("nl, en;q=0.5"),
+        place: None,
     };
     let (_, plan) =
         site.prepare_response(consent, &info, StatusCode::OK, &mut headers, 1_700_000_000);

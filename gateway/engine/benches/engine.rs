@@ -100,6 +100,7 @@ fn rewrite(c: &mut Criterion) {
         method: &method,
         path_and_query: "/",
         accept_language: Some("en"),
+        place: None,
     };
     let mut group = c.benchmark_group("html");
     for (name, page) in pages() {

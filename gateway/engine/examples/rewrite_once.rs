@@ -129,6 +129,7 @@ fn rewrite(
         method: &Method::GET,
         path_and_query: "/",
         accept_language: Some("en"),
+        place: None,
     };
     let mut rewriter = site.page_rewriter(consent, &info, None)?;
     let mut out = 0;

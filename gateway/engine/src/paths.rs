@@ -8,6 +8,8 @@ pub const CONSENT_PATH: &str = "/__consentry/consent";
 pub const RECEIPT_PATH: &str = "/__consentry/receipt";
 /// Where the erase form posts.
 pub const ERASE_PATH: &str = "/__consentry/receipt/erase";
+/// The opt-out page of the opt-out regime ("Do Not Sell or Share My Personal Information").
+pub const OPT_OUT_PATH: &str = consentry_banner::OPT_OUT_PATH;
 /// The declaration's path.
 pub const DECLARATION_PATH: &str = "/__consentry/cookies";
 /// The dashboard's path.

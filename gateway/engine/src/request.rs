@@ -13,6 +13,22 @@ pub struct RequestInfo<'a> {
     pub path_and_query: &'a str,
     /// The visitor's `Accept-Language`.
     pub accept_language: Option<&'a str>,
+    /// Where the visitor is, when the host was asked (the site's regime depends on it).
+    pub place: Option<&'a crate::Place>,
+}
+
+/// The path and query of the `Referer` when it is a page of `host` (without port): where a
+/// form on that page came from, to send the visitor back to.
+pub fn referer_path(headers: &HeaderMap, host: &str) -> Option<String> {
+    let url = headers
+        .get(header::REFERER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|r| url::Url::parse(r).ok())
+        .filter(|u| u.host_str() == Some(host))?;
+    Some(match url.query() {
+        Some(q) => format!("{}?{q}", url.path()),
+        None => url.path().to_owned(),
+    })
 }
 
 /// Whether a state-changing request comes from the site's own pages: a browser sends

@@ -17,10 +17,12 @@ use crate::html::{
     banner_language, inline_hashes, page_context, set_cookie_lifetimes, OriginCookie, PageRewriter,
     RewriteError, SiteBanner,
 };
-use crate::paths::{is_admin_path, CONSENT_PATH, DECLARATION_PATH, ERASE_PATH, RECEIPT_PATH};
+use crate::paths::{
+    is_admin_path, CONSENT_PATH, DECLARATION_PATH, ERASE_PATH, OPT_OUT_PATH, RECEIPT_PATH,
+};
 use crate::place::Place;
 use crate::record::{browser_family, truncate_ip, ConsentRecord, IpRecording, RecordKind, Visitor};
-use crate::request::RequestInfo;
+use crate::request::{referer_path, RequestInfo};
 use crate::request_cookies::{CookieFilter, RequestCookies};
 use crate::set_cookie::{expiring_set_cookies, filter_set_cookies, SetCookieFilter};
 use crate::trackers::TrackerIndex;
@@ -39,6 +41,8 @@ pub enum Route<'a> {
     Receipt,
     /// The cookie declaration (`/__consentry/cookies`).
     Cookies,
+    /// The opt-out page (`/__consentry/opt-out`).
+    OptOut,
     /// The visitor asks to erase their records.
     Erase,
     /// One of Consentry's own paths, with the method it does not take.
@@ -148,14 +152,17 @@ impl SiteEngine {
         if is_admin_path(path) {
             return Route::Admin;
         }
-        if path == RECEIPT_PATH || path == DECLARATION_PATH {
-            return match (
-                method == Method::GET || method == Method::HEAD,
-                path == RECEIPT_PATH,
-            ) {
-                (true, true) => Route::Receipt,
-                (true, false) => Route::Cookies,
-                (false, _) => Route::MethodNotAllowed("GET, HEAD"),
+        let page = match path {
+            RECEIPT_PATH => Some(Route::Receipt),
+            DECLARATION_PATH => Some(Route::Cookies),
+            OPT_OUT_PATH => Some(Route::OptOut),
+            _ => None,
+        };
+        if let Some(page) = page {
+            return if method == Method::GET || method == Method::HEAD {
+                page
+            } else {
+                Route::MethodNotAllowed("GET, HEAD")
             };
         }
         match self.assets.get(path) {
@@ -256,6 +263,20 @@ impl SiteEngine {
             .iter()
             .map(|b| format!("{b:02x}"))
             .collect()
+    }
+
+    /// The opt-out page for a visitor who asks with `headers`: the form posting the opt-out,
+    /// coming back to `return_to`, or the confirmation when they `opted_out`.
+    pub fn opt_out_page(&self, headers: &HeaderMap, return_to: &str, opted_out: bool) -> String {
+        consentry_banner::opt_out_page(
+            self.language_for(headers),
+            &self.site.banner,
+            CONSENT_PATH,
+            return_to,
+            opted_out,
+            self.site.privacy_url.as_deref(),
+            &self.assets,
+        )
     }
 
     /// The policy in force.
@@ -443,7 +464,7 @@ impl SiteEngine {
             };
         // A Content-Security-Policy keeps working: the inline script (and a theme's style)
         // the gateway adds are allowed by their hashes, not by weakening the policy.
-        let hashes = inline_hashes(&self.site, consent.grants);
+        let hashes = inline_hashes(&self.site, consent, request.place);
         crate::csp::allow_inline(headers, &hashes.scripts, &hashes.styles);
         headers.remove(header::CONTENT_LENGTH);
         // The body now depends on the visitor's consent: no validator of the origin's
@@ -528,15 +549,7 @@ impl SiteEngine {
         record.gpc = previous.gpc;
         record.set_grants(grants);
         let redirect_to = decision.via_form.then(|| {
-            let referer_path = headers
-                .get(header::REFERER)
-                .and_then(|v| v.to_str().ok())
-                .and_then(|r| url::Url::parse(r).ok())
-                .filter(|u| u.host_str() == Some(host))
-                .map(|u| match u.query() {
-                    Some(q) => format!("{}?{q}", u.path()),
-                    None => u.path().to_owned(),
-                });
+            let referer_path = referer_path(headers, host);
             safe_return_path(decision.return_to.as_deref().or(referer_path.as_deref()))
         });
         DecisionOutcome {

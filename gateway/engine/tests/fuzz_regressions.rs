@@ -25,6 +25,7 @@ fn rewrite(page: &[u8], charset: Option<&str>, sizes: &[usize]) -> Vec<u8> {
         method: &method,
         path_and_query: "/",
         accept_language: Some("en"),
+        place: None,
     };
     let mut rewriter = site
         .page_rewriter(&consent, &info, charset)

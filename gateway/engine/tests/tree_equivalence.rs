@@ -103,6 +103,7 @@ impl Gateway {
             method: &method,
             path_and_query: "/",
             accept_language: Some("en"),
+            place: None,
         };
         let mut rewriter = self
             .site

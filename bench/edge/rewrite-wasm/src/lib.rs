@@ -43,6 +43,7 @@ pub fn rewrite(page: &[u8], chunk: usize) -> usize {
         method: &Method::GET,
         path_and_query: "/",
         accept_language: Some("en"),
+        place: None,
     };
     let consent = VisitorConsent::undecided(false);
     let rewriter = site.page_rewriter(&consent, &info, None).expect("rewriter");

@@ -47,6 +47,7 @@ fn rewritten(site: &SiteEngine, grants: Grants) -> String {
         method: &Method::GET,
         path_and_query: "/",
         accept_language: None,
+        place: None,
     };
     let mut rewriter = site.page_rewriter(&consent, &info, None).expect("rewriter");
     let mut out = rewriter
@@ -168,6 +169,7 @@ fn a_sites_allowed_trackers_pass_the_page_and_its_own_guard() {
         method: &Method::GET,
         path_and_query: "/",
         accept_language: None,
+        place: None,
     };
     let mut rewriter = site.page_rewriter(&consent, &info, None).expect("rewriter");
     let mut out = rewriter

@@ -246,6 +246,7 @@ impl<'e> Forward<'e> {
             method: &self.method,
             path_and_query: &self.path_and_query,
             accept_language,
+            place: self.place.get(),
         };
         let (set_cookies, plan) =
             self.site

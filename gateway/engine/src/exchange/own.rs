@@ -17,7 +17,7 @@ use crate::inventory::declaration::declaration_page;
 use crate::inventory::site_inventory;
 use crate::ops::{self, OpsRoute};
 use crate::pages::{self, erasure_answer, receipt_page, Page, PageBody, Refusal};
-use crate::request::{host_without_port, is_same_origin};
+use crate::request::{host_without_port, is_same_origin, referer_path};
 use crate::site::{Asked, Route, SiteEngine};
 use crate::store::StoreError;
 use crate::RECEIPT_PATH;
@@ -47,6 +47,7 @@ enum SitePath {
     Consent,
     Receipt,
     Cookies,
+    OptOut,
     Erase,
     Admin,
 }
@@ -57,6 +58,7 @@ impl SitePath {
             SitePath::Consent => "consent",
             SitePath::Receipt => "receipt",
             SitePath::Cookies => "cookies",
+            SitePath::OptOut => "opt-out",
             SitePath::Erase => "erase",
             SitePath::Admin => "admin",
         }
@@ -81,6 +83,7 @@ impl<'e> OwnRequest<'e> {
             Route::Consent => SitePath::Consent,
             Route::Receipt => SitePath::Receipt,
             Route::Cookies => SitePath::Cookies,
+            Route::OptOut => SitePath::OptOut,
             Route::Erase => SitePath::Erase,
             _ => SitePath::Admin,
         };
@@ -142,6 +145,7 @@ impl<'e> OwnRequest<'e> {
                     SitePath::Receipt => request.receipt(host).await,
                     SitePath::Erase => request.erase(host).await,
                     SitePath::Cookies => request.declaration(host).await,
+                    SitePath::OptOut => request.opt_out(host),
                     SitePath::Admin => request.admin(host, body).await,
                 }
             }
@@ -351,6 +355,7 @@ impl SiteRequest<'_> {
                 &overrides,
                 self.visit.query(),
                 self.visit.headers,
+                self.regime(host),
                 self.visit.method == Method::HEAD,
             ),
             Err(e) => {
@@ -361,6 +366,25 @@ impl SiteRequest<'_> {
                 )
             }
         }
+    }
+
+    /// `GET /__consentry/opt-out`: the opt-out regime's "Do Not Sell or Share My Personal
+    /// Information" page, a form that posts the opt-out, or what the visitor chose.
+    fn opt_out<H: Host>(&self, host: &H) -> Page {
+        let headers = self.visit.headers;
+        let consent = self
+            .site
+            .consent_of(headers, self.regime(host), self.visit.now);
+        // Opted out: a decision without marketing, or the browser's Global Privacy Control.
+        let opted_out = consent.gpc
+            || consent
+                .decision
+                .as_ref()
+                .is_some_and(|d| !d.grants.allows(consentry_config::Category::Marketing));
+        let return_to = referer_path(headers, host_without_port(self.host));
+        let return_to = crate::safe_return_path(return_to.as_deref());
+        let html = self.site.opt_out_page(headers, &return_to, opted_out);
+        pages::html(StatusCode::OK, html, self.visit.method == Method::HEAD)
     }
 
     /// The dashboard and its API, answered by [`admin::handle`].

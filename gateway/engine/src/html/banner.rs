@@ -10,19 +10,19 @@ use std::sync::{Arc, PoisonError, RwLock};
 use consentry_banner::{
     embed_placeholder, escape_html, render, theme_css, Assets, BannerView, CookieList, Language,
 };
-use consentry_config::{BannerSettings, Category, Lifetime, LifetimeUnit, Site};
+use consentry_config::{BannerSettings, Category, Lifetime, LifetimeUnit, Regime, Site};
 use http::header::{self, HeaderMap};
 
-use super::consent_mode::consent_mode_html;
-use super::{consent_mode_hash, csp_hash, PageContext, PageFindings};
-use crate::consent::VisitorConsent;
+use super::consent_mode::Defaults;
+use super::{csp_hash, PageContext, PageFindings};
+use crate::consent::{before_decision, VisitorConsent};
 use crate::consent_cookie::CONSENT_COOKIE;
 use crate::csp::InlineHashes;
 use crate::decision::safe_return_path;
 use crate::paths::CONSENT_PATH;
 use crate::request::RequestInfo;
 use crate::trackers::Allowlist;
-use crate::Grants;
+use crate::{Grants, Place};
 
 /// A cookie the origin sets with a page: classified, with the lifetime it is given.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,11 +59,16 @@ pub(crate) fn set_cookie_lifetimes(headers: &HeaderMap) -> Vec<(String, Option<L
     out
 }
 
-/// The hashes of what the gateway inlines into a page for these grants: the Consent Mode
+/// The hashes of what the gateway inlines into a page for this consent: the Consent Mode
 /// script, and the theme's style when the site has one.
-pub(crate) fn inline_hashes(site: &Site, grants: Grants) -> InlineHashes {
+pub(crate) fn inline_hashes(
+    site: &Site,
+    consent: &VisitorConsent,
+    place: Option<&Place>,
+) -> InlineHashes {
+    let defaults = Defaults::of(consent, site.regimes.strictest(), place);
     InlineHashes {
-        scripts: vec![consent_mode_hash(grants)],
+        scripts: vec![defaults.script().1],
         styles: theme_css(&site.banner.theme)
             .map(|css| csp_hash(&css))
             .into_iter()
@@ -106,6 +111,9 @@ pub(crate) struct SiteBanner {
     /// What the site lets through although the catalogue names it as a tracker: the site's
     /// `allow_trackers`.
     allow: Arc<Allowlist>,
+    /// The strictest regime the site uses: Consent Mode's default for regions other than the
+    /// visitor's.
+    strictest: consentry_config::Regime,
 }
 
 impl std::fmt::Debug for SiteBanner {
@@ -117,10 +125,21 @@ impl std::fmt::Debug for SiteBanner {
     }
 }
 
+/// What a banner shows a visitor: in which language, under which regime, and what they
+/// decided or what runs until they do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Shown {
+    language: Language,
+    regime: Regime,
+    /// The visitor's decision, if any.
+    decided: Option<Grants>,
+    /// What runs before a decision (the regime's default, under Global Privacy Control too).
+    before: Grants,
+}
+
 /// A banner rendered for one set of inputs, split where the way back goes.
 struct Rendered {
-    language: Language,
-    decided: Option<Grants>,
+    shown: Shown,
     vendors: Vec<(String, Category)>,
     origin_cookies: Vec<OriginCookie>,
     before: String,
@@ -130,20 +149,17 @@ struct Rendered {
 impl Rendered {
     fn is_for(
         &self,
-        language: Language,
-        decided: Option<Grants>,
+        shown: Shown,
         origin_cookies: &[OriginCookie],
         findings: &PageFindings,
     ) -> bool {
-        self.language == language
-            && self.decided == decided
+        self.shown == shown
             && self.vendors == findings.vendors
             && self.origin_cookies == origin_cookies
     }
 
     fn same_inputs(&self, other: &Rendered) -> bool {
-        self.language == other.language
-            && self.decided == other.decided
+        self.shown == other.shown
             && self.vendors == other.vendors
             && self.origin_cookies == other.origin_cookies
     }
@@ -178,6 +194,7 @@ impl SiteBanner {
             allow: Arc::new(Allowlist::new(
                 site.allow_trackers.iter().map(String::as_str),
             )),
+            strictest: site.regimes.strictest(),
         }
     }
 
@@ -188,20 +205,20 @@ impl SiteBanner {
     /// The banner for a page view.
     fn html(
         &self,
-        language: Language,
-        decided: Option<Grants>,
+        shown: Shown,
         return_to: &str,
         origin_cookies: &[OriginCookie],
         findings: &PageFindings,
     ) -> String {
-        let rendered = match self.find(language, decided, origin_cookies, findings) {
+        if shown.regime == Regime::None {
+            return String::new();
+        }
+        let rendered = match self.find(shown, origin_cookies, findings) {
             Some(r) => r,
-            None => match self.render(language, decided, origin_cookies, findings) {
+            None => match self.render(shown, origin_cookies, findings) {
                 Some(r) => self.keep(r),
                 // The banner cannot be split where the way back goes: render it whole.
-                None => {
-                    return self.render_with(language, decided, return_to, origin_cookies, findings)
-                }
+                None => return self.render_with(shown, return_to, origin_cookies, findings),
             },
         };
         let return_to = escape_html(return_to);
@@ -215,15 +232,14 @@ impl SiteBanner {
 
     fn find(
         &self,
-        language: Language,
-        decided: Option<Grants>,
+        shown: Shown,
         origin_cookies: &[OriginCookie],
         findings: &PageFindings,
     ) -> Option<Arc<Rendered>> {
         let rendered = self.rendered.read().unwrap_or_else(PoisonError::into_inner);
         rendered
             .iter()
-            .find(|r| r.is_for(language, decided, origin_cookies, findings))
+            .find(|r| r.is_for(shown, origin_cookies, findings))
             .cloned()
     }
 
@@ -248,19 +264,17 @@ impl SiteBanner {
     /// is not found exactly once.
     fn render(
         &self,
-        language: Language,
-        decided: Option<Grants>,
+        shown: Shown,
         origin_cookies: &[OriginCookie],
         findings: &PageFindings,
     ) -> Option<Rendered> {
-        let html = self.render_with(language, decided, RETURN_TO_MARK, origin_cookies, findings);
+        let html = self.render_with(shown, RETURN_TO_MARK, origin_cookies, findings);
         let (before, after) = html.split_once(RETURN_TO_MARK)?;
         if after.contains(RETURN_TO_MARK) {
             return None;
         }
         Some(Rendered {
-            language,
-            decided,
+            shown,
             vendors: findings.vendors.clone(),
             origin_cookies: origin_cookies.to_vec(),
             before: before.to_owned(),
@@ -270,8 +284,7 @@ impl SiteBanner {
 
     fn render_with(
         &self,
-        language: Language,
-        decided: Option<Grants>,
+        shown: Shown,
         return_to: &str,
         origin_cookies: &[OriginCookie],
         findings: &PageFindings,
@@ -283,11 +296,14 @@ impl SiteBanner {
         for (vendor, category) in &findings.vendors {
             cookies.add_vendor(vendor, *category);
         }
-        let decided: Option<Vec<Category>> = decided.map(|g| g.optional().collect());
+        let decided: Option<Vec<Category>> = shown.decided.map(|g| g.optional().collect());
+        let before: Vec<Category> = shown.before.optional().collect();
         render(
             &BannerView {
-                language,
+                language: shown.language,
                 decided: decided.as_deref(),
+                regime: shown.regime,
+                before_decision: &before,
                 return_to,
                 privacy_url: self.privacy_url.as_deref(),
                 endpoint: CONSENT_PATH,
@@ -333,21 +349,27 @@ pub(crate) fn page_context(
 ) -> PageContext {
     let language = banner.language(request.accept_language);
     let grants = consent.grants;
-    let decided = consent.decision.as_ref().map(|_| grants);
+    let shown = Shown {
+        language,
+        regime: consent.regime,
+        decided: consent.decision.as_ref().map(|_| grants),
+        before: before_decision(consent.regime, consent.gpc),
+    };
     let return_to = safe_return_path(Some(request.path_and_query));
     let origin_cookies = origin_cookies.to_vec();
     let body_banner = Arc::clone(banner);
     let body_html = move |findings: &PageFindings| {
-        body_banner.html(language, decided, &return_to, &origin_cookies, findings)
+        body_banner.html(shown, &return_to, &origin_cookies, findings)
     };
     let placeholder_banner = Arc::clone(banner);
+    let (defaults, defaults_hash) = Defaults::of(consent, banner.strictest, request.place).script();
     PageContext {
         grants,
         inline_hashes: InlineHashes {
-            scripts: vec![consent_mode_hash(grants)],
+            scripts: vec![defaults_hash],
             styles: banner.theme_hash.iter().cloned().collect(),
         },
-        head_html: head_html(&banner.assets, grants),
+        head_html: head_html(&banner.assets, grants, &defaults),
         body_html: Arc::new(body_html),
         placeholder: Arc::new(move |vendor, category| {
             placeholder_banner.placeholder(language, vendor, category)
@@ -358,8 +380,7 @@ pub(crate) fn page_context(
 
 /// The start of `<head>`: the Consent Mode defaults, then, for a visitor who has not granted
 /// everything, the runtime guard (an external script, so it loads wherever the banner's does).
-fn head_html(assets: &Assets, grants: Grants) -> String {
-    let defaults = consent_mode_html(grants);
+fn head_html(assets: &Assets, grants: Grants, defaults: &str) -> String {
     match &assets.guard {
         Some(guard) if !grants.is_all() => {
             let granted: Vec<&str> = grants.optional().map(Category::as_str).collect();
@@ -412,6 +433,15 @@ mod tests {
         )
     }
 
+    fn opt_in(language: Language, decided: Option<Grants>) -> Shown {
+        Shown {
+            language,
+            regime: Regime::OptIn,
+            decided,
+            before: Grants::NECESSARY_ONLY,
+        }
+    }
+
     fn findings(vendors: &[(&str, Category)]) -> PageFindings {
         PageFindings {
             vendors: vendors.iter().map(|(v, c)| ((*v).to_owned(), *c)).collect(),
@@ -446,8 +476,9 @@ mod tests {
         ];
         for path in ["/", "/a?b=<x>&c=\"y\"&d=caf\u{e9}", "/x'y"] {
             for (language, decided, origin, found) in &cases {
-                let html = banner.html(*language, *decided, path, origin, found);
-                let direct = banner.render_with(*language, *decided, path, origin, found);
+                let shown = opt_in(*language, *decided);
+                let html = banner.html(shown, path, origin, found);
+                let direct = banner.render_with(shown, path, origin, found);
                 assert_eq!(html, direct, "{path} {language:?}");
             }
         }
@@ -464,10 +495,46 @@ mod tests {
         for i in 0..(MAX_RENDERED + 8) {
             let vendor = format!("vendor {i}");
             let found = findings(&[(vendor.as_str(), Category::Analytics)]);
-            let html = banner.html(Language::En, None, "/", &[], &found);
+            let html = banner.html(opt_in(Language::En, None), "/", &[], &found);
             assert!(html.contains(&vendor));
         }
         assert_eq!(banner.rendered.read().expect("lock").len(), MAX_RENDERED);
+    }
+
+    #[test]
+    fn each_regime_has_its_own_banner_and_none_has_none() {
+        let banner = site_banner("");
+        let found = findings(&[("Meta Pixel", Category::Marketing)]);
+        let shown = |regime, before| Shown {
+            language: Language::En,
+            regime,
+            decided: None,
+            before,
+        };
+        let opt_in = banner.html(
+            shown(Regime::OptIn, Grants::NECESSARY_ONLY),
+            "/",
+            &[],
+            &found,
+        );
+        let opt_out = banner.html(shown(Regime::OptOut, Grants::ALL), "/", &[], &found);
+        let gpc = banner.html(
+            shown(Regime::OptOut, Grants::ALL.without(Category::Marketing)),
+            "/",
+            &[],
+            &found,
+        );
+        assert!(opt_in.contains("data-regime=\"opt-in\""), "{opt_in}");
+        assert!(opt_out.contains("Do Not Sell or Share My Personal Information"));
+        assert!(!opt_in.contains("Do Not Sell"));
+        assert_ne!(
+            opt_out, gpc,
+            "what runs before a decision is part of the banner"
+        );
+        assert_eq!(
+            banner.html(shown(Regime::None, Grants::ALL), "/", &[], &found),
+            ""
+        );
     }
 
     #[test]

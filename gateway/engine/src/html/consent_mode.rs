@@ -2,6 +2,11 @@
 //!
 //! There are eight sets of grants, so the script and its CSP hash are built once per set and
 //! kept for the life of the process rather than formatted and hashed for every page.
+//!
+//! Where the visitor's regime lets tags run before a decision (opt-out, notice), the defaults
+//! are per region, as Consent Mode has them: the visitor's region (`region: ['US-CA']`) gets
+//! what its regime allows, and every other region the strictest regime's defaults. A tag that
+//! places the visitor elsewhere than the gateway did errs on the side of denied.
 
 use std::sync::OnceLock;
 
@@ -16,6 +21,15 @@ const SCRIPT_ID: &str = "consentry-consent-mode";
 
 /// The text of the inline script: Consent Mode's default signals from the visitor's grants.
 fn script_text(grants: Grants) -> String {
+    format!("{PRELUDE}{}", default_command(grants, &[]))
+}
+
+const PRELUDE: &str =
+    "window.dataLayer=window.dataLayer||[];function gtag(){dataLayer.push(arguments);}";
+
+/// One `gtag('consent','default',...)` command, for `regions` (ISO 3166-2 or country codes)
+/// or, when there are none, for everywhere.
+fn default_command(grants: Grants, regions: &[String]) -> String {
     let state = |category: Category| {
         if grants.allows(category) {
             "granted"
@@ -26,13 +40,70 @@ fn script_text(grants: Grants) -> String {
     let ads = state(Category::Marketing);
     let analytics = state(Category::Analytics);
     let preferences = state(Category::Preferences);
+    // Region codes are checked capitals and digits joined by `-`: nothing to escape.
+    let region = if regions.is_empty() {
+        String::new()
+    } else {
+        let list: Vec<String> = regions.iter().map(|r| format!("'{r}'")).collect();
+        format!(",region:[{}]", list.join(","))
+    };
     format!(
-        "window.dataLayer=window.dataLayer||[];\
-function gtag(){{dataLayer.push(arguments);}}\
-gtag('consent','default',{{ad_storage:'{ads}',ad_user_data:'{ads}',ad_personalization:'{ads}',\
+        "gtag('consent','default',{{ad_storage:'{ads}',ad_user_data:'{ads}',ad_personalization:'{ads}',\
 analytics_storage:'{analytics}',functionality_storage:'{preferences}',personalization_storage:'{preferences}',\
-security_storage:'granted'}});"
+security_storage:'granted'{region}}});"
     )
+}
+
+/// The Consent Mode defaults of one page view.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Defaults {
+    /// What the visitor's consent allows on this request.
+    pub grants: Grants,
+    /// For a visitor who has not decided and whose regime allows more than the strictest the
+    /// site uses: the strictest regime's grants for everywhere, and the visitor's region codes
+    /// for `grants`.
+    pub regional: Option<(Grants, Vec<String>)>,
+}
+
+impl Defaults {
+    /// The defaults for `consent`, on a site whose strictest regime is `strictest`, for a
+    /// visitor at `place` (when the host was asked).
+    pub(crate) fn of(
+        consent: &crate::VisitorConsent,
+        strictest: consentry_config::Regime,
+        place: Option<&crate::Place>,
+    ) -> Defaults {
+        let regional = match (&consent.decision, place.and_then(crate::Place::code)) {
+            (None, Some(code)) if consent.regime != strictest => Some((
+                crate::consent::before_decision(strictest, consent.gpc),
+                vec![code],
+            )),
+            _ => None,
+        };
+        Defaults {
+            grants: consent.grants,
+            regional,
+        }
+    }
+
+    /// The `<script>` element and the CSP hash of its text.
+    pub(crate) fn script(&self) -> (std::borrow::Cow<'static, str>, String) {
+        match &self.regional {
+            Some((elsewhere, regions)) if !regions.is_empty() && *elsewhere != self.grants => {
+                let text = format!(
+                    "{PRELUDE}{}{}",
+                    default_command(*elsewhere, &[]),
+                    default_command(self.grants, regions)
+                );
+                let html = format!("<script id=\"{SCRIPT_ID}\">{text}</script>");
+                (html.into(), csp_hash(&text))
+            }
+            _ => {
+                let table = consent_mode(self.grants);
+                (table.html.as_str().into(), table.hash.clone())
+            }
+        }
+    }
 }
 
 /// The script element and its hash for one set of grants.
@@ -117,6 +188,35 @@ mod tests {
             );
             assert_eq!(consent_mode_hash(grants), csp_hash(&script_text(grants)));
         }
+    }
+
+    #[test]
+    fn a_regime_that_runs_tags_before_a_decision_has_defaults_for_its_region() {
+        let regions = vec!["US".to_owned(), "US-CA".to_owned()];
+        let californian = Defaults {
+            grants: Grants::ALL,
+            regional: Some((Grants::NECESSARY_ONLY, regions.clone())),
+        };
+        let (html, hash) = californian.script();
+        let text = html
+            .trim_start_matches("<script id=\"consentry-consent-mode\">")
+            .trim_end_matches("</script>");
+        assert_eq!(hash, csp_hash(text));
+        // Denied everywhere else first, then granted for the visitor's region.
+        let denied = text.find("ad_storage:'denied'").expect("general default");
+        let granted = text.find("ad_storage:'granted'").expect("regional default");
+        assert!(denied < granted, "{text}");
+        assert!(text.ends_with(",region:['US','US-CA']});"), "{text}");
+        // A visitor under the strictest regime gets the one general default.
+        let german = Defaults {
+            grants: Grants::NECESSARY_ONLY,
+            regional: Some((Grants::NECESSARY_ONLY, regions)),
+        };
+        assert_eq!(
+            german.script().0,
+            consent_mode_defaults(Grants::NECESSARY_ONLY)
+        );
+        assert!(!german.script().0.contains("region"));
     }
 
     #[test]

@@ -8,7 +8,7 @@
 use std::fmt::Write;
 
 use consentry_banner::{escape_html, Language, Texts};
-use consentry_config::{Category, Provenance};
+use consentry_config::{Category, Provenance, Regime};
 use http::header::{self, HeaderMap, HeaderValue};
 use http::StatusCode;
 use serde_json::{json, Value};
@@ -186,6 +186,7 @@ pub fn declaration_page(
     overrides: &[CookieOverride],
     query: Option<&str>,
     headers: &HeaderMap,
+    regime: Regime,
     head_only: bool,
 ) -> Page {
     let language = declaration_language(site, query, headers);
@@ -194,15 +195,15 @@ pub fn declaration_page(
     let (content_type, body) = match format {
         DeclarationFormat::Json => (
             "application/json",
-            declaration_json(site, &cookies, language).to_string(),
+            declaration_json(site, &cookies, language, regime).to_string(),
         ),
         DeclarationFormat::Fragment => (
             "text/html; charset=utf-8",
-            declaration_fragment(site, &cookies, language, 3),
+            declaration_fragment(site, &cookies, language, regime, 3),
         ),
         DeclarationFormat::Page => (
             "text/html; charset=utf-8",
-            declaration_html(site, &cookies, language),
+            declaration_html(site, &cookies, language, regime),
         ),
     };
     let mut page = pages::html(StatusCode::OK, String::new(), true);
@@ -263,15 +264,19 @@ pub fn declaration_fragment(
     site: &SiteEngine,
     cookies: &[DeclaredCookie],
     language: Language,
+    regime: Regime,
     level: u8,
 ) -> String {
     let banner = Texts::new(language, &site.site().banner.texts);
     let words = texts(language);
     let mut html = String::with_capacity(4096);
+    // Which rules apply depends on where the reader is: say so before the tables.
     let _ = write!(
         html,
-        "<div class=\"consentry-declaration\" lang=\"{}\">",
-        language.code()
+        "<div class=\"consentry-declaration\" lang=\"{}\"><p class=\"consentry-regime\" data-regime=\"{}\">{}</p>",
+        language.code(),
+        regime.as_str(),
+        escape_html(words.regime(regime)),
     );
     for category in Category::ALL {
         let _ = write!(
@@ -344,6 +349,7 @@ pub fn declaration_html(
     site: &SiteEngine,
     cookies: &[DeclaredCookie],
     language: Language,
+    regime: Regime,
 ) -> String {
     let words = texts(language);
     format!(
@@ -351,7 +357,7 @@ pub fn declaration_html(
         code = language.code(),
         title = escape_html(words.title),
         intro = escape_html(words.intro),
-        table = declaration_fragment(site, cookies, language, 2),
+        table = declaration_fragment(site, cookies, language, regime, 2),
         change = escape_html(words.change),
     )
 }
@@ -363,6 +369,7 @@ pub fn declaration_json(
     site: &SiteEngine,
     cookies: &[DeclaredCookie],
     language: Language,
+    regime: Regime,
 ) -> Value {
     let banner = Texts::new(language, &site.site().banner.texts);
     let words = texts(language);
@@ -400,6 +407,8 @@ pub fn declaration_json(
     json!({
         "site": site.site().name,
         "language": language.code(),
+        "regime": regime.as_str(),
+        "regime_text": words.regime(regime),
         "unclassified": cookies.iter().filter(|c| c.is_unclassified()).count(),
         "cookies": list,
         "sources": sources_json(),

@@ -53,6 +53,7 @@ fn pass(site: &SiteEngine, inventory: &CookieInventory, cookie: &str, set: &[&st
         method: &Method::GET,
         path_and_query: path,
         accept_language: None,
+        place: None,
     };
     let (set_cookies, _) =
         site.prepare_response(&consent, &info, StatusCode::OK, &mut response, NOW);
@@ -275,7 +276,15 @@ fn declaration(
         ACCEPT_LANGUAGE,
         HeaderValue::from_str(language).expect("language"),
     );
-    let page = declaration_page(site, rows, overrides, Some(query), &headers, false);
+    let page = declaration_page(
+        site,
+        rows,
+        overrides,
+        Some(query),
+        &headers,
+        consentry_config::Regime::OptIn,
+        false,
+    );
     assert_eq!(page.status(), StatusCode::OK);
     String::from_utf8(page.into_body().into_owned()).expect("utf-8")
 }
