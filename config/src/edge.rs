@@ -37,6 +37,12 @@ impl Config {
                 "a Worker reads the visitor's country from request.cf; remove it",
             );
         }
+        if server.place_headers.is_some() {
+            refuse(
+                "server.country_header",
+                "a Worker reads the visitor's place from request.cf, which Cloudflare fills in itself; remove country_header, region_header and trusted_proxies",
+            );
+        }
         if server.worker_threads.is_some() {
             refuse(
                 "server.worker_threads",
@@ -133,6 +139,10 @@ mod tests {
             (
                 "geoip_database = \"GeoLite2-Country.mmdb\"",
                 "server.geoip_database",
+            ),
+            (
+                "trusted_proxies = [\"10.0.0.0/8\"]\ncountry_header = \"CF-IPCountry\"\nregion_header = \"CF-Region-Code\"",
+                "server.country_header",
             ),
             ("worker_threads = 2", "server.worker_threads"),
             ("max_connections = 5", "server.max_connections"),

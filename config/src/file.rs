@@ -39,6 +39,12 @@ pub(crate) struct FileServer {
     pub body_read_timeout: Option<Spanned<String>>,
     pub max_connections: Option<Spanned<i64>>,
     pub oversized_pages: Option<Spanned<String>>,
+    /// Addresses and networks of the CDN in front of the gateway, whose place headers count.
+    pub trusted_proxies: Option<Spanned<Vec<Spanned<String>>>>,
+    /// The header those proxies put the visitor's country in (`CF-IPCountry`).
+    pub country_header: Option<Spanned<String>>,
+    /// The header those proxies put the visitor's subdivision in.
+    pub region_header: Option<Spanned<String>>,
 }
 
 /// `[consent]`: the policy every site shares.

@@ -28,8 +28,8 @@ pub use error::{ConfigError, Problem};
 pub use lifetime::{InvalidLifetime, Lifetime, LifetimeUnit};
 pub use model::{
     AdminSettings, AnalyticsSettings, Config, ConsentSettings, CookieRule, HostPattern,
-    OversizedPages, RecordIp, ServerSettings, Site, Storage, Timeouts, TlsFiles, UnknownCookies,
-    DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_UPSTREAM_REQUESTS,
+    OversizedPages, PlaceHeaders, RecordIp, ServerSettings, Site, Storage, Timeouts, TlsFiles,
+    UnknownCookies, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_UPSTREAM_REQUESTS,
 };
 pub use regime::{Regime, RegimeMap, RegimePreset, RegionKey, UnknownRegime};
 pub use starter::STARTER_CONFIG;

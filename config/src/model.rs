@@ -44,6 +44,32 @@ pub struct ServerSettings {
     pub max_connections: usize,
     /// What happens to a page too large to rewrite (a decompression bomb).
     pub oversized_pages: OversizedPages,
+    /// A CDN in front of the gateway that says where visitors are, in headers believed only
+    /// from its addresses.
+    pub place_headers: Option<PlaceHeaders>,
+}
+
+/// `trusted_proxies`, `country_header` and `region_header`: the headers a CDN in front of the
+/// gateway puts the visitor's place in, and the addresses whose headers are believed. From any
+/// other peer they are ignored, as a visitor could send them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlaceHeaders {
+    /// The proxies' addresses and networks.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// The header with the visitor's country (`cf-ipcountry`), in lower case.
+    pub country: String,
+    /// The header with the visitor's subdivision (`cloudfront-viewer-country-region`), in
+    /// lower case, when the CDN sends one.
+    pub region: Option<String>,
+}
+
+impl PlaceHeaders {
+    /// Whether a request from `peer` comes through a trusted proxy. An IPv4 peer seen on an
+    /// IPv6 socket (`::ffff:10.0.0.1`) counts as its IPv4 address.
+    pub fn trusts(&self, peer: std::net::IpAddr) -> bool {
+        let peer = peer.to_canonical();
+        self.trusted_proxies.iter().any(|net| net.contains(&peer))
+    }
 }
 
 /// What the gateway does with an HTML page it cannot rewrite because it decodes to more than

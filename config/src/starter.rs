@@ -19,9 +19,16 @@ header_read_timeout = "10s"
 connect_timeout = "5s"
 upstream_timeout = "60s"
 upstream_idle_timeout = "90s"
-# A MaxMind database (GeoLite2 or GeoIP2, Country or City) gives visitors' countries for
-# consent records; without one, the country is left empty.
-# geoip_database = "/var/lib/GeoIP/GeoLite2-Country.mmdb"
+# A MaxMind database (GeoLite2 or GeoIP2, Country or City) says where visitors are: for
+# consent records, and for [consent] regimes by region (a City database gives the state or
+# province too). Without one the place is unknown, and the strictest regime applies.
+# geoip_database = "/var/lib/GeoIP/GeoLite2-City.mmdb"
+# Behind a CDN, the CDN says where the visitor is: name its headers and its addresses. The
+# headers are believed only on connections from those addresses (anyone else could send
+# them); a request from them without the country header counts as from an unknown place.
+# trusted_proxies = ["203.0.113.0/24", "10.0.0.1"]
+# country_header = "CF-IPCountry"        # CloudFront: "CloudFront-Viewer-Country"
+# region_header = "CF-Region-Code"       # CloudFront: "CloudFront-Viewer-Country-Region"
 # Threads serving requests; one per core when left out.
 # worker_threads = 2
 # How long a visitor may take over a request body: the whole body of Consentry's own

@@ -373,3 +373,100 @@ fn bad_regimes_name_their_line_and_key() {
     );
     assert!(found[2].message.contains("opt-in, opt-out, notice, none"));
 }
+
+const ONE_SITE: &str = "[[site]]\nhosts = [\"a.test\"]\nupstream = \"http://127.0.0.1:9000\"\n";
+
+#[test]
+fn a_cdn_in_front_names_its_headers_and_addresses() {
+    let config = Config::from_toml(
+        &format!(
+            "[server]\ntrusted_proxies = [\"203.0.113.0/24\", \"10.0.0.1\", \"2001:db8::/32\"]\n\
+             country_header = \"CF-IPCountry\"\nregion_header = \"CF-Region-Code\"\n\n{ONE_SITE}"
+        ),
+        "cdn.toml",
+    )
+    .expect("valid");
+    let headers = config.server.place_headers.expect("place headers");
+    assert_eq!(headers.country, "cf-ipcountry");
+    assert_eq!(headers.region.as_deref(), Some("cf-region-code"));
+    for trusted in ["203.0.113.7", "10.0.0.1", "2001:db8::1", "::ffff:10.0.0.1"] {
+        assert!(headers.trusts(trusted.parse().expect("ip")), "{trusted}");
+    }
+    for untrusted in ["203.0.114.1", "10.0.0.2", "127.0.0.1", "2001:db9::1"] {
+        assert!(
+            !headers.trusts(untrusted.parse().expect("ip")),
+            "{untrusted}"
+        );
+    }
+    // The region header may be left out; without any of them nothing is read from headers.
+    let country_only = Config::from_toml(
+        &format!("[server]\ntrusted_proxies = [\"127.0.0.1\"]\ncountry_header = \"CloudFront-Viewer-Country\"\n\n{ONE_SITE}"),
+        "cdn.toml",
+    )
+    .expect("valid");
+    let headers = country_only.server.place_headers.expect("place headers");
+    assert_eq!(headers.country, "cloudfront-viewer-country");
+    assert_eq!(headers.region, None);
+    let plain = Config::from_toml(ONE_SITE, "plain.toml").expect("valid");
+    assert_eq!(plain.server.place_headers, None);
+}
+
+#[test]
+fn a_place_header_is_refused_without_the_proxies_it_is_believed_from() {
+    let found = problems(&format!(
+        "[server]\ncountry_header = \"CF-IPCountry\"\n\n{ONE_SITE}"
+    ));
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(
+        (found[0].line, found[0].key.as_str()),
+        (2, "server.country_header")
+    );
+    assert!(
+        found[0].message.contains("trusted_proxies is missing"),
+        "{}",
+        found[0].message
+    );
+    // Proxies without a header to read, or a region without its country, are refused too.
+    let found = problems(&format!(
+        "[server]\ntrusted_proxies = [\"10.0.0.1\"]\nregion_header = \"CF-Region-Code\"\n\n{ONE_SITE}"
+    ));
+    let keys: Vec<(usize, &str)> = found.iter().map(|p| (p.line, p.key.as_str())).collect();
+    assert_eq!(keys, [(2, "server.trusted_proxies")], "{found:?}");
+    assert!(found[0].message.contains("country_header is missing"));
+    let found = problems(&format!(
+        "[server]\nregion_header = \"CF-Region-Code\"\n\n{ONE_SITE}"
+    ));
+    let keys: Vec<(usize, &str)> = found.iter().map(|p| (p.line, p.key.as_str())).collect();
+    assert_eq!(keys, [(2, "server.region_header")], "{found:?}");
+}
+
+#[test]
+fn bad_proxies_and_header_names_name_their_line_and_key() {
+    let found = problems(&format!(
+        "[server]\ntrusted_proxies = [\"10.0.0.1\", \"10.0.0.0/33\", \"proxy.example\"]\n\
+         country_header = \"CF IPCountry\"\nregion_header = \"\"\n\n{ONE_SITE}"
+    ));
+    let keys: Vec<(usize, &str)> = found.iter().map(|p| (p.line, p.key.as_str())).collect();
+    assert_eq!(
+        keys,
+        [
+            (2, "server.trusted_proxies[1]"),
+            (2, "server.trusted_proxies[2]"),
+            (3, "server.country_header"),
+            (4, "server.region_header"),
+        ],
+        "{found:?}"
+    );
+    assert!(found[1]
+        .message
+        .contains("`proxy.example` is not an address"));
+    assert!(found[2]
+        .message
+        .contains("`CF IPCountry` is not a header name"));
+    let found = problems(&format!(
+        "[server]\ntrusted_proxies = []\ncountry_header = \"CF-IPCountry\"\n\n{ONE_SITE}"
+    ));
+    let keys: Vec<&str> = found.iter().map(|p| p.key.as_str()).collect();
+    assert_eq!(keys, ["server.trusted_proxies"], "{found:?}");
+    assert!(found[0].message.contains("at least one"));
+}

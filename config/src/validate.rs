@@ -14,8 +14,8 @@ use crate::file::{
 };
 use crate::model::{
     AdminSettings, AnalyticsSettings, Config, ConsentSettings, CookieRule, HostPattern,
-    OversizedPages, RecordIp, ServerSettings, Site, Storage, Timeouts, TlsFiles, UnknownCookies,
-    DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_UPSTREAM_REQUESTS,
+    OversizedPages, PlaceHeaders, RecordIp, ServerSettings, Site, Storage, Timeouts, TlsFiles,
+    UnknownCookies, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_UPSTREAM_REQUESTS,
 };
 use crate::{Category, ConfigError};
 
@@ -79,6 +79,7 @@ impl Config {
                 worker_threads: None,
                 max_connections: DEFAULT_MAX_CONNECTIONS,
                 oversized_pages: OversizedPages::default(),
+                place_headers: None,
             },
             consent: ConsentSettings::default(),
             storage: Storage::default(),
@@ -245,6 +246,11 @@ impl Validator<'_> {
                 }
             },
         };
+        let place_headers = self.place_headers(
+            file.trusted_proxies,
+            file.country_header,
+            file.region_header,
+        );
         ServerSettings {
             listen,
             data_dir: PathBuf::from(file.data_dir.unwrap_or_else(|| DEFAULT_DATA_DIR.into())),
@@ -266,6 +272,110 @@ impl Validator<'_> {
                 }),
             max_connections,
             oversized_pages,
+            place_headers,
+        }
+    }
+
+    /// `trusted_proxies` with `country_header` (and `region_header`): all of them or none, as
+    /// a header is believed only from the proxies that set it.
+    fn place_headers(
+        &mut self,
+        proxies: Option<Spanned<Vec<Spanned<String>>>>,
+        country: Option<Spanned<String>>,
+        region: Option<Spanned<String>>,
+    ) -> Option<PlaceHeaders> {
+        let proxies_at = proxies.as_ref().map(|list| list.span().start);
+        let country_at = country.as_ref().map(|name| name.span().start);
+        let region_at = region.as_ref().map(|name| name.span().start);
+        let trusted_proxies = proxies.map(|list| self.trusted_proxies(list));
+        let country = country.and_then(|name| self.header_name(name, "server.country_header"));
+        let region = region.and_then(|name| self.header_name(name, "server.region_header"));
+        match (proxies_at, country_at) {
+            (None, None) => {
+                if let Some(at) = region_at {
+                    self.report(
+                        at,
+                        "server.region_header",
+                        "region_header is set but country_header is missing: a subdivision is read only beside its country",
+                    );
+                }
+                return None;
+            }
+            (None, Some(at)) => {
+                self.report(
+                    at,
+                    "server.country_header",
+                    "country_header is set but trusted_proxies is missing: the header is believed only from the proxies that set it, so list their addresses, such as trusted_proxies = [\"203.0.113.0/24\"]",
+                );
+                return None;
+            }
+            (Some(at), None) => {
+                self.report(
+                    at,
+                    "server.trusted_proxies",
+                    "trusted_proxies is set but country_header is missing: name the header these proxies put the visitor's country in, such as country_header = \"CF-IPCountry\"",
+                );
+                return None;
+            }
+            (Some(_), Some(_)) => {}
+        }
+        Some(PlaceHeaders {
+            trusted_proxies: trusted_proxies?,
+            country: country?,
+            region,
+        })
+    }
+
+    /// `trusted_proxies`: addresses and networks, each checked.
+    fn trusted_proxies(&mut self, list: Spanned<Vec<Spanned<String>>>) -> Vec<ipnet::IpNet> {
+        let at = list.span().start;
+        let list = list.into_inner();
+        if list.is_empty() {
+            self.report(
+                at,
+                "server.trusted_proxies",
+                "must list at least one address or network, such as \"203.0.113.0/24\"",
+            );
+        }
+        list.into_iter()
+            .enumerate()
+            .filter_map(|(i, entry)| {
+                let text = entry.get_ref().trim();
+                let parsed = text
+                    .parse::<ipnet::IpNet>()
+                    .map(|net| net.trunc())
+                    .or_else(|_| text.parse::<std::net::IpAddr>().map(ipnet::IpNet::from));
+                if parsed.is_err() {
+                    self.report(
+                        entry.span().start,
+                        format!("server.trusted_proxies[{i}]"),
+                        format!(
+                            "`{text}` is not an address (\"10.0.0.1\") or a network (\"203.0.113.0/24\")"
+                        ),
+                    );
+                }
+                parsed.ok()
+            })
+            .collect()
+    }
+
+    /// A header name as written (`CF-IPCountry`), in lower case.
+    fn header_name(&mut self, name: Spanned<String>, key: &str) -> Option<String> {
+        let at = name.span().start;
+        let text = name.get_ref();
+        let token = !text.is_empty()
+            && text
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
+        if token {
+            Some(text.to_ascii_lowercase())
+        } else {
+            self.report(
+                at,
+                key,
+                format!("`{text}` is not a header name, such as \"CF-IPCountry\""),
+            );
+            None
         }
     }
 

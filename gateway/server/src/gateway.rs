@@ -9,7 +9,7 @@ use consentry_engine::exchange::{flush_counts, load_from_store};
 use consentry_engine::inventory::CookieInventory;
 use consentry_engine::{Engine, SiteEngine};
 
-use crate::geo::CountryLookup;
+use crate::geo::Locator;
 use crate::metrics::Metrics;
 use crate::store::{LogWriter, Store};
 use crate::upstream::{client_for, UpstreamClient, UpstreamError};
@@ -44,7 +44,8 @@ pub struct Gateway {
     /// The cookies seen since the last flush (written with the analytics, by the same writer).
     pub(crate) inventory: Arc<CookieInventory>,
     pub(crate) timeouts: Timeouts,
-    pub(crate) countries: Option<CountryLookup>,
+    /// Where visitors are: the GeoIP database, a trusted CDN's headers.
+    pub(crate) locator: Locator,
     /// What the gateway did, for `/__consentry/metrics` (kept across reloads).
     pub(crate) metrics: Arc<Metrics>,
     /// Requests in flight to each site's origin, at most `max_upstream_requests`.
@@ -85,10 +86,7 @@ impl Gateway {
                 config.sites.iter().map(|s| s.name.as_str()),
             )),
             timeouts: config.server.timeouts,
-            countries: match &config.server.geoip_database {
-                Some(path) => Some(CountryLookup::open(path)?),
-                None => None,
-            },
+            locator: Locator::new(&config.server)?,
             metrics: Arc::new(Metrics::new()),
             upstream_limits: upstream_limits(config),
             background: tokio_util::task::TaskTracker::new(),
@@ -109,10 +107,7 @@ impl Gateway {
     ) -> Result<Gateway, GatewayError> {
         let engine = Engine::new(config, catalogue, secret);
         let clients = origin_clients(config)?;
-        let countries = match &config.server.geoip_database {
-            Some(path) => Some(CountryLookup::open(path)?),
-            None => None,
-        };
+        let locator = Locator::new(&config.server)?;
         let same_sites = self
             .sites()
             .iter()
@@ -135,7 +130,7 @@ impl Gateway {
             analytics_writer: self.analytics_writer.clone(),
             inventory,
             timeouts: config.server.timeouts,
-            countries,
+            locator,
             metrics: Arc::clone(&self.metrics),
             upstream_limits: upstream_limits(config),
             background: self.background.clone(),
@@ -203,9 +198,14 @@ impl Gateway {
         load_from_store(&self.engine, self.log.as_ref()).await
     }
 
-    /// The visitor's country, when a GeoIP database is configured and knows the address.
-    pub fn country(&self, ip: std::net::IpAddr) -> Option<String> {
-        self.countries.as_ref()?.country(ip)
+    /// Where the visitor of a request from `peer` with `headers` is: a trusted CDN's headers,
+    /// else the GeoIP database; unknown without either.
+    pub fn place(
+        &self,
+        peer: Option<std::net::IpAddr>,
+        headers: Option<&http::HeaderMap>,
+    ) -> consentry_engine::Place {
+        self.locator.place(peer, headers)
     }
 
     /// Every site's engine.

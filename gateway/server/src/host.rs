@@ -1,5 +1,6 @@
 //! The native gateway as the engine's host: its store and writer, the system's randomness,
-//! the GeoIP database, its counters and its Prometheus metrics.
+//! where the visitor is (the GeoIP database, a trusted CDN's headers), its counters and its
+//! Prometheus metrics.
 
 use std::net::IpAddr;
 
@@ -8,6 +9,7 @@ use consentry_engine::exchange::{Event, Host, HostFuture};
 use consentry_engine::inventory::CookieInventory;
 use consentry_engine::store::{Store, StoreError, StoreFuture};
 use consentry_engine::{ConsentRecord, Place};
+use http::HeaderMap;
 
 use crate::metrics::Oversized;
 use crate::Gateway;
@@ -16,12 +18,28 @@ use crate::Gateway;
 pub struct NativeHost<'a> {
     gateway: &'a Gateway,
     peer: Option<IpAddr>,
+    /// The request's headers, for a trusted CDN's place headers.
+    headers: Option<&'a HeaderMap>,
 }
 
 impl<'a> NativeHost<'a> {
     /// The host for a request from `peer` (none for the operator's commands).
     pub fn new(gateway: &'a Gateway, peer: Option<IpAddr>) -> Self {
-        NativeHost { gateway, peer }
+        NativeHost {
+            gateway,
+            peer,
+            headers: None,
+        }
+    }
+
+    /// The host for a request with these headers: from a trusted proxy, they say where the
+    /// visitor is.
+    #[must_use]
+    pub fn with_headers(self, headers: &'a HeaderMap) -> Self {
+        NativeHost {
+            headers: Some(headers),
+            ..self
+        }
     }
 }
 
@@ -47,8 +65,7 @@ impl Host for NativeHost<'_> {
     }
 
     fn place(&self) -> Place {
-        let country = self.peer.and_then(|peer| self.gateway.country(peer));
-        Place::from_codes(country.as_deref(), None)
+        self.gateway.place(self.peer, self.headers)
     }
 
     fn analytics(&self) -> &Counter {
