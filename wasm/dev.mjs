@@ -10,13 +10,15 @@ import { Log, LogLevel, Miniflare } from "miniflare";
 const here = path.dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
 
-const usage = `usage: wasm/dev.sh --port P (--origin URL | --config FILE) [--data-dir DIR] [--country CC]
+const usage = `usage: wasm/dev.sh --port P (--origin URL | --config FILE) [--data-dir DIR] [--country CC [--region RR]]
 
   --port P        port on 127.0.0.1 (0 for any free one; the first line printed names it)
   --origin URL    the origin, every setting at its default (as \`consentry proxy --to\`)
   --config FILE   a whole consentry.toml instead (as \`consentry run --config\`)
   --data-dir DIR  where the local D1 database and the signing key live (default consentry-data)
-  --country CC    the visitor's country, as Cloudflare puts it in request.cf (default none)
+  --country CC    the visitor's country, as Cloudflare puts it in request.cf.country (default none)
+  --region RR     their state or province, the ISO 3166-2 code's own part ("CA" for California),
+                  as Cloudflare puts it in request.cf.regionCode (default none; needs --country)
 
 The signing key is CONSENTRY_SECRET from the environment, else DIR/secret.key (made on first
 run). RUST_LOG sets what the Worker logs (default info); logs go to standard error.`;
@@ -28,7 +30,7 @@ function fail(message) {
 
 function parseArgs(argv) {
   const options = { dataDir: "consentry-data" };
-  const names = { "--port": "port", "--origin": "origin", "--config": "config", "--data-dir": "dataDir", "--country": "country" };
+  const names = { "--port": "port", "--origin": "origin", "--config": "config", "--data-dir": "dataDir", "--country": "country", "--region": "region" };
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === "--help" || argv[i] === "-h") {
       process.stdout.write(`${usage}\n`);
@@ -44,6 +46,7 @@ function parseArgs(argv) {
   }
   options.port = port;
   if (!options.origin === !options.config) fail(`give --origin or --config\n${usage}`);
+  if (options.region && !options.country) fail(`--region: give the visitor's --country too\n${usage}`);
   return options;
 }
 
@@ -92,6 +95,7 @@ process.env.MINIFLARE_WORKERD_PATH = path.join(here, "workerd.sh");
 
 const cf = { httpProtocol: "HTTP/1.1" };
 if (options.country) cf.country = options.country.toUpperCase();
+if (options.region) cf.regionCode = options.region.toUpperCase();
 
 const mf = new Miniflare({
   modules: true,

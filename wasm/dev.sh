@@ -4,6 +4,10 @@
 # does natively:
 #
 #   wasm/dev.sh --port 8787 --origin http://127.0.0.1:8000 [--data-dir DIR] [--config FILE]
+#               [--country CC [--region RR]]
+#
+# --country and --region say where the visitor is, as Cloudflare does in request.cf.country and
+# request.cf.regionCode (`--country US --region CA` for California).
 #
 # The first line on standard output is `Consentry listening on URL`; logs go to standard error.
 # It runs in the foreground until stopped, and the runtime stops with it.

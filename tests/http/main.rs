@@ -16,3 +16,4 @@ mod html;
 mod inventory;
 mod proxy;
 mod records;
+mod regimes;

@@ -6,6 +6,8 @@ use std::process::{Child, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use super::Place;
+
 /// A running gateway; stopped when dropped.
 pub struct Gateway {
     child: Child,
@@ -17,6 +19,9 @@ pub struct Gateway {
     /// What it logged, when started by [`Gateway::proxy_logged`] or
     /// [`Gateway::with_config_logged`] (kept across restarts).
     log: Option<Arc<Mutex<String>>>,
+    /// Where its visitors are, when started by [`Gateway::with_config_at`] (kept across
+    /// restarts and new configs).
+    place: Option<Place>,
 }
 
 /// The `consentry` binary under test.
@@ -44,7 +49,7 @@ impl Gateway {
             "--data-dir",
             &dir,
         ];
-        Gateway::spawn(&args, data_dir, logged)
+        Gateway::spawn(&args, data_dir, logged, None)
     }
 
     /// `consentry demo`: the bundled demo site behind the gateway (native only).
@@ -60,7 +65,7 @@ impl Gateway {
             "--data-dir",
             &dir,
         ];
-        Gateway::spawn(&args, data_dir, false)
+        Gateway::spawn(&args, data_dir, false, None)
     }
 
     /// Like [`Gateway::proxy`], keeping what the gateway logs on standard error (also passed
@@ -88,16 +93,29 @@ impl Gateway {
         Gateway::config_with(toml, true)
     }
 
+    /// Like [`Gateway::with_config`], with every visitor at `place` on either host: natively
+    /// a MaxMind database of the test's own placing loopback there is written into the data
+    /// directory and set as `geoip_database` in `toml` (which must not set one); on the Worker,
+    /// `wasm/dev.sh --country --region` put it in `request.cf`. A gateway started without a
+    /// place has visitors from an unknown place on both hosts.
+    pub fn with_config_at(toml: &str, place: Place) -> Gateway {
+        Gateway::config_with_at(toml, false, Some(place))
+    }
+
     fn config_with(toml: &str, logged: bool) -> Gateway {
+        Gateway::config_with_at(toml, logged, None)
+    }
+
+    fn config_with_at(toml: &str, logged: bool, place: Option<Place>) -> Gateway {
         let data_dir = tempfile::tempdir().expect("data dir");
-        let config = write_config_in(data_dir.path(), "consentry.toml", toml);
-        Gateway::spawn(&["run", "--config", &config], data_dir, logged)
+        let config = write_placed_config(data_dir.path(), toml, place);
+        Gateway::spawn(&["run", "--config", &config], data_dir, logged, place)
     }
 
     /// Rewrites the config file of a gateway started by [`Gateway::with_config`] (without
-    /// restarting it).
+    /// restarting it); one started [`Gateway::with_config_at`] keeps its place.
     pub fn write_config(&self, toml: &str) {
-        write_config_in(self.data_dir.path(), "consentry.toml", toml);
+        write_placed_config(self.data_dir.path(), toml, self.place);
     }
 
     /// The gateway's process id.
@@ -143,18 +161,24 @@ impl Gateway {
         let config = write_config_in(dir, "consentry-second.toml", toml);
         // The first gateway owns the directory; this one only borrows it.
         let placeholder = tempfile::tempdir().expect("placeholder dir");
-        Gateway::spawn(&["run", "--config", &config], placeholder, false)
+        Gateway::spawn(&["run", "--config", &config], placeholder, false, None)
     }
 
-    fn spawn(args: &[&str], data_dir: tempfile::TempDir, logged: bool) -> Gateway {
+    fn spawn(
+        args: &[&str],
+        data_dir: tempfile::TempDir,
+        logged: bool,
+        place: Option<Place>,
+    ) -> Gateway {
         let log = logged.then(Arc::default);
-        let (child, url) = start(args, log.as_ref());
+        let (child, url) = start(args, log.as_ref(), place);
         Gateway {
             child,
             args: args.iter().map(|a| (*a).to_owned()).collect(),
             url,
             data_dir,
             log,
+            place,
         }
     }
 
@@ -169,7 +193,7 @@ impl Gateway {
     pub fn restart(&mut self) {
         self.kill();
         let args: Vec<&str> = self.args.iter().map(String::as_str).collect();
-        let (child, url) = start(&args, self.log.as_ref());
+        let (child, url) = start(&args, self.log.as_ref(), self.place);
         self.child = child;
         self.url = url;
     }
@@ -213,8 +237,17 @@ impl Drop for Gateway {
     }
 }
 
-/// Starts `consentry` and waits for its first line; returns the process and its URL. With
-/// `keep`, what it logs is also kept there.
+/// Writes `toml` as `dir/consentry.toml` (see [`write_config_in`]), with visitors at `place`
+/// on the native gateway (on the Worker, `wasm/dev.sh` is told instead).
+fn write_placed_config(dir: &Path, toml: &str, place: Option<Place>) -> String {
+    match place {
+        Some(place) if !super::is_worker() => {
+            write_config_in(dir, "consentry.toml", &place.in_config(toml, dir))
+        }
+        _ => write_config_in(dir, "consentry.toml", toml),
+    }
+}
+
 /// Writes `toml` as `dir/name`, with `{data_dir}` replaced by `dir`; the file's path.
 fn write_config_in(dir: &Path, name: &str, toml: &str) -> String {
     let config = dir.join(name);
@@ -222,11 +255,17 @@ fn write_config_in(dir: &Path, name: &str, toml: &str) -> String {
     path_str(&config).to_owned()
 }
 
-fn start(args: &[&str], keep: Option<&Arc<Mutex<String>>>) -> (Child, String) {
+/// Starts `consentry` (or the Worker, with its visitors at `place`) and waits for its first
+/// line; returns the process and its URL. With `keep`, what it logs is also kept there.
+fn start(
+    args: &[&str],
+    keep: Option<&Arc<Mutex<String>>>,
+    place: Option<Place>,
+) -> (Child, String) {
     // A gateway whose log a test reads logs what it did too (reloads, stops).
     let default = if keep.is_some() { "info" } else { "warn" };
     let log = std::env::var("CONSENTRY_TEST_LOG").unwrap_or_else(|_| default.into());
-    let mut child = super::worker::command(args)
+    let mut child = super::worker::command(args, place)
         .env("RUST_LOG", log)
         .stdout(Stdio::piped())
         .stderr(if keep.is_some() {

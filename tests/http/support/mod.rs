@@ -4,10 +4,12 @@
 mod gateway;
 pub mod geoip;
 mod origin;
+mod place;
 mod worker;
 
 pub use gateway::{binary, Gateway};
 pub use origin::{binary_body, Origin, RawOrigin, Then};
+pub use place::Place;
 pub use worker::{is_worker, native_only};
 
 use reqwest::header::{HeaderMap, SET_COOKIE};

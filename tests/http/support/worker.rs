@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use super::binary;
+use super::{binary, Place};
 
 /// Whether the tests run against the Worker.
 pub fn is_worker() -> bool {
@@ -39,8 +39,9 @@ fn dev_script() -> PathBuf {
 }
 
 /// The command that starts the gateway for `consentry` arguments: the binary itself, or the
-/// Worker with the same origin or config and data directory.
-pub fn command(args: &[&str]) -> Command {
+/// Worker with the same origin or config and data directory, and its visitors at `place`
+/// (natively the place is in the config, see [`Place`]).
+pub fn command(args: &[&str], place: Option<Place>) -> Command {
     if !is_worker() {
         let mut command = Command::new(binary());
         command.args(args);
@@ -54,6 +55,9 @@ pub fn command(args: &[&str]) -> Command {
     };
     let mut command = Command::new(dev_script());
     command.args(["--port", "0"]);
+    if let Some(place) = place {
+        command.args(place.dev_args());
+    }
     match args.first().copied() {
         Some("proxy") => {
             command.args(["--origin", value("--to").expect("--to")]);
