@@ -274,6 +274,41 @@ async fn the_consented_tier_comes_only_from_visitors_who_granted_analytics() {
         .expect("a day");
     assert_eq!(today["visits"], 12, "{visits}");
     assert_eq!(today["bounce_rate"], 0.0, "{visits}");
+
+    // The default regimes are opt-in everywhere: one regime row, with the opt-in rate.
+    let regimes = api(&gateway, &token, "regimes").await;
+    assert_eq!(regimes["rows"][0]["regime"], "opt-in", "{regimes}");
+    assert_eq!(regimes["rows"][0]["pageviews"], 72, "{regimes}");
+    assert_eq!(
+        regimes["rows"].as_array().map(Vec::len),
+        Some(1),
+        "{regimes}"
+    );
+    let csv = api_csv(&gateway, &token, "funnel-by.csv?by=regime").await;
+    let lines: Vec<&str> = csv.lines().collect();
+    assert!(
+        lines[0].starts_with("regime,impressions,decisions,")
+            && lines[0].ends_with(",regime_rate,regime_rate_is"),
+        "{csv}"
+    );
+    assert_eq!(lines.len(), 2, "a row per regime: {csv}");
+    assert!(
+        lines[1].starts_with("opt-in,12,24,12,12,0,0,0,")
+            && lines[1].ends_with(",0.5,Opt-in rate: decisions that allowed analytics"),
+        "{csv}"
+    );
+}
+
+/// A report as CSV, as a script would download it.
+async fn api_csv(gateway: &Gateway, token: &str, path: &str) -> String {
+    let response = client()
+        .get(gateway.at(&format!("/__consentry/api/{path}")))
+        .bearer_auth(token)
+        .send()
+        .await
+        .expect("api request");
+    assert_eq!(response.status(), 200, "{path}");
+    response.text().await.expect("csv")
 }
 
 /// Decides as this visitor; returns the consent cookie.
@@ -316,6 +351,7 @@ async fn no_endpoint_returns_a_row_under_k_visitors() {
         "referrers",
         "campaigns",
         "countries",
+        "regimes",
         "devices",
         "funnel",
         "optin",
@@ -323,7 +359,9 @@ async fn no_endpoint_returns_a_row_under_k_visitors() {
     ]
     .map(String::from)
     .to_vec();
-    names.extend(["day", "country", "language", "policy"].map(|by| format!("funnel-by?by={by}")));
+    names.extend(
+        ["day", "country", "language", "policy", "regime"].map(|by| format!("funnel-by?by={by}")),
+    );
     for name in names {
         let table = api(&gateway, &token, &name).await;
         for row in table["rows"].as_array().expect("rows") {

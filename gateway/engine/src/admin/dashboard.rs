@@ -109,7 +109,7 @@ pub fn render(data: &DashboardData<'_>) -> String {
         body.push_str(&plain_section(t, filter, k, 20));
     }
     body.push_str("<div class=\"grid\">");
-    for name in ["referrers", "campaigns", "countries", "devices"] {
+    for name in ["referrers", "campaigns", "countries", "regimes", "devices"] {
         if let Some(t) = table(name) {
             body.push_str(&plain_section(t, filter, k, 12));
         }
@@ -128,8 +128,13 @@ pub fn render(data: &DashboardData<'_>) -> String {
     }
     if let Some(t) = table("funnel-by") {
         let title = format!("Banner answers by {}", by_title(data.funnel_by));
+        let intro = if data.funnel_by == FunnelBy::Regime {
+            REGIME_RATES
+        } else {
+            ""
+        };
         let content = format!(
-            "{}{}",
+            "{}{intro}{}",
             controls::by_picker(filter),
             tables::render(t, k, options(&title, usize::MAX, &[]))
         );
@@ -154,6 +159,13 @@ pub fn render(data: &DashboardData<'_>) -> String {
         &body,
     )
 }
+
+/// Why the banner answers split by regime have a rate of their own per row.
+const REGIME_RATES: &str = "<p class=\"intro\">Each regime asks something else of visitors, so \
+     a different rate tells how the banner does there: under opt-in, the share of decisions \
+     that allowed analytics; under opt-out, where everything runs until the visitor objects, \
+     the share of visitors shown the notice who opted out of sale and sharing; under a notice, \
+     the share who rejected; under none, no banner is shown.</p>";
 
 /// A section with its heading, a CSV link and `content`.
 fn section(name: &str, title: &str, filter: Filter<'_>, content: &str) -> String {
@@ -260,13 +272,15 @@ fn funnel(t: &Table, summary: &Value, k: u32) -> String {
             .find(|row| cell(t, row, "event").as_str() == Some(event))
             .and_then(|row| format::count(cell(t, row, "count")))
     };
-    let parts = ["accept_all", "reject_all", "custom"].map(count_of);
+    // An opt-out is a decision, as in the report; it has a bar only where one was counted
+    // (a site with opt-in everywhere never has one).
+    let parts = ["accept_all", "reject_all", "custom", "opt_out"].map(count_of);
     let decisions = if parts.iter().all(Option::is_some) {
         Some(parts.iter().flatten().sum())
     } else {
         format::count(summary.pointer("/banner/decisions").unwrap_or(&Value::Null))
     };
-    let bars = [
+    let mut bars = vec![
         Bar {
             label: "Banner shown",
             value: count_of("impression"),
@@ -293,6 +307,13 @@ fn funnel(t: &Table, summary: &Value, k: u32) -> String {
             colour: chart::CUSTOM,
         },
     ];
+    if parts[3] != Some(0) {
+        bars.push(Bar {
+            label: "Opted out",
+            value: parts[3],
+            colour: chart::OPT_OUT,
+        });
+    }
     format!(
         "<figure class=\"chart-box\">{}</figure>{}",
         scroll(

@@ -74,8 +74,9 @@ pub(super) fn asked(
     }
     let by = match get("by") {
         None => FunnelBy::Day,
-        Some(text) => FunnelBy::parse(text)
-            .ok_or_else(|| format!("by: `{text}` is not day, country, language or policy"))?,
+        Some(text) => FunnelBy::parse(text).ok_or_else(|| {
+            format!("by: `{text}` is not day, country, language, policy or regime")
+        })?,
     };
     let csv = match get("format") {
         None | Some("json") => false,
@@ -406,6 +407,12 @@ mod tests {
         assert_eq!(asked.query.to_day - asked.query.from_day, 30);
         assert_eq!(asked.by, FunnelBy::Country);
         assert!(asked.csv);
+    }
+
+    #[test]
+    fn banner_answers_split_by_regime() {
+        let asked = asked(Some("by=regime"), &sites(), 10, 0).expect("asked");
+        assert_eq!(asked.by, FunnelBy::Regime);
     }
 
     #[test]

@@ -7,7 +7,7 @@ use std::collections::HashSet;
 use std::net::IpAddr;
 use std::sync::Arc;
 
-use consentry_config::AnalyticsSettings;
+use consentry_config::{AnalyticsSettings, Regime};
 use dashmap::DashMap;
 use http::HeaderMap;
 
@@ -69,7 +69,9 @@ pub struct PageView<'a> {
     pub path_and_query: &'a str,
     /// The visitor's request headers (user agent, referrer).
     pub request_headers: &'a HeaderMap,
-    /// The visitor's consent on this request.
+    /// The visitor's consent on this request, with the regime that applied to it (the
+    /// views' `regime` dimension and the impressions' regime come from there, so a view
+    /// cannot be counted under another regime than the one its consent was judged by).
     pub consent: &'a VisitorConsent,
     /// The visitor's country, when known.
     pub country: Option<&'a str>,
@@ -89,8 +91,8 @@ pub struct PageView<'a> {
 pub struct BannerEvent<'a> {
     /// The site's name.
     pub site: &'a str,
-    /// `impression`, or a decision kind (`accept_all`, `reject_all`, `custom`, `withdraw`),
-    /// or `gpc`, or `grant:<category>`.
+    /// `impression`, or a decision kind (`accept_all`, `reject_all`, `custom`, `opt_out`,
+    /// `withdraw`), or `gpc`, or `grant:<category>`.
     pub event: &'a str,
     /// The visitor's country.
     pub country: Option<&'a str>,
@@ -98,6 +100,8 @@ pub struct BannerEvent<'a> {
     pub language: &'a str,
     /// The policy version answered.
     pub policy_version: u32,
+    /// The consent regime the visitor was under.
+    pub regime: Regime,
     /// The visitor's address.
     pub ip: Option<IpAddr>,
     /// The visitor's user agent.
@@ -176,6 +180,7 @@ impl Counter {
         let path = counted_path(view.path_and_query, &self.settings.query_params);
         let referrer = referrer_host(view.request_headers, view.host).unwrap_or_default();
         let country = view.country.unwrap_or("unknown");
+        let regime = view.consent.regime;
         self.add(slot, dimension::TOTAL, "", state, 1);
         self.add(slot, dimension::PAGE, &path, state, 1);
         self.add(slot, dimension::REFERRER, &referrer, state, 1);
@@ -184,8 +189,16 @@ impl Counter {
         }
         self.add(slot, dimension::COUNTRY, country, state, 1);
         self.add(slot, dimension::DEVICE, device.as_str(), state, 1);
-        if consent == ConsentState::Undecided {
-            let value = banner_value("impression", country, view.language, view.policy_version);
+        self.add(slot, dimension::REGIME, regime.as_str(), state, 1);
+        // Under the `none` regime no banner is shown, so a view is no impression there.
+        if consent == ConsentState::Undecided && regime != Regime::None {
+            let value = banner_value(
+                "impression",
+                country,
+                view.language,
+                view.policy_version,
+                regime,
+            );
             self.add(slot, dimension::BANNER, &value, "", 1);
         }
         if consent == ConsentState::Granted {
@@ -242,12 +255,15 @@ impl Counter {
             event.country.unwrap_or("unknown"),
             event.language,
             event.policy_version,
+            event.regime,
         );
         self.add(slot, dimension::BANNER, &value, "", 1);
     }
 
     /// Counts a recorded decision: its kind, whether Global Privacy Control was sent, and
-    /// each category it granted. Re-prompts and erasures are not banner answers.
+    /// each category it granted, under the regime the record names. An opt-out is a
+    /// decision like the others: it answers the banner (or the opt-out link) and says what
+    /// the visitor allows from then on. Re-prompts and erasures are not banner answers.
     pub fn count_decision(
         &self,
         record: &ConsentRecord,
@@ -255,13 +271,15 @@ impl Counter {
         user_agent: Option<&str>,
         fresh: &dyn Fn() -> [u8; 32],
     ) {
-        let decision = matches!(
-            record.kind,
-            RecordKind::AcceptAll | RecordKind::RejectAll | RecordKind::Custom
-        );
-        if !decision && record.kind != RecordKind::Withdraw {
-            return;
-        }
+        let decision = match record.kind {
+            RecordKind::AcceptAll
+            | RecordKind::RejectAll
+            | RecordKind::Custom
+            | RecordKind::OptOut => true,
+            RecordKind::Withdraw => false,
+            RecordKind::Reprompt | RecordKind::Erasure => return,
+        };
+        let regime = regime_of(record);
         let mut events = vec![record.kind.as_str().to_owned()];
         if record.gpc {
             events.push("gpc".to_owned());
@@ -285,6 +303,7 @@ impl Counter {
                     country: record.country.as_deref(),
                     language: &record.language,
                     policy_version: record.policy_version,
+                    regime,
                     ip,
                     user_agent,
                     now: record.recorded_at,
@@ -318,7 +337,11 @@ impl Counter {
     }
 
     fn capped(&self, site: &Arc<str>, day: u32, dimension: &'static str, value: &str) -> Box<str> {
-        if matches!(dimension, dimension::TOTAL | dimension::VISIT) {
+        // These dimensions have a few values known beforehand: nothing to cap.
+        if matches!(
+            dimension,
+            dimension::TOTAL | dimension::VISIT | dimension::REGIME
+        ) {
             return value.into();
         }
         let mut seen = self
@@ -473,136 +496,22 @@ struct Slot<'a> {
     visitor: u64,
 }
 
-/// The stored value of a banner row: event, country, language and policy version.
-pub fn banner_value(event: &str, country: &str, language: &str, policy_version: u32) -> String {
-    format!("{event}|{country}|{language}|{policy_version}")
+/// The stored value of a banner row: event, country, language, policy version and regime.
+pub fn banner_value(
+    event: &str,
+    country: &str,
+    language: &str,
+    policy_version: u32,
+    regime: Regime,
+) -> String {
+    format!("{event}|{country}|{language}|{policy_version}|{regime}")
+}
+
+/// The regime a record was made under. A record made before regimes were kept names none:
+/// every visitor was under opt-in then.
+fn regime_of(record: &ConsentRecord) -> Regime {
+    record.regime.parse().unwrap_or(Regime::OptIn)
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::ConsentCookie;
-    use crate::Grants;
-
-    const AGENT: &str = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0";
-
-    fn headers(agent: &str) -> HeaderMap {
-        let mut headers = HeaderMap::new();
-        headers.insert(http::header::USER_AGENT, agent.parse().expect("value"));
-        headers
-    }
-
-    fn view<'a>(
-        path: &'a str,
-        headers: &'a HeaderMap,
-        consent: &'a VisitorConsent,
-        now: u64,
-    ) -> PageView<'a> {
-        PageView {
-            site: "shop",
-            host: "shop.example",
-            path_and_query: path,
-            request_headers: headers,
-            consent,
-            country: None,
-            ip: Some(IpAddr::from([203, 0, 113, 9])),
-            language: "en",
-            policy_version: 1,
-            now,
-        }
-    }
-
-    fn settings() -> AnalyticsSettings {
-        AnalyticsSettings {
-            max_values: 10,
-            ..AnalyticsSettings::default()
-        }
-    }
-
-    #[test]
-    fn exploding_paths_fold_into_other_and_memory_stays_bounded() {
-        let counter = Counter::new(settings());
-        let headers = headers(AGENT);
-        let consent = VisitorConsent::undecided(false);
-        for i in 0..500 {
-            let path = format!("/item/{i}");
-            assert!(counter.count_view(view(&path, &headers, &consent, 1_000), &|| [1; 32]));
-        }
-        let pages: Vec<AggregateRow> = counter
-            .drain(1_001, false)
-            .into_iter()
-            .filter(|r| r.dimension == dimension::PAGE)
-            .collect();
-        assert_eq!(pages.len(), 11, "ten paths and other");
-        let other = pages.iter().find(|r| r.value == OTHER).expect("other");
-        assert_eq!(other.count, 490);
-        assert!(counter.is_empty());
-    }
-
-    #[test]
-    fn bots_are_not_counted() {
-        let counter = Counter::new(settings());
-        let headers =
-            headers("Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)");
-        let consent = VisitorConsent::undecided(false);
-        assert!(!counter.count_view(view("/", &headers, &consent, 1_000), &|| [1; 32]));
-        assert!(counter.is_empty());
-    }
-
-    #[test]
-    fn a_consenting_visitors_visit_is_closed_after_the_timeout() {
-        let counter = Counter::new(settings());
-        let headers = headers(AGENT);
-        let mut consent = VisitorConsent::undecided(false);
-        consent.grants = Grants::ALL;
-        consent.decision = Some(ConsentCookie {
-            consent_id: "visitor-1".into(),
-            grants: Grants::ALL,
-            policy_version: 1,
-            issued_at: 10,
-        });
-        for (path, at) in [("/a", 100_000), ("/b", 100_060), ("/c", 100_300)] {
-            counter.count_view(view(path, &headers, &consent, at), &|| [1; 32]);
-        }
-        let visit_rows = |rows: Vec<AggregateRow>| -> Vec<(String, u64)> {
-            let mut v: Vec<(String, u64)> = rows
-                .into_iter()
-                .filter(|r| r.dimension == dimension::VISIT)
-                .map(|r| (r.value, r.count))
-                .collect();
-            v.sort();
-            v
-        };
-        // Still within the visit: nothing about it yet.
-        assert!(visit_rows(counter.drain(100_400, false)).is_empty());
-        let closed = visit_rows(counter.drain(100_300 + 31 * 60, false));
-        assert_eq!(
-            closed,
-            [
-                ("pages".into(), 3),
-                ("returning".into(), 1),
-                ("seconds".into(), 300),
-                ("visits".into(), 1)
-            ]
-        );
-    }
-
-    #[test]
-    fn rows_the_store_refused_are_kept_for_the_next_flush() {
-        let counter = Counter::new(settings());
-        let headers = headers(AGENT);
-        let consent = VisitorConsent::undecided(false);
-        counter.count_view(view("/", &headers, &consent, 1_000), &|| [1; 32]);
-        let rows = counter.drain(1_001, false);
-        let n = rows.len();
-        counter.restore(rows);
-        counter.count_view(view("/", &headers, &consent, 1_002), &|| [1; 32]);
-        let again = counter.drain(1_003, false);
-        assert_eq!(again.len(), n);
-        let total = again
-            .iter()
-            .find(|r| r.dimension == dimension::TOTAL)
-            .expect("total");
-        assert_eq!((total.count, total.sketch.estimate()), (2, 1));
-    }
-}
+mod tests;

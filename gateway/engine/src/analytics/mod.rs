@@ -42,14 +42,17 @@ pub mod dimension {
     pub const COUNTRY: &str = "country";
     /// desktop, phone, tablet, other.
     pub const DEVICE: &str = "device";
+    /// The consent regime that applied to the view: `opt-in`, `opt-out`, `notice`, `none`.
+    pub const REGIME: &str = "regime";
     /// Visits of consenting visitors: values `visits`, `returning`, `pages`, `seconds`,
     /// `bounces`.
     pub const VISIT: &str = "visit";
-    /// Banner answers: value `event|country|language|policy`.
+    /// Banner answers: value `event|country|language|policy|regime`. Rows stored before
+    /// regimes have no fifth part and read as `opt-in`, the only regime there was.
     pub const BANNER: &str = "banner";
     /// Every dimension.
-    pub const ALL: [&str; 8] = [
-        TOTAL, PAGE, REFERRER, CAMPAIGN, COUNTRY, DEVICE, VISIT, BANNER,
+    pub const ALL: [&str; 9] = [
+        TOTAL, PAGE, REFERRER, CAMPAIGN, COUNTRY, DEVICE, REGIME, VISIT, BANNER,
     ];
 }
 

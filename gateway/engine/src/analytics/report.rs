@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 use std::time::{Duration, UNIX_EPOCH};
 
+use consentry_config::Regime;
 use serde_json::{json, Map, Value};
 
 use super::salt::DAY;
@@ -26,18 +27,19 @@ pub struct ReportQuery {
 }
 
 /// The tables the API and the dashboard offer, by name.
-pub const TABLES: [(&str, &str); 10] = [
+pub const TABLES: [(&str, &str); 11] = [
     ("timeseries", "Visitors and page views by day"),
     ("pages", "Top pages"),
     ("referrers", "Referrers"),
     ("campaigns", "Campaigns"),
     ("countries", "Countries"),
+    ("regimes", "Consent regimes"),
     ("devices", "Devices"),
     ("funnel", "Banner answers"),
     ("optin", "Opt-in rate per category"),
     (
         "funnel-by",
-        "Banner answers by day, country, language or policy",
+        "Banner answers by day, country, language, policy or regime",
     ),
     ("visits", "Visits of visitors who consented to analytics"),
 ];
@@ -220,7 +222,7 @@ fn anonymous(groups: BTreeMap<String, Group>, k: u32) -> Vec<(String, Group, u64
 }
 
 /// Views and visitors per value of a dimension (pages, referrers, campaigns, countries,
-/// devices), split by consent state.
+/// regimes, devices), split by consent state.
 fn breakdown(
     name: &'static str,
     title: &'static str,
@@ -313,14 +315,23 @@ fn timeseries(rows: &[AggregateRow], query: &ReportQuery) -> Table {
 }
 
 /// The banner events, in funnel order.
-pub const BANNER_EVENTS: [(&str, &str); 6] = [
+pub const BANNER_EVENTS: [(&str, &str); 7] = [
     ("impression", "Banner shown"),
     ("accept_all", "Accepted all"),
     ("reject_all", "Rejected all"),
     ("custom", "Chose per category"),
+    ("opt_out", "Opted out of sale and sharing"),
     ("withdraw", "Withdrew consent"),
     ("gpc", "Global Privacy Control sent"),
 ];
+
+/// The events that are decisions: answers that say what the visitor allows from then on.
+/// An opt-out is one (marketing off, the rest as it was); a withdrawal is not counted as
+/// one, as before regimes.
+const DECISIONS: [&str; 4] = ["accept_all", "reject_all", "custom", "opt_out"];
+
+/// The regime of a banner row stored before regimes were kept: everyone was under opt-in.
+const REGIME_BEFORE_REGIMES: &str = "opt-in";
 
 /// The categories a visitor can opt in to.
 pub const OPTIN_CATEGORIES: [&str; 3] = ["preferences", "analytics", "marketing"];
@@ -331,8 +342,11 @@ struct BannerRow<'a> {
     country: &'a str,
     language: &'a str,
     policy: &'a str,
+    regime: &'a str,
 }
 
+/// Reads `event|country|language|policy|regime`; a row of four parts was stored before
+/// regimes and is under opt-in.
 fn banner_rows(rows: &[AggregateRow]) -> Vec<BannerRow<'_>> {
     rows.iter()
         .filter_map(|row| {
@@ -343,6 +357,7 @@ fn banner_rows(rows: &[AggregateRow]) -> Vec<BannerRow<'_>> {
                 country: parts.next()?,
                 language: parts.next()?,
                 policy: parts.next()?,
+                regime: parts.next().unwrap_or(REGIME_BEFORE_REGIMES),
             })
         })
         .collect()
@@ -386,13 +401,13 @@ fn funnel(rows: &[AggregateRow], k: u32) -> Table {
     }
 }
 
-/// Decisions (accept all, reject all, custom) and per-category opt-ins of a set of banner
-/// rows, when they come from at least k visitors.
+/// Decisions (accept all, reject all, custom, opt-out) and per-category opt-ins of a set of
+/// banner rows, when they come from at least k visitors.
 fn optin_figures(banner: &[&BannerRow<'_>], k: u32) -> Option<(u64, Vec<Value>)> {
     let mut decisions = Group::default();
     let mut grants: BTreeMap<&str, u64> = BTreeMap::new();
     for b in banner {
-        if matches!(b.event, "accept_all" | "reject_all" | "custom") {
+        if DECISIONS.contains(&b.event) {
             decisions.add(b.row);
         }
         if let Some(category) = b.event.strip_prefix("grant:") {
@@ -453,23 +468,85 @@ pub enum FunnelBy {
     Language,
     /// The policy version.
     Policy,
+    /// The consent regime the visitor was under.
+    Regime,
 }
 
 impl FunnelBy {
-    /// Reads `day`, `country`, `language` or `policy`.
+    /// Reads `day`, `country`, `language`, `policy` or `regime`.
     pub fn parse(text: &str) -> Option<FunnelBy> {
         Some(match text {
             "day" => FunnelBy::Day,
             "country" => FunnelBy::Country,
             "language" => FunnelBy::Language,
             "policy" => FunnelBy::Policy,
+            "regime" => FunnelBy::Regime,
             _ => return None,
         })
     }
 }
 
-/// Impressions, decisions and opt-in rates per day, country, language or policy version;
-/// groups under k fold into "other".
+/// The share of visitors shown the banner (or notice) whose answer was one of `events`:
+/// visitors, not answers, because under opt-out and notice most visitors never answer and
+/// those who do are the ones who object. `null` when fewer than k visitors were shown it, or
+/// when the visitors who answered so are fewer than k (the cell they stand for is hidden).
+fn share_of_visitors(members: &[&BannerRow<'_>], events: &[&str], k: u32) -> Value {
+    let mut answered = Group::default();
+    let mut everyone = Sketch::new();
+    for b in members {
+        if events.contains(&b.event) {
+            answered.add(b.row);
+            everyone.merge(&b.row.sketch);
+        } else if b.event == "impression" {
+            everyone.merge(&b.row.sketch);
+        }
+    }
+    // The answers' visitors are among the whole, even when their impression was counted on
+    // another day (under another daily salt), so the share stays at most one.
+    let whole = everyone.estimate();
+    let part = answered.sketch.estimate();
+    if whole < u64::from(k) || (answered.count > 0 && part < u64::from(k)) {
+        return Value::Null;
+    }
+    json!(rate(part, whole))
+}
+
+/// The rate that means something under a regime, and what it measures: under opt-in the
+/// opt-in rate (decisions that allowed analytics, as in the per-category columns); under
+/// opt-out the share who opted out of sale and sharing; under a notice the share who
+/// rejected; under none nothing, as no banner is shown there.
+fn regime_rate(regime: &str, members: &[&BannerRow<'_>], k: u32) -> (Value, &'static str) {
+    match regime.parse::<Regime>() {
+        Ok(Regime::OptIn) => (
+            optin_figures(members, k)
+                .and_then(|(_, rates)| {
+                    OPTIN_CATEGORIES
+                        .iter()
+                        .zip(rates)
+                        .find_map(|(category, rate)| (*category == "analytics").then_some(rate))
+                })
+                .unwrap_or(Value::Null),
+            "Opt-in rate: decisions that allowed analytics",
+        ),
+        Ok(Regime::OptOut) => (
+            share_of_visitors(members, &["opt_out", "reject_all"], k),
+            "Opted out: visitors shown the notice who opted out of sale and sharing or rejected all",
+        ),
+        Ok(Regime::Notice) => (
+            share_of_visitors(members, &["reject_all"], k),
+            "Rejected: visitors shown the notice who rejected all",
+        ),
+        Ok(Regime::None) => (
+            Value::Null,
+            "No rate: no banner is shown under this regime",
+        ),
+        Err(_) => (Value::Null, "No rate: several regimes together"),
+    }
+}
+
+/// Impressions, decisions and opt-in rates per day, country, language, policy version or
+/// regime; groups under k fold into "other". Split by regime, each row also has the rate
+/// that means something under its regime, and what that rate is.
 fn funnel_by(rows: &[AggregateRow], by: FunnelBy, k: u32) -> Table {
     let banner = banner_rows(rows);
     let label = |b: &BannerRow<'_>| match by {
@@ -477,6 +554,7 @@ fn funnel_by(rows: &[AggregateRow], by: FunnelBy, k: u32) -> Table {
         FunnelBy::Country => b.country.to_owned(),
         FunnelBy::Language => b.language.to_owned(),
         FunnelBy::Policy => b.policy.to_owned(),
+        FunnelBy::Regime => b.regime.to_owned(),
     };
     let mut groups: BTreeMap<String, Vec<&BannerRow<'_>>> = BTreeMap::new();
     for b in &banner {
@@ -524,15 +602,20 @@ fn funnel_by(rows: &[AggregateRow], by: FunnelBy, k: u32) -> Table {
             let mut row = vec![
                 json!(label),
                 cell(&["impression"]),
-                cell(&["accept_all", "reject_all", "custom"]),
+                cell(&DECISIONS),
                 cell(&["accept_all"]),
                 cell(&["reject_all"]),
                 cell(&["custom"]),
+                cell(&["opt_out"]),
                 cell(&["withdraw"]),
             ];
             match optin_figures(&members, k) {
                 Some((_, rates)) => row.extend(rates),
                 None => row.extend([Value::Null, Value::Null, Value::Null]),
+            }
+            if by == FunnelBy::Regime {
+                let (rate, means) = regime_rate(&label, &members, k);
+                row.extend([rate, json!(means)]);
             }
             row
         })
@@ -542,22 +625,31 @@ fn funnel_by(rows: &[AggregateRow], by: FunnelBy, k: u32) -> Table {
         FunnelBy::Country => col("country", "Country"),
         FunnelBy::Language => col("language", "Language"),
         FunnelBy::Policy => col("policy_version", "Policy version"),
+        FunnelBy::Regime => col("regime", "Regime"),
     };
+    let mut columns = vec![
+        label_column,
+        col("impressions", "Banner shown"),
+        col("decisions", "Decisions"),
+        col("accept_all", "Accepted all"),
+        col("reject_all", "Rejected all"),
+        col("custom", "Chose per category"),
+        col("opt_out", "Opted out"),
+        col("withdraw", "Withdrew"),
+        col("preferences_rate", "Preferences opt-in"),
+        col("analytics_rate", "Analytics opt-in"),
+        col("marketing_rate", "Marketing opt-in"),
+    ];
+    if by == FunnelBy::Regime {
+        columns.extend([
+            col("regime_rate", "Rate for the regime"),
+            col("regime_rate_is", "What that rate is"),
+        ]);
+    }
     Table {
         name: "funnel-by",
         title: "Banner answers by group",
-        columns: vec![
-            label_column,
-            col("impressions", "Banner shown"),
-            col("decisions", "Decisions"),
-            col("accept_all", "Accepted all"),
-            col("reject_all", "Rejected all"),
-            col("custom", "Chose per category"),
-            col("withdraw", "Withdrew"),
-            col("preferences_rate", "Preferences opt-in"),
-            col("analytics_rate", "Analytics opt-in"),
-            col("marketing_rate", "Marketing opt-in"),
-        ],
+        columns,
         rows: table_rows,
     }
 }
@@ -630,6 +722,7 @@ fn dimension_of(name: &str) -> Option<&'static str> {
         "referrers" => dimension::REFERRER,
         "campaigns" => dimension::CAMPAIGN,
         "countries" => dimension::COUNTRY,
+        "regimes" => dimension::REGIME,
         "devices" => dimension::DEVICE,
         "funnel" | "optin" | "funnel-by" => dimension::BANNER,
         "visits" => dimension::VISIT,
@@ -672,6 +765,13 @@ pub async fn table(
             "countries",
             "Countries",
             col("country", "Country"),
+            &rows,
+            k,
+        ),
+        "regimes" => breakdown(
+            "regimes",
+            "Consent regimes",
+            col("regime", "Regime"),
             &rows,
             k,
         ),

@@ -24,6 +24,9 @@ pub(super) const ACCEPT: &str = "#009e73";
 pub(super) const REJECT: &str = "#d55e00";
 /// Chose per category, in the funnel.
 pub(super) const CUSTOM: &str = "#cc79a7";
+/// Opted out of sale and sharing, in the funnel: the palette's orange, which no other bar
+/// of the funnel uses.
+pub(super) const OPT_OUT: &str = "#e69f00";
 
 const GRID: &str = "#e4e7eb";
 const AXIS: &str = "#7b8794";

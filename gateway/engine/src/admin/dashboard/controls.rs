@@ -68,7 +68,7 @@ pub(super) fn ranges(filter: Filter<'_>, today: u32) -> String {
     html
 }
 
-/// Links that split the banner answers by day, country, language or policy version.
+/// Links that split the banner answers by day, country, language, policy version or regime.
 pub(super) fn by_picker(filter: Filter<'_>) -> String {
     let mut html = String::from(
         "<nav class=\"tabs\" aria-label=\"Split banner answers by\"><span class=\"tabs-label\" \

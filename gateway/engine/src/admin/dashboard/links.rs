@@ -15,6 +15,7 @@ pub(super) fn by_name(by: FunnelBy) -> &'static str {
         FunnelBy::Country => "country",
         FunnelBy::Language => "language",
         FunnelBy::Policy => "policy",
+        FunnelBy::Regime => "regime",
     }
 }
 
@@ -25,15 +26,17 @@ pub(super) fn by_title(by: FunnelBy) -> &'static str {
         FunnelBy::Country => "country",
         FunnelBy::Language => "language",
         FunnelBy::Policy => "policy version",
+        FunnelBy::Regime => "regime",
     }
 }
 
 /// Every split, in picker order.
-pub(super) const ALL_BY: [FunnelBy; 4] = [
+pub(super) const ALL_BY: [FunnelBy; 5] = [
     FunnelBy::Day,
     FunnelBy::Country,
     FunnelBy::Language,
     FunnelBy::Policy,
+    FunnelBy::Regime,
 ];
 
 /// A site and range of days; every address is built from one, URL-encoded (not yet
@@ -107,6 +110,14 @@ mod tests {
         assert_eq!(
             filter.page_for(1, 2),
             "/__consentry/admin?site=a%26b+shop&from=1970-01-02&to=1970-01-03&by=policy"
+        );
+        let by_regime = Filter {
+            by: FunnelBy::Regime,
+            ..filter
+        };
+        assert_eq!(
+            by_regime.csv("funnel-by"),
+            "/__consentry/api/funnel-by?site=a%26b+shop&from=1970-01-01&to=1970-01-07&by=regime&format=csv"
         );
         for by in ALL_BY {
             assert_eq!(FunnelBy::parse(by_name(by)), Some(by));

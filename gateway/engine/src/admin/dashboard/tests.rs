@@ -137,6 +137,19 @@ fn tables() -> Vec<Table> {
         ),
         breakdown("countries", "Countries", col("country", "Country"), vec![]),
         breakdown(
+            "regimes",
+            "Consent regimes",
+            col("regime", "Regime"),
+            vec![vec![
+                json!("opt-out"),
+                json!(900),
+                json!(300),
+                json!(0),
+                json!(0),
+                json!(900),
+            ]],
+        ),
+        breakdown(
             "devices",
             "Devices",
             col("device", "Device"),
@@ -184,6 +197,12 @@ fn tables() -> Vec<Table> {
                     Value::Null,
                 ],
                 vec![
+                    json!("opt_out"),
+                    json!("Opted out of sale and sharing"),
+                    json!(0),
+                    json!(0),
+                ],
+                vec![
                     json!("withdraw"),
                     json!("Withdrew consent"),
                     json!(0),
@@ -221,6 +240,7 @@ fn tables() -> Vec<Table> {
                 col("accept_all", "Accepted all"),
                 col("reject_all", "Rejected all"),
                 col("custom", "Chose per category"),
+                col("opt_out", "Opted out"),
                 col("withdraw", "Withdrew"),
                 col("preferences_rate", "Preferences opt-in"),
                 col("analytics_rate", "Analytics opt-in"),
@@ -234,6 +254,7 @@ fn tables() -> Vec<Table> {
                     json!(400),
                     json!(250),
                     json!(50),
+                    json!(0),
                     json!(3),
                     json!(0.6),
                     json!(0.55),
@@ -246,6 +267,7 @@ fn tables() -> Vec<Table> {
                     json!(10),
                     json!(5),
                     json!(5),
+                    json!(0),
                     json!(0),
                     Value::Null,
                     Value::Null,
@@ -501,7 +523,7 @@ fn every_table_links_its_csv_with_the_query() {
         );
         assert!(html.contains(&link), "{link}");
     }
-    assert_eq!(html.matches(">CSV<").count(), 10);
+    assert_eq!(html.matches(">CSV<").count(), 11);
 }
 
 #[test]
@@ -537,7 +559,7 @@ fn pickers_are_labelled_forms_and_links() {
         .collect();
     assert_eq!(headings.first().map(|h| h.as_str()), Some("h1"));
     assert!(headings[1..].iter().all(|h| *h == "h2"), "{headings:?}");
-    assert_eq!(headings.len(), 12);
+    assert_eq!(headings.len(), 13);
 }
 
 #[test]
@@ -546,5 +568,69 @@ fn layout_without_a_user_has_no_logout() {
     assert!(html.contains("<title>Sign in &lt;now&gt;</title>"));
     assert!(!html.contains("logout"));
     assert!(html.contains("<main id=\"main\"><p>x</p></main>"));
+    balanced(&html).unwrap_or_else(|e| panic!("{e}"));
+}
+
+#[test]
+fn banner_answers_by_regime_show_the_rate_that_counts_there() {
+    let mut tables = tables();
+    let by_regime = Table {
+        name: "funnel-by",
+        title: "Banner answers by group",
+        columns: vec![
+            col("regime", "Regime"),
+            col("impressions", "Banner shown"),
+            col("decisions", "Decisions"),
+            col("opt_out", "Opted out"),
+            col("analytics_rate", "Analytics opt-in"),
+            col("regime_rate", "Rate for the regime"),
+            col("regime_rate_is", "What that rate is"),
+        ],
+        rows: vec![
+            vec![
+                json!("opt-in"),
+                json!(1_000),
+                json!(700),
+                json!(0),
+                json!(0.55),
+                json!(0.55),
+                json!("Opt-in rate: decisions that allowed analytics"),
+            ],
+            vec![
+                json!("opt-out"),
+                json!(900),
+                json!(40),
+                json!(40),
+                json!(1.0),
+                json!(0.125),
+                json!("Opted out: visitors shown the notice who opted out"),
+            ],
+        ],
+    };
+    for table in tables.iter_mut().filter(|t| t.name == "funnel-by") {
+        *table = by_regime.clone();
+    }
+    let sites = vec!["shop".to_owned()];
+    let query = query("shop");
+    let summary = summary();
+    let html = render(&DashboardData {
+        user: "ana",
+        csrf: "t",
+        sites: &sites,
+        query: &query,
+        summary: &summary,
+        tables: &tables,
+        funnel_by: FunnelBy::Regime,
+        today: day(6),
+    });
+    assert!(html.contains("<h2 id=\"h-funnel-by\">Banner answers by regime</h2>"));
+    assert!(html.contains("by=regime#funnel-by\" aria-current=\"true\">Regime</a>"));
+    assert!(html.contains("under opt-out, where everything runs until the visitor objects"));
+    assert!(html.contains("<th scope=\"row\">opt-out</th>"));
+    assert!(html.contains("<td class=\"num\">12.5%</td>"));
+    assert!(html.contains("<td>Opted out: visitors shown the notice who opted out</td>"));
+    assert!(html.contains("&amp;by=regime&amp;format=csv"));
+    // The page views by regime sit beside the countries.
+    assert!(html.contains("<h2 id=\"h-regimes\">Consent regimes</h2>"));
     balanced(&html).unwrap_or_else(|e| panic!("{e}"));
 }
