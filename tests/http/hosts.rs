@@ -49,7 +49,7 @@ fn check_for_the_edge_names_every_setting_a_worker_cannot_honour() {
     let config = dir.path().join("consentry.toml");
     std::fs::write(
         &config,
-        "[server]\nmax_connections = 50\nbody_read_timeout = \"3s\"\n\n[storage]\nurl = \"postgres://u@127.0.0.1/db\"\n\n[[site]]\nhosts = [\"shop.test\"]\nupstream = \"http://127.0.0.1:9\"\nmax_upstream_requests = 8\n",
+        "[server]\nmax_connections = 50\nbody_read_timeout = \"3s\"\ntrusted_proxies = [\"10.0.0.0/8\"]\ncountry_header = \"CF-IPCountry\"\n\n[storage]\nurl = \"postgres://u@127.0.0.1/db\"\n\n[[site]]\nhosts = [\"shop.test\"]\nupstream = \"http://127.0.0.1:9\"\nmax_upstream_requests = 8\n",
     )
     .expect("write");
     let check = |edge: bool| {
@@ -67,12 +67,14 @@ fn check_for_the_edge_names_every_setting_a_worker_cannot_honour() {
     for key in [
         "server.max_connections",
         "server.body_read_timeout",
+        "server.country_header",
         "storage.url",
         "site[0].max_upstream_requests",
     ] {
         assert!(stderr.contains(key), "{key} missing from: {stderr}");
     }
     assert!(stderr.contains("D1"), "says why: {stderr}");
+    assert!(stderr.contains("request.cf"), "says why: {stderr}");
 }
 
 /// Sends `requests` GET requests one after another on one connection and returns the status

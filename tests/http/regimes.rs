@@ -155,3 +155,191 @@ async fn the_place_header_from_an_untrusted_peer_is_ignored() {
     let (headers, html) = tracked_page(&located, &[("cf-ipcountry", "DE")]).await;
     assert_running(&origin, &headers, &html);
 }
+
+/// The attribute that says which regime the banner speaks.
+fn banner_regime(html: &str) -> &str {
+    let at = html
+        .find("data-regime=\"")
+        .unwrap_or_else(|| panic!("no banner in the page: {html}"))
+        + "data-regime=\"".len();
+    &html[at..at + html[at..].find('"').expect("attribute ends")]
+}
+
+/// Posts a decision as the banner's form does (without JavaScript), with `cookie`; returns
+/// the new consent cookie and where the visitor is sent back to.
+async fn post_form(gateway: &Gateway, form: &str, cookie: &str) -> (String, String) {
+    let response = client()
+        .post(gateway.at("/__consentry/consent"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("cookie", cookie)
+        .body(form.to_owned())
+        .send()
+        .await
+        .expect("decision");
+    assert_eq!(response.status(), 303, "a form post is sent back");
+    let back = response.headers()["location"]
+        .to_str()
+        .expect("location")
+        .to_owned();
+    let consent = crate::support::cookie_pair(response.headers(), "consentry").expect("consent");
+    (consent, back)
+}
+
+/// The consent log as `consentry log export` gives it, once it has `n` records.
+async fn records(gateway: &Gateway, n: usize) -> Vec<serde_json::Value> {
+    let config = gateway.data_dir.path().join("consentry.toml");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let out = std::process::Command::new(crate::support::binary())
+            .args(["log", "export", "--config"])
+            .arg(&config)
+            .output()
+            .expect("consentry log export");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let found: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("a JSON line"))
+            .collect();
+        if found.len() >= n || std::time::Instant::now() > deadline {
+            return found;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test]
+async fn a_californian_gets_the_opt_out_link_and_after_opting_out_no_marketing() {
+    let origin = Origin::start().await;
+    let gateway = Gateway::with_config_at(&by_region(&origin, ""), Place::region("US", "CA"));
+    let (_, html) = tracked_page(&gateway, &[]).await;
+    assert_eq!(banner_regime(&html), "opt-out");
+    let link = html
+        .find(r#"id="consentry-opt-out""#)
+        .map(|at| &html[at..at + html[at..].find('>').expect("tag ends")])
+        .unwrap_or_else(|| panic!("no opt-out link on the page: {html}"));
+    assert!(link.contains(r#"href="/__consentry/opt-out""#), "{link}");
+    assert!(html.contains("Do Not Sell or Share My Personal Information"));
+
+    // The link's page explains and posts the opt-out; it works without JavaScript.
+    let page = client()
+        .get(gateway.at("/__consentry/opt-out"))
+        .header("referer", gateway.at("/page?x=1"))
+        .send()
+        .await
+        .expect("opt-out page");
+    assert_eq!(page.status(), 200);
+    assert_eq!(page.headers()["x-frame-options"], "DENY");
+    let form = page.text().await.expect("body");
+    assert!(form.contains(r#"name="action" value="opt_out""#), "{form}");
+    assert!(
+        form.contains(r#"value="/page?x=1""#),
+        "back to the page: {form}"
+    );
+
+    let (consent, back) = post_form(
+        &gateway,
+        "action=opt_out&return_to=%2Fpage%3Fx%3D1",
+        BROWSER_COOKIES,
+    )
+    .await;
+    assert_eq!(back, "/page?x=1");
+    let cookies = format!("{BROWSER_COOKIES}; {consent}");
+    let (headers, html) = tracked_page(&gateway, &[("cookie", &cookies)]).await;
+    assert!(!inert(&html, ANALYTICS), "{}", script_tag(&html, ANALYTICS));
+    assert!(inert(&html, MARKETING), "{}", script_tag(&html, MARKETING));
+    assert!(!origin.cookies_at("/page").contains("_fbp"));
+    assert!(!set_cookie_names(&headers).contains(&"_fbp".to_owned()));
+    // The link stays on every page after the choice, and the page says it was done.
+    assert!(html.contains(r#"id="consentry-opt-out""#), "{html}");
+    let done = client()
+        .get(gateway.at("/__consentry/opt-out"))
+        .header("cookie", &consent)
+        .send()
+        .await
+        .expect("opt-out page")
+        .text()
+        .await
+        .expect("body");
+    assert!(!done.contains(r#"value="opt_out""#), "{done}");
+
+    // The proof says what was chosen and under which regime.
+    let log = records(&gateway, 1).await;
+    assert_eq!(log.len(), 1, "{log:?}");
+    assert_eq!(log[0]["kind"], "opt_out");
+    assert_eq!(log[0]["regime"], "opt-out");
+    assert_eq!(log[0]["marketing"], false);
+    assert_eq!(log[0]["analytics"], true);
+}
+
+#[tokio::test]
+async fn each_place_is_told_its_rules_and_records_carry_them() {
+    let origin = Origin::start().await;
+    let german = Gateway::with_config_at(&by_region(&origin, ""), Place::country("DE"));
+    let (_, html) = tracked_page(&german, &[]).await;
+    assert_eq!(banner_regime(&html), "opt-in");
+    assert!(!html.contains("consentry-opt-out"), "{html}");
+    let declaration = german.get_text("/__consentry/cookies?format=json").await;
+    let declaration: serde_json::Value = serde_json::from_str(&declaration).expect("json");
+    assert_eq!(declaration["regime"], "opt-in");
+    crate::support::consent_json(&german, "accept_all", &[]).await;
+    let log = records(&german, 1).await;
+    assert_eq!(log[0]["regime"], "opt-in");
+
+    let californian = Gateway::with_config_at(&by_region(&origin, ""), Place::region("US", "CA"));
+    let declaration = californian.get_text("/__consentry/cookies").await;
+    assert!(
+        declaration.contains(r#"data-regime="opt-out""#)
+            && declaration.contains("opt out of the sale and sharing"),
+        "{declaration}"
+    );
+    // Consent Mode: denied for every other region, granted for the visitor's own.
+    let (_, html) = tracked_page(&californian, &[]).await;
+    let defaults = script_tag(&html, "consentry-consent-mode");
+    assert!(defaults.contains("consentry-consent-mode"), "{defaults}");
+    let start = html.find("consentry-consent-mode").expect("script");
+    let script = &html[start..start + html[start..].find("</script>").expect("end")];
+    assert!(
+        script.contains("ad_storage:'denied'")
+            && script.contains("ad_storage:'granted'")
+            && script.contains("region:['US-CA']"),
+        "{script}"
+    );
+}
+
+#[tokio::test]
+async fn the_demo_shows_each_region_with_its_switch() {
+    crate::native_only!("`consentry demo` is the native binary's");
+    let demo = Gateway::demo();
+    let page = |query: &'static str, cookie: Option<String>| {
+        let mut request = client().get(demo.at(&format!("/{query}")));
+        if let Some(cookie) = cookie {
+            request = request.header("cookie", cookie);
+        }
+        async move { request.send().await.expect("demo page") }
+    };
+    let german = page("", None).await.text().await.expect("body");
+    assert_eq!(
+        banner_regime(&german),
+        "opt-in",
+        "an unknown place: the strictest"
+    );
+    assert!(
+        german.contains("?region=US-CA"),
+        "the switch is on the page"
+    );
+
+    let response = page("?region=US-CA", None).await;
+    let region = crate::support::cookie_pair(response.headers(), "consentry_demo_region")
+        .expect("the choice is kept");
+    let californian = response.text().await.expect("body");
+    assert_eq!(banner_regime(&californian), "opt-out");
+    // The next page, without the parameter, is still Californian.
+    let next = page("", Some(region)).await.text().await.expect("body");
+    assert_eq!(banner_regime(&next), "opt-out");
+    let japan = page("?region=JP", None).await.text().await.expect("body");
+    assert_eq!(banner_regime(&japan), "notice");
+}

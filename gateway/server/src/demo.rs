@@ -1,6 +1,7 @@
 //! The bundled example site for `consentry demo`: a coffee roaster's pages with Google Tag
 //! Manager, GA4, the Meta Pixel, Hotjar and a YouTube embed, served by a small origin that sets
-//! a session cookie, an XSRF token and a server-side tracker cookie.
+//! a session cookie, an XSRF token and a server-side tracker cookie. A switch on its pages
+//! (`?region=DE`, `US-CA`, `unknown`) shows the consent regime of a visitor from elsewhere.
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
@@ -14,6 +15,8 @@ use hyper::service::service_fn;
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use hyper_util::server::conn::auto;
 use tokio::net::TcpListener;
+
+use consentry_engine::{Place, RequestCookies};
 
 use crate::{random_bytes, unix_now};
 
@@ -90,7 +93,59 @@ pub async fn start_origin(addr: SocketAddr) -> std::io::Result<SocketAddr> {
     Ok(local)
 }
 
+/// The cookie the demo keeps the visitor's chosen region in, so every page and the consent
+/// endpoint see the same place. Only the demo's gateway reads it ([`demo_place`]).
+pub const REGION_COOKIE: &str = "consentry_demo_region";
+
+/// Where the demo's visitor is: the `region` query parameter (`DE`, `US-CA`, `unknown`), else
+/// the region cookie the demo site set when it was last given. `None` when neither says.
+pub fn demo_place(query: Option<&str>, headers: &http::HeaderMap) -> Option<Place> {
+    let from_query = query.and_then(|q| {
+        url::form_urlencoded::parse(q.as_bytes())
+            .find(|(k, _)| k == "region")
+            .map(|(_, v)| v.into_owned())
+    });
+    let code = from_query.or_else(|| {
+        RequestCookies::from_headers(headers)
+            .values(REGION_COOKIE)
+            .next()
+            .map(str::to_owned)
+    })?;
+    let (country, region) = match code.split_once('-') {
+        Some((country, region)) => (country, Some(region)),
+        None => (code.as_str(), None),
+    };
+    Some(Place::from_codes(Some(country), region))
+}
+
+/// The `Set-Cookie` that keeps a region chosen with `?region=` for the next pages.
+fn region_cookie(query: Option<&str>) -> Option<String> {
+    let region = url::form_urlencoded::parse(query?.as_bytes())
+        .find(|(k, _)| k == "region")?
+        .1;
+    let valid = !region.is_empty()
+        && region.len() <= 8
+        && region
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-');
+    Some(if valid {
+        format!("{REGION_COOKIE}={region}; Path=/; SameSite=Lax")
+    } else {
+        format!("{REGION_COOKIE}=; Path=/; Max-Age=0; SameSite=Lax")
+    })
+}
+
 fn answer(request: &Request<Incoming>) -> Response<Full<Bytes>> {
+    let mut response = page(request);
+    if let Some(cookie) = region_cookie(request.uri().query()) {
+        if let Ok(value) = HeaderValue::from_str(&cookie) {
+            response.headers_mut().append(header::SET_COOKIE, value);
+        }
+    }
+    response
+}
+
+fn page(request: &Request<Incoming>) -> Response<Full<Bytes>> {
     let path = match request.uri().path() {
         "/index.html" => "/",
         other => other,

@@ -54,6 +54,8 @@ pub struct Gateway {
     pub(crate) background: tokio_util::task::TaskTracker,
     /// Set once the gateway stops taking requests: readiness answers 503.
     pub(crate) stopping: Arc<AtomicBool>,
+    /// `consentry demo`: the demo site's region switch says where the visitor is.
+    pub(crate) demo: bool,
 }
 
 impl std::fmt::Debug for Gateway {
@@ -91,7 +93,15 @@ impl Gateway {
             upstream_limits: upstream_limits(config),
             background: tokio_util::task::TaskTracker::new(),
             stopping: Arc::new(AtomicBool::new(false)),
+            demo: false,
         })
+    }
+
+    /// The same gateway for `consentry demo`: the demo site's region switch (`?region=`, kept
+    /// in its cookie) says where the visitor is, so a newcomer can see each regime.
+    #[must_use]
+    pub fn for_demo(self) -> Gateway {
+        Gateway { demo: true, ..self }
     }
 
     /// A gateway for a new config that keeps this one's store, writer, counts, metrics and
@@ -135,6 +145,7 @@ impl Gateway {
             upstream_limits: upstream_limits(config),
             background: self.background.clone(),
             stopping: Arc::clone(&self.stopping),
+            demo: self.demo,
         })
     }
 

@@ -9,7 +9,10 @@ use std::sync::Arc;
 use anyhow::{bail, Context, Result};
 use arc_swap::ArcSwap;
 use clap::{Parser, Subcommand};
-use consentry_config::{Catalogue, Config, Storage, DEFAULT_DATA_DIR, STARTER_CONFIG};
+use consentry_config::{
+    Catalogue, Category, Config, CookieRule, RegimeMap, RegimePreset, Storage, DEFAULT_DATA_DIR,
+    STARTER_CONFIG,
+};
 use consentry_engine::chain::ChainKey;
 use consentry_gateway::reload::{reload_on_hangup, Gateways, Reloader};
 use consentry_gateway::{
@@ -250,7 +253,12 @@ fn run(command: Command) -> Result<()> {
         Command::Run { config } => {
             let parsed = load_config(&config)?;
             check_files(&parsed)?;
-            runtime(parsed.server.worker_threads)?.block_on(start(parsed, None, Some(config)))
+            runtime(parsed.server.worker_threads)?.block_on(start(
+                parsed,
+                None,
+                Some(config),
+                false,
+            ))
         }
         Command::Proxy {
             to,
@@ -261,7 +269,7 @@ fn run(command: Command) -> Result<()> {
         } => {
             let mut config = Config::quick_start(&to, SocketAddr::new(bind, port), data_dir)?;
             config.server.worker_threads = threads;
-            runtime(threads)?.block_on(start(config, None, None))
+            runtime(threads)?.block_on(start(config, None, None, false))
         }
         Command::Log { command, store } => runtime(None)?.block_on(log_command(command, store)),
         Command::Scan {
@@ -304,11 +312,19 @@ fn run(command: Command) -> Result<()> {
             if let Some(site) = config.sites.first_mut() {
                 site.name = "demo".into();
                 site.privacy_url = Some("/privacy.html".into());
+                // The demo shows each region's consent model; its region switch keeps the
+                // chosen region in a cookie of its own, which is necessary to it.
+                site.regimes = RegimeMap::preset(RegimePreset::ByRegion);
+                site.cookie_rules.push(CookieRule {
+                    pattern: demo::REGION_COOKIE.into(),
+                    category: Category::Necessary,
+                });
             }
             start(
                 config,
                 Some("the demo site (Northwind Coffee Roasters)"),
                 None,
+                true,
             )
             .await
         }),
@@ -370,7 +386,12 @@ fn check_files(config: &Config) -> Result<()> {
     Ok(())
 }
 
-async fn start(config: Config, what: Option<&str>, file: Option<PathBuf>) -> Result<()> {
+async fn start(
+    config: Config,
+    what: Option<&str>,
+    file: Option<PathBuf>,
+    demo: bool,
+) -> Result<()> {
     let data_dir = &config.server.data_dir;
     let key = match &config.consent.secret {
         Some(secret) => secret.clone(),
@@ -384,7 +405,8 @@ async fn start(config: Config, what: Option<&str>, file: Option<PathBuf>) -> Res
         Storage::Postgres(_) => tracing::info!("consent records are kept in PostgreSQL"),
     }
     let catalogue = Catalogue::builtin()?;
-    let gateway = Arc::new(Gateway::new(&config, &catalogue, &key, log)?);
+    let gateway = Gateway::new(&config, &catalogue, &key, log)?;
+    let gateway = Arc::new(if demo { gateway.for_demo() } else { gateway });
     gateway.load_from_store().await?;
     let gateways: Gateways = Arc::new(ArcSwap::from(Arc::clone(&gateway)));
     // Also with analytics off: the cookie inventory is flushed with them.

@@ -42,7 +42,13 @@ pub async fn handle(
 ) -> Result<Response<ResponseBody>, Infallible> {
     let client_upgrade = is_upgrade(request.headers()).then(|| hyper::upgrade::on(&mut request));
     let (parts, body) = request.into_parts();
-    let host = NativeHost::new(&gateway, Some(connection.peer.ip())).with_headers(&parts.headers);
+    let mut host =
+        NativeHost::new(&gateway, Some(connection.peer.ip())).with_headers(&parts.headers);
+    if gateway.demo {
+        if let Some(place) = crate::demo::demo_place(parts.uri.query(), &parts.headers) {
+            host = host.at(place);
+        }
+    }
     let visit = Visit {
         method: &parts.method,
         path_and_query: parts.uri.path_and_query().map_or("/", |pq| pq.as_str()),
