@@ -61,6 +61,17 @@ record_ip = "truncate"
 # Consent records older than this are pruned (the log stays verifiable from a signed
 # checkpoint); "forever" keeps them.
 retention = "3years"
+# Which consent model applies where the visitor is: "strict" asks everyone first (opt-in
+# everywhere); "by-region" asks first in the EU/EEA, the UK, Switzerland and Quebec, lets
+# visitors in US states with a privacy law opt out (Global Privacy Control counts as an
+# opt-out), and shows a notice elsewhere. Visitors from an unknown place get the strictest.
+# A site may set its own with `regimes` and [site.regions].
+regimes = "strict"
+# Finer mapping over the preset: a country, a subdivision, or "*" for everywhere else, to
+# "opt-in", "opt-out", "notice" or "none".
+# [consent.regions]
+# "BR" = "opt-in"
+# "US-WA" = "opt-out"
 
 [analytics]
 # Page views counted without cookies or identifiers, beside the consent rates; richer
