@@ -43,6 +43,12 @@ impl Config {
                 "a Worker reads the visitor's place from request.cf, which Cloudflare fills in itself; remove country_header, region_header and trusted_proxies",
             );
         }
+        if self.tcf.vendor_list.is_some() {
+            refuse(
+                "tcf.vendor_list",
+                "a Worker has no files; give the Global Vendor List as its CONSENTRY_GVL binding (wasm/dev.sh --gvl FILE) and remove vendor_list",
+            );
+        }
         if server.worker_threads.is_some() {
             refuse(
                 "server.worker_threads",
@@ -167,6 +173,12 @@ mod tests {
                 "{SITE}upstream_ca = \"ca.pem\"\nmax_upstream_requests = 4\n"
             )),
             ["site[0].upstream_ca", "site[0].max_upstream_requests"]
+        );
+        assert_eq!(
+            refused(&format!(
+                "[tcf]\ncmp_id = 7\nvendor_list = \"vendor-list.json\"\n\n{SITE}"
+            )),
+            ["tcf.vendor_list"]
         );
     }
 }

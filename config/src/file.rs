@@ -18,8 +18,30 @@ pub(crate) struct FileConfig {
     pub analytics: FileAnalytics,
     #[serde(default)]
     pub admin: FileAdmin,
+    #[serde(default)]
+    pub tcf: FileTcf,
     #[serde(default, rename = "site")]
     pub sites: Vec<FileSite>,
+}
+
+/// `[tcf]`: the CMP's registration and the Global Vendor List.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct FileTcf {
+    pub cmp_id: Option<Spanned<i64>>,
+    pub cmp_version: Option<Spanned<i64>>,
+    pub vendor_list: Option<String>,
+    pub publisher_cc: Option<Spanned<String>>,
+}
+
+/// `[site.tcf]`: the site's vendors and their addresses.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct FileSiteTcf {
+    pub vendors: Spanned<Vec<Spanned<i64>>>,
+    /// Vendor id (as a TOML key) → its addresses.
+    #[serde(default)]
+    pub hosts: std::collections::BTreeMap<String, Vec<Spanned<String>>>,
 }
 
 /// `[server]`: where the gateway listens and how long it waits.
@@ -114,6 +136,8 @@ pub(crate) struct FileSite {
     /// `[site.regions]`: place → regime, over the site's (or `[consent]`'s) mapping.
     #[serde(default)]
     pub regions: std::collections::BTreeMap<String, Spanned<String>>,
+    /// `[site.tcf]`: TCF for this site.
+    pub tcf: Option<Spanned<FileSiteTcf>>,
 }
 
 /// `[site.cookies]`: the owner's own classification, by exact name or `*` glob.

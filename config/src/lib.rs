@@ -13,6 +13,7 @@ mod lifetime;
 mod model;
 mod regime;
 mod starter;
+mod tcf;
 mod validate;
 
 pub use banner::{
@@ -33,6 +34,7 @@ pub use model::{
 };
 pub use regime::{Regime, RegimeMap, RegimePreset, RegionKey, UnknownRegime};
 pub use starter::STARTER_CONFIG;
+pub use tcf::{SiteTcf, TcfSettings};
 pub use validate::{parse_upstream, DEFAULT_DATA_DIR, DEFAULT_LISTEN};
 
 #[cfg(test)]

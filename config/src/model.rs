@@ -21,6 +21,8 @@ pub struct Config {
     pub analytics: AnalyticsSettings,
     /// `[admin]`.
     pub admin: AdminSettings,
+    /// `[tcf]`: the IAB TCF CMP's registration and the Global Vendor List.
+    pub tcf: crate::TcfSettings,
     /// The sites behind the gateway, chosen by `Host`.
     pub sites: Vec<Site>,
 }
@@ -333,4 +335,6 @@ pub struct Site {
     pub max_upstream_requests: usize,
     /// Which consent model applies where: `[consent]`'s mapping unless the site has its own.
     pub regimes: crate::RegimeMap,
+    /// `[site.tcf]`: the IAB TCF vendors the site works with; `None` when TCF is off.
+    pub tcf: Option<crate::SiteTcf>,
 }

@@ -470,3 +470,40 @@ fn bad_proxies_and_header_names_name_their_line_and_key() {
     assert_eq!(keys, ["server.trusted_proxies"], "{found:?}");
     assert!(found[0].message.contains("at least one"));
 }
+
+#[test]
+fn tcf_is_set_per_site_with_its_vendors_and_their_addresses() {
+    let config = Config::from_toml(
+        "[tcf]\ncmp_id = 300\npublisher_cc = \"NL\"\nvendor_list = \"gvl/vendor-list.json\"\n\
+         [[site]]\nhosts = [\"a.test\"]\nupstream = \"http://127.0.0.1:9000\"\n\
+         [site.tcf]\nvendors = [793, 755, 755]\n[site.tcf.hosts]\n755 = [\"securepubads.g.doubleclick.net\"]\n\
+         [[site]]\nhosts = [\"b.test\"]\nupstream = \"http://127.0.0.1:9001\"\n",
+        "tcf.toml",
+    )
+    .expect("valid");
+    assert_eq!(config.tcf.cmp_id, 300);
+    assert_eq!(config.tcf.publisher_cc, "NL");
+    let tcf = config.sites[0].tcf.as_ref().expect("tcf on");
+    assert_eq!(tcf.vendors, [755, 793]);
+    assert_eq!(tcf.hosts[&755], ["securepubads.g.doubleclick.net"]);
+    assert!(config.sites[1].tcf.is_none(), "off unless the site asks");
+}
+
+#[test]
+fn bad_tcf_settings_name_their_line_and_key() {
+    let found = problems(
+        "[tcf]\ncmp_id = 5000\npublisher_cc = \"nl\"\n\
+         [[site]]\nhosts = [\"a.test\"]\nupstream = \"http://127.0.0.1:9000\"\n\
+         [site.tcf]\nvendors = [0, 755]\n[site.tcf.hosts]\n12 = [\"x.test\"]\n",
+    );
+    let keys: Vec<(usize, &str)> = found.iter().map(|p| (p.line, p.key.as_str())).collect();
+    assert_eq!(
+        keys,
+        [
+            (2, "tcf.cmp_id"),
+            (3, "tcf.publisher_cc"),
+            (8, "site[0].tcf.vendors[0]"),
+            (10, "site[0].tcf.hosts.12"),
+        ]
+    );
+}

@@ -43,6 +43,7 @@ impl Config {
         let storage = v.storage(parsed.storage);
         let analytics = v.analytics(parsed.analytics);
         let admin = v.admin(parsed.admin);
+        let tcf = v.tcf(parsed.tcf);
         let sites = v.sites(parsed.sites, &consent.regimes);
         if v.problems.is_empty() {
             Ok(Config {
@@ -51,6 +52,7 @@ impl Config {
                 storage,
                 analytics,
                 admin,
+                tcf,
                 sites,
             })
         } else {
@@ -85,6 +87,7 @@ impl Config {
             storage: Storage::default(),
             analytics: AnalyticsSettings::default(),
             admin: AdminSettings::default(),
+            tcf: crate::TcfSettings::default(),
             sites: vec![Site {
                 name: "default".into(),
                 hosts: vec![HostPattern::Any],
@@ -97,6 +100,7 @@ impl Config {
                 banner: crate::BannerSettings::default(),
                 max_upstream_requests: DEFAULT_MAX_UPSTREAM_REQUESTS,
                 regimes: crate::RegimeMap::default(),
+                tcf: None,
             }],
         })
     }
@@ -504,6 +508,93 @@ impl Validator<'_> {
         map
     }
 
+    /// `[tcf]`.
+    fn tcf(&mut self, file: crate::file::FileTcf) -> crate::TcfSettings {
+        let defaults = crate::TcfSettings::default();
+        // Both are 12-bit fields of a TC string.
+        let cmp_id = self.number(file.cmp_id, "tcf.cmp_id", 0..=4095, 0) as u16;
+        let cmp_version = self.number(file.cmp_version, "tcf.cmp_version", 0..=4095, 1) as u16;
+        let publisher_cc = match file.publisher_cc {
+            None => defaults.publisher_cc,
+            Some(cc) if crate::tcf::valid_country(cc.get_ref()) => cc.into_inner(),
+            Some(cc) => {
+                self.report(
+                    cc.span().start,
+                    "tcf.publisher_cc",
+                    format!(
+                        "`{}` is not a country code: two capitals such as \"NL\"",
+                        cc.get_ref()
+                    ),
+                );
+                defaults.publisher_cc
+            }
+        };
+        crate::TcfSettings {
+            cmp_id,
+            cmp_version,
+            vendor_list: file.vendor_list.map(PathBuf::from),
+            publisher_cc,
+        }
+    }
+
+    /// `[site.tcf]`; `key` is where it is (`site[0].tcf`).
+    fn site_tcf(&mut self, file: Spanned<crate::file::FileSiteTcf>, key: &str) -> crate::SiteTcf {
+        let at = file.span().start;
+        let file = file.into_inner();
+        let mut vendors = Vec::new();
+        for (i, id) in file.vendors.into_inner().into_iter().enumerate() {
+            match crate::tcf::valid_vendor(*id.get_ref()) {
+                Some(vendor) => vendors.push(vendor),
+                None => self.report(
+                    id.span().start,
+                    format!("{key}.vendors[{i}]"),
+                    "must be a Global Vendor List id from 1 to 65535",
+                ),
+            }
+        }
+        vendors.sort_unstable();
+        vendors.dedup();
+        if vendors.is_empty() {
+            self.report(
+                at,
+                format!("{key}.vendors"),
+                "name the Global Vendor List ids of the site's vendors, e.g. [755]",
+            );
+        }
+        let mut hosts = std::collections::BTreeMap::new();
+        for (vendor, list) in file.hosts {
+            let line = list.first().map_or(at, |h| h.span().start);
+            let Some(id) = vendor
+                .parse::<i64>()
+                .ok()
+                .and_then(crate::tcf::valid_vendor)
+                .filter(|id| vendors.contains(id))
+            else {
+                self.report(
+                    line,
+                    format!("{key}.hosts.{vendor}"),
+                    "must be the id of one of the site's vendors (listed in vendors)",
+                );
+                continue;
+            };
+            let mut kept = Vec::new();
+            for (j, host) in list.into_iter().enumerate() {
+                let text = host.get_ref().trim();
+                if text.is_empty() || text.bytes().any(|b| b.is_ascii_whitespace()) {
+                    self.report(
+                        host.span().start,
+                        format!("{key}.hosts.{vendor}[{j}]"),
+                        format!("`{text}` is not a host, host/path or /path"),
+                    );
+                    continue;
+                }
+                kept.push(text.to_owned());
+            }
+            hosts.insert(id, kept);
+        }
+        crate::SiteTcf { vendors, hosts }
+    }
+
     /// A whole number in `range`, or the default with a located problem.
     fn number(
         &mut self,
@@ -768,6 +859,9 @@ impl Validator<'_> {
                 &mut |offset, key, message| self.report(offset, key, message),
             );
             let regimes = self.regimes(site.regimes, site.regions, &key, regimes);
+            let tcf = site
+                .tcf
+                .map(|tcf| self.site_tcf(tcf, &format!("{key}.tcf")));
             if let Some(upstream) = upstream {
                 out.push(Site {
                     name,
@@ -781,6 +875,7 @@ impl Validator<'_> {
                     banner,
                     max_upstream_requests,
                     regimes,
+                    tcf,
                 });
             }
         }
