@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use aho_corasick::AhoCorasick;
 use consentry_config::{Catalogue, Category, TrackerKind};
 
-pub use allow::Allowlist;
+pub use allow::{Allowlist, Withheld};
 use inline::Pattern;
 use paths::{PathIndex, PathVerdict};
 
@@ -40,6 +40,9 @@ pub struct Tracker<'a> {
     pub category: Category,
     /// A tracker, or an embed shown click-to-load.
     pub kind: TrackerKind,
+    /// It belongs to an IAB TCF vendor without the visitor's consent: inert whatever its
+    /// category.
+    pub withheld: bool,
 }
 
 /// The tracker hosts, path signatures and inline signatures of the catalogue, indexed for
@@ -222,6 +225,7 @@ impl TrackerIndex {
             vendor: self.vendors.get(vendor).map_or("", String::as_str),
             category,
             kind,
+            withheld: false,
         }
     }
 }

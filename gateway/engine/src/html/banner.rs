@@ -375,6 +375,7 @@ pub(crate) fn page_context(
             placeholder_banner.placeholder(language, vendor, category)
         }),
         allow: Arc::clone(&banner.allow),
+        withheld: Arc::default(),
     }
 }
 

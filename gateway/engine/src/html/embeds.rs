@@ -24,15 +24,15 @@ pub(super) fn on_iframe(el: &mut El<'_, '_>, page: &Page) -> HandlerResult {
     let src_tracker = src.as_deref().and_then(|s| tracker_at(page, s));
     let lazy_tracker = lazy.as_ref().and_then(|(_, v)| tracker_at(page, v));
     let marked = mark_category(el);
-    let (category, vendor) = match (marked, src_tracker.or(lazy_tracker)) {
-        (Some(category), _) => (category, SITE_VENDOR),
+    let (category, vendor, allowed) = match (marked, src_tracker.or(lazy_tracker)) {
+        (Some(category), _) => (category, SITE_VENDOR, page.allows(category)),
         (None, Some(t)) => {
             page.found(t);
-            (t.category, t.vendor)
+            (t.category, t.vendor, page.allows_tracker(t))
         }
         (None, None) => return Ok(()),
     };
-    if page.allows(category) {
+    if allowed {
         if src.is_none() {
             if let Some(held) = el.get_attribute(HELD_SRC) {
                 el.set_attribute("src", &held)?;

@@ -14,7 +14,7 @@
 use std::borrow::Cow;
 use std::sync::{Arc, LazyLock, Mutex, MutexGuard, PoisonError, RwLock};
 
-use consentry_config::Category;
+use consentry_config::{Category, TrackerKind};
 use lol_html::errors::SelectorError;
 use lol_html::html_content::{ContentType, EndTag, TextChunk};
 use lol_html::send::{Element, ElementContentHandlers, Settings};
@@ -69,6 +69,18 @@ impl Page {
 
     pub(super) fn allows(&self, category: Category) -> bool {
         self.ctx.grants.allows(category)
+    }
+
+    /// Whether a recognised tracker may run: its category is granted and its vendor is not
+    /// withheld.
+    pub(super) fn allows_tracker(&self, tracker: Tracker<'_>) -> bool {
+        !tracker.withheld && self.allows(tracker.category)
+    }
+
+    /// Whether nothing on this page view is blocked: every category granted, no vendor
+    /// withheld.
+    pub(super) fn allows_everything(&self) -> bool {
+        self.ctx.grants.is_all() && self.ctx.withheld.is_empty()
     }
 
     /// Notes a tracker's vendor for the banner's list.
@@ -218,7 +230,7 @@ pub(super) fn register<'s>(
     program: &'s mut Option<Arc<CompiledSelectors>>,
 ) -> Result<Settings<'static, 's>, RewriteError> {
     let sel = selectors()?;
-    let all = page.ctx.grants.is_all();
+    let all = page.allows_everything();
     let handlers = ElementContentHandlers::default;
 
     let head = Arc::clone(page);
@@ -329,8 +341,20 @@ fn on_body(el: &mut El<'_, '_>, page: &Arc<Page>) -> HandlerResult {
 
 /// The tracker a URL points at, by its host or its file, unless the site allows it.
 pub(super) fn tracker_at<'t>(page: &'t Page, url: &str) -> Option<Tracker<'t>> {
-    let tracker = page.trackers.for_url(url)?;
-    (!page.ctx.allow.allows_url(url)).then_some(tracker)
+    let known = page
+        .trackers
+        .for_url(url)
+        .filter(|_| !page.ctx.allow.allows_url(url));
+    // A TCF vendor without consent: inert whatever the catalogue says of its address.
+    if let Some(vendor) = page.ctx.withheld.vendor_at(url) {
+        return Some(Tracker {
+            vendor,
+            category: known.map_or(Category::Marketing, |t| t.category),
+            kind: known.map_or(TrackerKind::Tracker, |t| t.kind),
+            withheld: true,
+        });
+    }
+    known
 }
 
 /// The category an element is marked with; a mark that names no category is treated as the

@@ -20,7 +20,7 @@ pub(crate) use banner::{
 };
 pub use consent_mode::{consent_mode_defaults, consent_mode_hash, csp_hash};
 
-use crate::trackers::{Allowlist, TrackerIndex};
+use crate::trackers::{Allowlist, TrackerIndex, Withheld};
 use crate::Grants;
 use handlers::Page;
 
@@ -46,6 +46,8 @@ pub struct PageContext {
     pub placeholder: Placeholder,
     /// What the site lets through although the catalogue names it as a tracker.
     pub allow: Arc<Allowlist>,
+    /// The addresses of the site's IAB TCF vendors that have no consent on this page view.
+    pub withheld: Arc<Withheld>,
 }
 
 impl std::fmt::Debug for PageContext {

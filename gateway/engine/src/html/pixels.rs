@@ -66,7 +66,7 @@ pub(super) fn on_img(el: &mut El<'_, '_>, page: &Page) -> HandlerResult {
         });
     let Some(t) = tracker else { return Ok(()) };
     page.found(t);
-    if page.allows(t.category) {
+    if page.allows_tracker(t) {
         return Ok(());
     }
     // Kept in place, inert, so that the banner can switch it on: a pixel that loads after
@@ -104,7 +104,7 @@ pub(super) fn on_link(el: &mut El<'_, '_>, page: &Page) {
         return;
     }
     let href = el.get_attribute("href").unwrap_or_default();
-    if tracker_at(page, &href).is_some_and(|t| !page.allows(t.category)) {
+    if tracker_at(page, &href).is_some_and(|t| !page.allows_tracker(t)) {
         el.remove();
         page.state().stats.links_removed += 1;
     }

@@ -119,7 +119,7 @@ pub(super) fn on_script(el: &mut El<'_, '_>, page: &Arc<Page>) -> HandlerResult 
         let tracker = tracker_at(page, &src).or_else(|| plausible_proxied(el, &src));
         if let Some(tracker) = tracker {
             page.found(tracker);
-            if !page.allows(tracker.category) {
+            if !page.allows_tracker(tracker) {
                 let moved = deferred_src.then_some(src.as_str());
                 block_script(el, ty.as_deref(), tracker.category, moved)?;
                 page.state().stats.scripts_blocked += 1;
@@ -127,7 +127,7 @@ pub(super) fn on_script(el: &mut El<'_, '_>, page: &Arc<Page>) -> HandlerResult 
         }
         return Ok(());
     }
-    if page.ctx.grants.is_all() {
+    if page.allows_everything() {
         return Ok(());
     }
     hold(el, page, "script")
@@ -142,6 +142,7 @@ fn plausible_proxied(el: &El<'_, '_>, src: &str) -> Option<Tracker<'static>> {
         vendor: "Plausible",
         category: Category::Analytics,
         kind: TrackerKind::Tracker,
+        withheld: false,
     })
 }
 

@@ -35,6 +35,7 @@ fn context(grants: Grants) -> PageContext {
         body_html: Arc::new(|_: &PageFindings| "<div id=\"banner\"></div>".to_owned()),
         placeholder: Arc::new(|vendor, category| format!("blocked {vendor} {category}")),
         allow: Arc::default(),
+        withheld: Arc::default(),
     }
 }
 
@@ -309,3 +310,33 @@ fn a_meta_policy_is_amended_beside_a_meta_charset() {
 }
 
 mod recognisers;
+
+#[test]
+fn a_vendor_without_consent_stays_inert_whatever_its_category() {
+    let page = r#"<html><head><script async src="https://securepubads.g.doubleclick.net/tag/js/gpt.js"></script>
+<script src="https://ads.example-vendor.test/tag.js"></script><script src="https://www.googletagmanager.com/gtag/js?id=G-1"></script></head>
+<body><img src="https://ads.example-vendor.test/px.gif"><iframe src="https://ads.example-vendor.test/frame"></iframe></body></html>"#;
+    let mut context = context(Grants::ALL);
+    context.withheld = Arc::new(crate::trackers::Withheld::new([
+        (
+            "Google Advertising Products",
+            "securepubads.g.doubleclick.net",
+        ),
+        ("Example Vendor", "ads.example-vendor.test"),
+    ]));
+    let mut rewriter = PageRewriter::new(context, trackers(), None).expect("rewriter");
+    let mut out = rewriter.write(page.as_bytes()).expect("write");
+    let (rest, stats) = rewriter.end().expect("end");
+    out.extend(rest);
+    let out = String::from_utf8(out).expect("utf-8");
+    // Both vendors' scripts are inert, the one of a vendor the catalogue does not know too;
+    // Google Analytics, no TCF vendor here, runs as the grants say.
+    assert_eq!(stats.scripts_blocked, 2, "{out}");
+    assert!(out.contains(r#"type="text/plain""#), "{out}");
+    assert!(
+        out.contains(r#"<script src="https://www.googletagmanager.com/gtag/js?id=G-1"></script>"#),
+        "{out}"
+    );
+    assert_eq!(stats.pixels_removed, 1, "{out}");
+    assert_eq!(stats.embeds_blocked, 1, "{out}");
+}

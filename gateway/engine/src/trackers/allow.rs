@@ -64,21 +64,26 @@ impl Allowlist {
 
     /// Whether `url` (absolute, protocol-relative or relative) is allowed.
     pub fn allows_url(&self, url: &str) -> bool {
+        self.position_url(url).is_some()
+    }
+
+    /// The position of the first entry `url` matches.
+    fn position_url(&self, url: &str) -> Option<usize> {
         if self.entries.is_empty() {
-            return false;
+            return None;
         }
-        match split_url(url) {
-            Some(UrlParts { host, rest }) => {
-                self.allows(host.map(str::to_ascii_lowercase).as_deref(), rest)
-            }
-            None => false,
-        }
+        let UrlParts { host, rest } = split_url(url)?;
+        self.position(host.map(str::to_ascii_lowercase).as_deref(), rest)
     }
 
     /// Whether a URL on `host` (lowercase; `None` for a relative URL) with path and query
     /// `rest` is allowed.
     pub fn allows(&self, host: Option<&str>, rest: &str) -> bool {
-        self.entries.iter().any(|entry| {
+        self.position(host, rest).is_some()
+    }
+
+    fn position(&self, host: Option<&str>, rest: &str) -> Option<usize> {
+        self.entries.iter().position(|entry| {
             let host_ok = match (&entry.host, host) {
                 (None, _) => true,
                 (Some(d), Some(h)) => {
@@ -94,9 +99,69 @@ impl Allowlist {
     }
 }
 
+/// The addresses of the vendors that have no consent on one page view (the IAB TCF vendors
+/// a site names, with their hosts): what they load stays inert whatever the category.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Withheld {
+    addresses: Allowlist,
+    /// The vendor of each of `addresses`' entries, in order.
+    vendors: Vec<String>,
+}
+
+impl Withheld {
+    /// Each vendor's name with one of its addresses (written as for [`Allowlist`]).
+    pub fn new<'a>(entries: impl IntoIterator<Item = (&'a str, &'a str)>) -> Withheld {
+        let (vendors, addresses): (Vec<String>, Vec<&str>) = entries
+            .into_iter()
+            .filter(|(_, address)| !address.trim().is_empty())
+            .map(|(vendor, address)| (vendor.to_owned(), address))
+            .unzip();
+        Withheld {
+            addresses: Allowlist::new(addresses),
+            vendors,
+        }
+    }
+
+    /// Whether no vendor is withheld.
+    pub fn is_empty(&self) -> bool {
+        self.vendors.is_empty()
+    }
+
+    /// The withheld vendor `url` belongs to.
+    pub fn vendor_at(&self, url: &str) -> Option<&str> {
+        let at = self.addresses.position_url(url)?;
+        self.vendors.get(at).map(String::as_str)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn withheld_vendors_are_found_by_their_addresses() {
+        let withheld = Withheld::new([
+            (
+                "Google Advertising Products",
+                "securepubads.g.doubleclick.net",
+            ),
+            ("Blank", " "),
+            ("Criteo", "static.criteo.net/js/"),
+        ]);
+        assert_eq!(
+            withheld.vendor_at("https://securepubads.g.doubleclick.net/tag/js/gpt.js"),
+            Some("Google Advertising Products")
+        );
+        assert_eq!(
+            withheld.vendor_at("//static.criteo.net/js/ld/publishertag.js"),
+            Some("Criteo")
+        );
+        assert_eq!(
+            withheld.vendor_at("https://static.criteo.net/images/a.png"),
+            None
+        );
+        assert!(Withheld::default().is_empty());
+    }
 
     #[test]
     fn hosts_paths_and_both() {
