@@ -35,6 +35,7 @@ mod erasure;
 pub mod exchange;
 pub mod forwarding;
 mod glob;
+pub mod gpp;
 mod grants;
 mod html;
 pub mod inventory;
