@@ -52,6 +52,7 @@ mod set_cookie;
 mod site;
 mod storage;
 pub mod store;
+pub mod tcf;
 mod trackers;
 pub mod user_agent;
 
