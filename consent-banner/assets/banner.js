@@ -44,7 +44,7 @@
   });
 
   // Consent Mode and the dataLayer hear of the choice before any tag it lets run.
-  function signal(action, now) {
+  function signal(action, now, answer) {
     var dl = (w.dataLayer = w.dataLayer || []);
     var s = function (c) { return has(now, c) ? "granted" : "denied"; };
     (function () { dl.push(arguments); })("consent", "update", {
@@ -53,8 +53,9 @@
       personalization_storage: s("preferences")
     });
     dl.push({ event: "consentry_consent", consentry: { action: action, granted: ["necessary"].concat(now) } });
-    // The runtime guard lets the granted categories through from now on.
-    if (w.CustomEvent) d.dispatchEvent(new CustomEvent("consentry:consent", { detail: { granted: now } }));
+    // The runtime guard lets the granted categories through from now on; tcf.js (on a site
+    // with TCF) takes the new TC data from the gateway's answer.
+    if (w.CustomEvent) d.dispatchEvent(new CustomEvent("consentry:consent", { detail: { granted: now, answer: answer } }));
   }
 
   // Switches on what the gateway left inert: scripts in document order (each waits for the
@@ -186,7 +187,7 @@
       var added = now.filter(function (c) { return !has(granted, c); });
       var revoked = granted.filter(function (c) { return !has(now, c); });
       granted = now;
-      signal(action, now);
+      signal(action, now, res);
       if (revoked.length) forget(revoked);
       activate(added);
       settle(now);

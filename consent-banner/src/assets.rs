@@ -1,5 +1,5 @@
-//! The banner's CSS and JS, and the runtime guard, served from the site's own origin under
-//! content-hashed names.
+//! The banner's CSS and JS, the runtime guard and the IAB CMP APIs, served from the site's own
+//! origin under content-hashed names.
 
 use std::sync::OnceLock;
 
@@ -13,6 +13,7 @@ pub const ASSET_PREFIX: &str = "/__consentry/";
 
 const CSS: &str = include_str!("../assets/banner.css");
 const JS: &str = include_str!("../assets/banner.js");
+const TCF_JS: &str = include_str!("../assets/tcf.js");
 
 /// One static asset.
 #[derive(Debug, Clone)]
@@ -34,6 +35,10 @@ pub struct Assets {
     pub js: Asset,
     /// The runtime guard, once built from a catalogue ([`Assets::with_guard`]).
     pub guard: Option<Asset>,
+    /// The IAB CMP APIs (`__tcfapi`, `__gpp`) in full, for a site with TCF enabled: loaded
+    /// `<script src="{path}" defer>` after the stub and the data block ([`crate::TCF_STUB`],
+    /// [`crate::tcf_data_block`]). Always served; a page of a site without TCF never names it.
+    pub tcf: Asset,
 }
 
 impl Assets {
@@ -48,6 +53,12 @@ impl Assets {
                 compact_js(),
             ),
             guard: None,
+            tcf: asset(
+                "tcf",
+                "js",
+                "text/javascript; charset=utf-8",
+                compact_tcf_js(),
+            ),
         }
     }
 
@@ -66,10 +77,15 @@ impl Assets {
 
     /// The asset served at `path`, if any.
     pub fn get(&self, path: &str) -> Option<&Asset> {
-        [Some(&self.css), Some(&self.js), self.guard.as_ref()]
-            .into_iter()
-            .flatten()
-            .find(|a| a.path == path)
+        [
+            Some(&self.css),
+            Some(&self.js),
+            self.guard.as_ref(),
+            Some(&self.tcf),
+        ]
+        .into_iter()
+        .flatten()
+        .find(|a| a.path == path)
     }
 }
 
@@ -84,6 +100,12 @@ impl Default for Assets {
 fn compact_js() -> &'static str {
     static COMPACT: OnceLock<String> = OnceLock::new();
     COMPACT.get_or_init(|| compact(JS))
+}
+
+/// The IAB CMP APIs as served, compacted as the banner's script is.
+fn compact_tcf_js() -> &'static str {
+    static COMPACT: OnceLock<String> = OnceLock::new();
+    COMPACT.get_or_init(|| compact(TCF_JS))
 }
 
 /// A script without its comment lines and indentation.

@@ -11,6 +11,7 @@ mod escape;
 mod guard;
 mod language;
 mod render;
+mod tcf;
 mod texts;
 mod theme;
 
@@ -19,5 +20,6 @@ pub use cookies::{CookieList, ListedCookie, VendorCookies};
 pub use escape::escape_html;
 pub use language::Language;
 pub use render::{embed_placeholder, opt_out_page, render, BannerView, OPT_OUT_PATH};
+pub use tcf::{tcf_data_block, TCF_DATA_ID, TCF_STUB};
 pub use texts::{lifetime as lifetime_in_words, Texts};
 pub use theme::theme_css;
