@@ -10,7 +10,7 @@ import { Log, LogLevel, Miniflare } from "miniflare";
 const here = path.dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
 
-const usage = `usage: wasm/dev.sh --port P (--origin URL | --config FILE) [--data-dir DIR] [--country CC [--region RR]]
+const usage = `usage: wasm/dev.sh --port P (--origin URL | --config FILE) [--data-dir DIR] [--country CC [--region RR]] [--gvl FILE]
 
   --port P        port on 127.0.0.1 (0 for any free one; the first line printed names it)
   --origin URL    the origin, every setting at its default (as \`consentry proxy --to\`)
@@ -19,6 +19,8 @@ const usage = `usage: wasm/dev.sh --port P (--origin URL | --config FILE) [--dat
   --country CC    the visitor's country, as Cloudflare puts it in request.cf.country (default none)
   --region RR     their state or province, the ISO 3166-2 code's own part ("CA" for California),
                   as Cloudflare puts it in request.cf.regionCode (default none; needs --country)
+  --gvl FILE      the IAB Global Vendor List (vendor-list.json) for sites with [site.tcf], as
+                  the CONSENTRY_GVL binding (what tcf.vendor_list names natively)
 
 The signing key is CONSENTRY_SECRET from the environment, else DIR/secret.key (made on first
 run). RUST_LOG sets what the Worker logs (default info); logs go to standard error.`;
@@ -30,7 +32,7 @@ function fail(message) {
 
 function parseArgs(argv) {
   const options = { dataDir: "consentry-data" };
-  const names = { "--port": "port", "--origin": "origin", "--config": "config", "--data-dir": "dataDir", "--country": "country", "--region": "region" };
+  const names = { "--port": "port", "--origin": "origin", "--config": "config", "--data-dir": "dataDir", "--country": "country", "--gvl": "gvl", "--region": "region" };
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === "--help" || argv[i] === "-h") {
       process.stdout.write(`${usage}\n`);
@@ -87,6 +89,7 @@ const bindings = {
   CONSENTRY_LOG: process.env.RUST_LOG || "info",
 };
 if (options.config) bindings.CONSENTRY_CONFIG = fs.readFileSync(options.config, "utf8");
+if (options.gvl) bindings.CONSENTRY_GVL = fs.readFileSync(options.gvl, "utf8");
 else bindings.CONSENTRY_ORIGIN = options.origin;
 
 // workerd dies with this process, even on SIGKILL (see workerd.sh).

@@ -17,3 +17,4 @@ mod inventory;
 mod proxy;
 mod records;
 mod regimes;
+mod tcf;

@@ -38,6 +38,9 @@ pub const CONFIG_VAR: &str = "CONSENTRY_CONFIG";
 pub const ORIGIN_VAR: &str = "CONSENTRY_ORIGIN";
 /// The signing key (a Worker secret).
 pub const SECRET_VAR: &str = "CONSENTRY_SECRET";
+
+/// The binding that holds the IAB Global Vendor List (`vendor-list.json`) for sites with TCF.
+pub const GVL_VAR: &str = "CONSENTRY_GVL";
 /// The log filter.
 pub const LOG_VAR: &str = "CONSENTRY_LOG";
 /// The D1 database's binding.
@@ -158,7 +161,15 @@ impl Gateway {
             }
         };
         let catalogue = Catalogue::builtin().map_err(|e| WorkerError::Config(e.to_string()))?;
-        let engine = Engine::new(&config, &catalogue, &secret);
+        // A Worker has no files: the IAB Global Vendor List comes as a binding.
+        let vendor_list = match env.var(GVL_VAR) {
+            Ok(text) => Some(
+                consentry_engine::tcf::Gvl::parse(&text.to_string())
+                    .map_err(|e| WorkerError::Config(format!("{GVL_VAR}: {e}")))?,
+            ),
+            Err(_) => None,
+        };
+        let engine = Engine::with_vendor_list(&config, &catalogue, &secret, vendor_list.as_ref());
         let writer = crate::io::random_bytes::<8>()
             .map(|b| b.iter().map(|x| format!("{x:02x}")).collect())
             .unwrap_or_else(|_| "isolate".to_owned());

@@ -115,16 +115,20 @@ fn record_hash(
         record.detail.as_bytes(),
         personal_digest.as_bytes(),
     ];
-    // The regime enters the hash when the record has one, so the records made before
-    // regimes were kept still verify (each part is length-prefixed: nothing can move
-    // from one part to another).
-    if record.regime.is_empty() {
-        key.hmac(&fields)
-    } else {
-        let mut with_regime = fields.to_vec();
-        with_regime.push(record.regime.as_bytes());
-        key.hmac(&with_regime)
+    // Fields added later enter the hash when the record has them, so the records made
+    // before still verify (each part is length-prefixed: nothing can move from one part to
+    // another). The TC string enters as its digest, with a mark of its own.
+    let tc_digest;
+    let mut parts = fields.to_vec();
+    if !record.regime.is_empty() || !record.tc_string.is_empty() {
+        parts.push(record.regime.as_bytes());
     }
+    if !record.tc_string.is_empty() {
+        tc_digest = Sha256::digest(record.tc_string.as_bytes());
+        parts.push(b"tc");
+        parts.push(&tc_digest);
+    }
+    key.hmac(&parts)
 }
 
 /// Chains new records after the record at `last_seq` with hash `last_hash`.

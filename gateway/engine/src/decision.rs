@@ -17,6 +17,8 @@ pub struct DecisionOutcome {
     pub record: ConsentRecord,
     /// For a form post, where to send the visitor back to (303).
     pub redirect_to: Option<String>,
+    /// On a site with IAB TCF, what the page's `__tcfapi` and `__gpp` answer now.
+    pub tcf: Option<serde_json::Value>,
 }
 
 /// What the visitor chose.

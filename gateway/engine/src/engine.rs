@@ -8,6 +8,8 @@ use consentry_config::{AdminSettings, Catalogue, Config, HostPattern, OversizedP
 use crate::consent_cookie::CookieSigner;
 use crate::request::host_without_port;
 use crate::site::SiteEngine;
+use crate::tcf::Gvl;
+use crate::tcf_site::{SiteTcfEngine, TcfVendor};
 use crate::trackers::TrackerIndex;
 
 /// Every site's engine, sharing one tracker index and one set of banner assets.
@@ -23,6 +25,18 @@ impl Engine {
     /// Builds the engine from a validated config, the catalogue, and the key that signs
     /// consent cookies.
     pub fn new(config: &Config, catalogue: &Catalogue, secret: &[u8]) -> Engine {
+        Engine::with_vendor_list(config, catalogue, secret, None)
+    }
+
+    /// [`Engine::new`] with the IAB's Global Vendor List, which names the vendors of sites
+    /// with TCF and what they ask consent for. Without one, their TC strings name vendor
+    /// list version 0 and each vendor gets consent with marketing.
+    pub fn with_vendor_list(
+        config: &Config,
+        catalogue: &Catalogue,
+        secret: &[u8],
+        vendor_list: Option<&Gvl>,
+    ) -> Engine {
         let trackers = Arc::new(TrackerIndex::new(catalogue));
         let assets = Arc::new(Assets::new().with_guard(catalogue));
         let signer = CookieSigner::new(secret.to_vec());
@@ -30,6 +44,12 @@ impl Engine {
             .sites
             .iter()
             .map(|site| {
+                let tcf = site.tcf.as_ref().map(|tcf| {
+                    let described = vendor_list
+                        .map(|gvl| TcfVendor::described(gvl, &tcf.vendors))
+                        .unwrap_or_default();
+                    SiteTcfEngine::new(&config.tcf, tcf, vendor_list, &described)
+                });
                 Arc::new(SiteEngine::new(
                     site.clone(),
                     &config.consent,
@@ -37,6 +57,7 @@ impl Engine {
                     Arc::clone(&trackers),
                     signer.clone(),
                     Arc::clone(&assets),
+                    tcf,
                 ))
             })
             .collect();

@@ -53,6 +53,7 @@ mod site;
 mod storage;
 pub mod store;
 pub mod tcf;
+mod tcf_site;
 mod trackers;
 pub mod user_agent;
 
@@ -82,4 +83,5 @@ pub use request::{host_without_port, is_same_origin, RequestInfo};
 pub use request_cookies::{CookieFilter, RequestCookies};
 pub use set_cookie::{expiring_set_cookies, filter_set_cookies, SetCookieFilter};
 pub use site::{Asked, BodyPlan, Route, SiteEngine};
+pub use tcf_site::{SiteTcfEngine, TcfAsk, TcfVendor, TcfView, TC_COOKIE};
 pub use trackers::{Tracker, TrackerIndex};

@@ -244,14 +244,17 @@ impl Refusal {
 pub fn decision_answer(outcome: &DecisionOutcome) -> Page {
     let mut response = match &outcome.redirect_to {
         Some(location) => see_other(location),
-        None => json(
-            StatusCode::OK,
-            &json!({
+        None => {
+            let mut answer = json!({
                 "consent_id": outcome.record.consent_id,
                 "granted": outcome.record.granted_names(),
                 "policy_version": outcome.record.policy_version,
-            }),
-        ),
+            });
+            if let (Some(tcf), Some(object)) = (&outcome.tcf, answer.as_object_mut()) {
+                object.insert("tcf".to_owned(), tcf.clone());
+            }
+            json(StatusCode::OK, &answer)
+        }
     };
     append_set_cookies(&mut response, &outcome.set_cookies);
     response

@@ -110,6 +110,8 @@ pub struct ConsentRecord {
     /// The consent regime that applied where the visitor was (`opt-in`, `opt-out`, `notice`,
     /// `none`); empty in records made before regimes were kept.
     pub regime: String,
+    /// The IAB TCF TC string the decision gave ad tech, on a site with TCF; empty elsewhere.
+    pub tc_string: String,
 }
 
 impl ConsentRecord {
@@ -135,6 +137,7 @@ impl ConsentRecord {
             browser: None,
             detail: String::new(),
             regime: String::new(),
+            tc_string: String::new(),
         }
     }
 

@@ -116,6 +116,7 @@ pub const CONSENT_LOG: Table = Table {
         ("browser", "TEXT"),
         ("detail", "TEXT NOT NULL"),
         ("regime", "TEXT NOT NULL DEFAULT ''"),
+        ("tc_string", "TEXT NOT NULL DEFAULT ''"),
         ("personal_digest", "TEXT NOT NULL"),
         ("erased", "SMALLINT NOT NULL"),
         ("prev_hash", "TEXT NOT NULL"),
@@ -432,7 +433,7 @@ mod tests {
 (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (site, name) DO UPDATE SET category = excluded.category, \
 purpose = excluded.purpose, by_user = excluded.by_user, at = excluded.at"
         );
-        assert!(INSERT_LOG.ends_with("?22, ?23)"), "{}", *INSERT_LOG);
+        assert!(INSERT_LOG.ends_with("?23, ?24)"), "{}", *INSERT_LOG);
         assert!(CONSENT_LOG
             .create()
             .starts_with("CREATE TABLE IF NOT EXISTS consent_log (\n    seq BIGINT NOT NULL,\n"));

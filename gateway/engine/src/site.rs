@@ -25,6 +25,7 @@ use crate::record::{browser_family, truncate_ip, ConsentRecord, IpRecording, Rec
 use crate::request::{referer_path, RequestInfo};
 use crate::request_cookies::{CookieFilter, RequestCookies};
 use crate::set_cookie::{expiring_set_cookies, filter_set_cookies, SetCookieFilter};
+use crate::tcf_site::{note_client_string, SiteTcfEngine, TcfAsk, TC_COOKIE};
 use crate::trackers::TrackerIndex;
 use crate::BodyRewriter;
 
@@ -76,6 +77,8 @@ pub struct SiteEngine {
     ip_recording: IpRecording,
     /// The banner's parts and the banners rendered so far, for the page rewriter.
     banner: Arc<SiteBanner>,
+    /// The IAB TCF of a site that enables it.
+    tcf: Option<Arc<SiteTcfEngine>>,
 }
 
 impl SiteEngine {
@@ -86,7 +89,16 @@ impl SiteEngine {
         trackers: Arc<TrackerIndex>,
         signer: CookieSigner,
         assets: Arc<Assets>,
+        tcf: Option<SiteTcfEngine>,
     ) -> Self {
+        let mut site = site;
+        if tcf.is_some() {
+            // The TC string's cookie is the CMP's own, set by the gateway: necessary.
+            site.cookie_rules.push(consentry_config::CookieRule {
+                pattern: TC_COOKIE.to_owned(),
+                category: consentry_config::Category::Necessary,
+            });
+        }
         let classifier =
             CookieClassifier::new(&site.cookie_rules, catalogue, consent.unknown_cookies);
         // A site that lets some trackers through gets a runtime guard of its own that lets
@@ -124,7 +136,13 @@ impl SiteEngine {
                 consentry_config::RecordIp::Omit => IpRecording::Omitted,
             },
             banner,
+            tcf: tcf.map(Arc::new),
         }
+    }
+
+    /// The site's IAB TCF, when it enables it.
+    pub fn tcf(&self) -> Option<&SiteTcfEngine> {
+        self.tcf.as_deref()
     }
 
     /// The site's configuration.
@@ -361,6 +379,10 @@ impl SiteEngine {
         let (consent, filter) = {
             let cookies = RequestCookies::from_headers(headers);
             let consent = self.consent(&cookies, headers, regime, now);
+            if self.tcf.is_some() {
+                // Never trusted: the gateway decides from its own cookie.
+                cookies.values(TC_COOKIE).for_each(note_client_string);
+            }
             let filter = cookies.filter(&self.classifier, consent.grants);
             (consent, filter)
         };
@@ -403,7 +425,7 @@ impl SiteEngine {
                 lifetime,
             })
             .collect();
-        let plan = self.body_plan(consent, request, status, headers, &origin_cookies);
+        let plan = self.body_plan(consent, request, status, headers, &origin_cookies, now);
         (filter, plan)
     }
 
@@ -435,6 +457,7 @@ impl SiteEngine {
         status: StatusCode,
         headers: &mut HeaderMap,
         origin_cookies: &[OriginCookie],
+        now: u64,
     ) -> BodyPlan {
         if request.method == Method::HEAD
             || status.is_informational()
@@ -454,14 +477,19 @@ impl SiteEngine {
             tracing::warn!(encoding = ?encoding, "HTML in a content coding the gateway cannot decode passes unrewritten");
             return BodyPlan::Pass;
         };
-        let rewriter =
-            match self.page_rewriter_with(consent, request, charset.as_deref(), origin_cookies) {
-                Ok(r) => r,
-                Err(e) => {
-                    tracing::warn!(error = %e, "HTML passes unrewritten");
-                    return BodyPlan::Pass;
-                }
-            };
+        let rewriter = match self.page_rewriter_with(
+            consent,
+            request,
+            charset.as_deref(),
+            origin_cookies,
+            now,
+        ) {
+            Ok(r) => r,
+            Err(e) => {
+                tracing::warn!(error = %e, "HTML passes unrewritten");
+                return BodyPlan::Pass;
+            }
+        };
         // A Content-Security-Policy keeps working: the inline script (and a theme's style)
         // the gateway adds are allowed by their hashes, not by weakening the policy.
         let hashes = inline_hashes(&self.site, consent, request.place);
@@ -476,14 +504,15 @@ impl SiteEngine {
         BodyPlan::Rewrite(Box::new(BodyRewriter::new(rewriter, coding)))
     }
 
-    /// A rewriter for one page, for the visitor's consent.
+    /// A rewriter for one page, for the visitor's consent (a site with TCF dates the page's
+    /// TC string at the epoch: the request path gives the time through `prepare_response`).
     pub fn page_rewriter(
         &self,
         consent: &VisitorConsent,
         request: &RequestInfo<'_>,
         charset: Option<&str>,
     ) -> Result<PageRewriter, RewriteError> {
-        self.page_rewriter_with(consent, request, charset, &[])
+        self.page_rewriter_with(consent, request, charset, &[], 0)
     }
 
     fn page_rewriter_with(
@@ -492,8 +521,10 @@ impl SiteEngine {
         request: &RequestInfo<'_>,
         charset: Option<&str>,
         origin_cookies: &[OriginCookie],
+        now: u64,
     ) -> Result<PageRewriter, RewriteError> {
-        let context = page_context(&self.banner, consent, request, origin_cookies);
+        let tcf = self.tcf.as_deref().map(|tcf| (tcf, now));
+        let context = page_context(&self.banner, consent, request, origin_cookies, tcf);
         PageRewriter::new(context, Arc::clone(&self.trackers), charset)
     }
 
@@ -548,6 +579,28 @@ impl SiteEngine {
         record.via_form = decision.via_form;
         record.gpc = previous.gpc;
         record.set_grants(grants);
+        // On a site with TCF, ad tech reads the decision as a TC string: in its cookie, in the
+        // answer (for the page's `__tcfapi`), and kept with the record as proof.
+        let tcf = self.tcf.as_ref().map(|tcf| {
+            tcf.view(TcfAsk {
+                grants,
+                regime: visitor.regime,
+                gpc: previous.gpc,
+                us_state: None,
+                decided: true,
+                language,
+                now,
+            })
+        });
+        if let Some(view) = tcf.as_ref().filter(|v| !v.tc_string.is_empty()) {
+            set_cookies.push(format!(
+                "{TC_COOKIE}={}; Path=/; Max-Age={}; SameSite=Lax{}",
+                view.tc_string,
+                self.policy.lifetime_secs,
+                if secure { "; Secure" } else { "" }
+            ));
+            record.tc_string = view.tc_string.clone();
+        }
         let redirect_to = decision.via_form.then(|| {
             let referer_path = referer_path(headers, host);
             safe_return_path(decision.return_to.as_deref().or(referer_path.as_deref()))
@@ -556,6 +609,7 @@ impl SiteEngine {
             set_cookies,
             record,
             redirect_to,
+            tcf: tcf.map(|view| view.data),
         }
     }
 }

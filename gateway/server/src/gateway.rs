@@ -13,6 +13,7 @@ use crate::geo::Locator;
 use crate::metrics::Metrics;
 use crate::store::{LogWriter, Store};
 use crate::upstream::{client_for, UpstreamClient, UpstreamError};
+use consentry_engine::tcf::Gvl;
 
 /// Why the gateway could not be assembled.
 #[derive(Debug, thiserror::Error)]
@@ -21,6 +22,14 @@ pub enum GatewayError {
     /// The GeoIP database could not be read.
     #[error(transparent)]
     Geo(#[from] crate::geo::GeoError),
+    /// The IAB Global Vendor List could not be read.
+    #[error("tcf.vendor_list {path}: {reason}")]
+    VendorList {
+        /// The file.
+        path: String,
+        /// Why.
+        reason: String,
+    },
     /// A site's origin client could not be built.
     #[error("site `{site}`: {source}")]
     Upstream {
@@ -29,6 +38,33 @@ pub enum GatewayError {
         /// Why.
         source: UpstreamError,
     },
+}
+
+/// The IAB Global Vendor List `tcf.vendor_list` names, read and checked; `None` when no
+/// file is named (a site with TCF then has no vendor descriptions, and the log says so).
+fn vendor_list(config: &Config) -> Result<Option<Gvl>, GatewayError> {
+    let with_tcf = config.sites.iter().any(|s| s.tcf.is_some());
+    let Some(path) = &config.tcf.vendor_list else {
+        if with_tcf {
+            tracing::warn!("a site enables TCF but tcf.vendor_list names no Global Vendor List: its TC strings name vendor list version 0, which ad tech ignores");
+        }
+        return Ok(None);
+    };
+    let failed = |reason: String| GatewayError::VendorList {
+        path: path.display().to_string(),
+        reason,
+    };
+    let text = std::fs::read_to_string(path).map_err(|e| failed(e.to_string()))?;
+    let gvl = Gvl::parse(&text).map_err(|e| failed(e.to_string()))?;
+    if with_tcf && config.tcf.cmp_id == 0 {
+        tracing::warn!("tcf.cmp_id is 0: ad tech ignores TC strings of a CMP IAB Europe has not registered (see docs/tcf.md)");
+    }
+    tracing::info!(
+        version = gvl.vendor_list_version,
+        vendors = gvl.active_vendors().count(),
+        "Global Vendor List loaded"
+    );
+    Ok(Some(gvl))
 }
 
 /// Everything a request needs, shared by all connections.
@@ -75,7 +111,8 @@ impl Gateway {
         secret: &[u8],
         log: Arc<dyn Store>,
     ) -> Result<Gateway, GatewayError> {
-        let engine = Engine::new(config, catalogue, secret);
+        let vendor_list = vendor_list(config)?;
+        let engine = Engine::with_vendor_list(config, catalogue, secret, vendor_list.as_ref());
         let clients = origin_clients(config)?;
         Ok(Gateway {
             engine,
@@ -115,7 +152,8 @@ impl Gateway {
         catalogue: &Catalogue,
         secret: &[u8],
     ) -> Result<Gateway, GatewayError> {
-        let engine = Engine::new(config, catalogue, secret);
+        let vendor_list = vendor_list(config)?;
+        let engine = Engine::with_vendor_list(config, catalogue, secret, vendor_list.as_ref());
         let clients = origin_clients(config)?;
         let locator = Locator::new(&config.server)?;
         let same_sites = self

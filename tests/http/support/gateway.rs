@@ -102,6 +102,27 @@ impl Gateway {
         Gateway::config_with_at(toml, false, Some(place))
     }
 
+    /// Like [`Gateway::with_config`], with `gvl` as the IAB Global Vendor List on either host:
+    /// written as `vendor-list.json` in the data directory and named by `tcf.vendor_list`
+    /// natively (`toml` must have a `[tcf]` section), given as `wasm/dev.sh --gvl` on the
+    /// Worker, which has no files.
+    pub fn with_vendor_list(toml: &str, gvl: &str) -> Gateway {
+        let data_dir = tempfile::tempdir().expect("data dir");
+        let list = data_dir.path().join(super::worker::VENDOR_LIST);
+        std::fs::write(&list, gvl).expect("write the vendor list");
+        let toml = if super::is_worker() {
+            toml.to_owned()
+        } else {
+            toml.replacen(
+                "[tcf]\n",
+                &format!("[tcf]\nvendor_list = \"{}\"\n", path_str(&list)),
+                1,
+            )
+        };
+        let config = write_placed_config(data_dir.path(), &toml, None);
+        Gateway::spawn(&["run", "--config", &config], data_dir, false, None)
+    }
+
     fn config_with(toml: &str, logged: bool) -> Gateway {
         Gateway::config_with_at(toml, logged, None)
     }

@@ -39,6 +39,18 @@ pub const TRACKED_PAGE: &str = r#"<!doctype html>
 <p>Fine coffee.</p>
 </body></html>"#;
 
+/// A publisher's page with ad tech: Google's ad tag (a TCF vendor), a second vendor's tag the
+/// catalogue does not know, and the Meta Pixel; served with a Content-Security-Policy.
+pub const ADS_PAGE: &str = r#"<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>News</title>
+<script async src="https://securepubads.g.doubleclick.net/tag/js/gpt.js"></script>
+<script src="https://ads.vendor-two.test/tag.js"></script>
+<script src="https://connect.facebook.net/en_US/fbevents.js"></script>
+</head><body><p>Today's article.</p></body></html>"#;
+
+/// The policy [`ADS_PAGE`] comes with.
+pub const ADS_POLICY: &str = "script-src 'self' https:";
+
 /// The `Set-Cookie` headers the origin sends with its pages.
 pub const PAGE_COOKIES: [&str; 5] = [
     "session=s3cr3t; Path=/; HttpOnly; SameSite=Lax",
@@ -204,6 +216,14 @@ async fn answer(
     });
     match request.uri().path() {
         "/page" => html(full(TRACKED_PAGE)),
+        "/ads" => {
+            let mut response = html(full(ADS_PAGE));
+            response.headers_mut().insert(
+                header::CONTENT_SECURITY_POLICY,
+                HeaderValue::from_static(ADS_POLICY),
+            );
+            response
+        }
         // Any number of small pages, for counting page views.
         p if p.starts_with("/site/") => html(full(
             "<!doctype html><html><head><title>Page</title></head><body><p>Hello</p></body></html>",

@@ -38,6 +38,9 @@ fn dev_script() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../wasm/dev.sh")
 }
 
+/// The IAB Global Vendor List a test gives the gateway, in its data directory.
+pub const VENDOR_LIST: &str = "vendor-list.json";
+
 /// The command that starts the gateway for `consentry` arguments: the binary itself, or the
 /// Worker with the same origin or config and data directory, and its visitors at `place`
 /// (natively the place is in the config, see [`Place`]).
@@ -68,10 +71,14 @@ pub fn command(args: &[&str], place: Option<Place>) -> Command {
         Some("run") => {
             // The tests keep each config in the data directory it names.
             let config = Path::new(value("--config").expect("--config"));
+            let dir = config.parent().expect("config directory");
             command.arg("--config").arg(config);
-            command
-                .arg("--data-dir")
-                .arg(config.parent().expect("config directory"));
+            command.arg("--data-dir").arg(dir);
+            // A vendor list beside it is the one the test gave (`Gateway::with_vendor_list`).
+            let list = dir.join(VENDOR_LIST);
+            if list.exists() {
+                command.arg("--gvl").arg(list);
+            }
         }
         other => panic!("the Worker has no `{other:?}` command"),
     }

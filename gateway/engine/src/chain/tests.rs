@@ -20,6 +20,11 @@ fn record(n: u64) -> ConsentRecord {
         } else {
             "opt-in".into()
         },
+        tc_string: if n % 2 == 0 {
+            "CQabc.IAAA".into()
+        } else {
+            String::new()
+        },
         ..ConsentRecord::of_kind(RecordKind::Custom)
     }
 }
@@ -64,6 +69,15 @@ fn an_altered_record_is_named() {
         assert_eq!(
             verify(&key, None, &records),
             Err(ChainBreak::Altered { seq: 1 })
+        );
+    }
+    // Nor the TC string the decision gave ad tech.
+    for tc_string in ["CQxyz.IAAA", ""] {
+        let mut records = log(&key, 5);
+        records[1].record.tc_string = tc_string.into();
+        assert_eq!(
+            verify(&key, None, &records),
+            Err(ChainBreak::Altered { seq: 2 })
         );
     }
 }

@@ -8,7 +8,8 @@
 use std::sync::{Arc, PoisonError, RwLock};
 
 use consentry_banner::{
-    embed_placeholder, escape_html, render, theme_css, Assets, BannerView, CookieList, Language,
+    embed_placeholder, escape_html, render, tcf_data_block, theme_css, Assets, BannerView,
+    CookieList, Language, TCF_STUB,
 };
 use consentry_config::{BannerSettings, Category, Lifetime, LifetimeUnit, Regime, Site};
 use http::header::{self, HeaderMap};
@@ -21,6 +22,7 @@ use crate::csp::InlineHashes;
 use crate::decision::safe_return_path;
 use crate::paths::CONSENT_PATH;
 use crate::request::RequestInfo;
+use crate::tcf_site::{SiteTcfEngine, TcfAsk};
 use crate::trackers::Allowlist;
 use crate::{Grants, Place};
 
@@ -67,8 +69,9 @@ pub(crate) fn inline_hashes(
     place: Option<&Place>,
 ) -> InlineHashes {
     let defaults = Defaults::of(consent, site.regimes.strictest(), place);
+    let stub = if site.tcf.is_some() { TCF_STUB } else { "" };
     InlineHashes {
-        scripts: vec![defaults.script().1],
+        scripts: vec![defaults.script_with(stub).1],
         styles: theme_css(&site.banner.theme)
             .map(|css| csp_hash(&css))
             .into_iter()
@@ -346,9 +349,33 @@ pub(crate) fn page_context(
     consent: &VisitorConsent,
     request: &RequestInfo<'_>,
     origin_cookies: &[OriginCookie],
+    tcf: Option<(&SiteTcfEngine, u64)>,
 ) -> PageContext {
     let language = banner.language(request.accept_language);
     let grants = consent.grants;
+    // A site with TCF: the CMP stubs first in <head> with the defaults, the visitor's TC
+    // data beside them, the full API deferred, and its vendors without consent withheld.
+    let tcf = tcf.map(|(tcf, now)| {
+        let us_state = request
+            .place
+            .filter(|p| p.country.as_deref() == Some("US"))
+            .and_then(|p| p.region.as_deref());
+        let view = tcf.view(TcfAsk {
+            grants,
+            regime: consent.regime,
+            gpc: consent.gpc,
+            us_state,
+            decided: consent.decision.is_some(),
+            language,
+            now,
+        });
+        let head = format!(
+            "{}<script src=\"{}\" defer></script>",
+            tcf_data_block(&view.data.to_string()),
+            banner.assets.tcf.path
+        );
+        (head, Arc::new(tcf.withheld(grants)))
+    });
     let shown = Shown {
         language,
         regime: consent.regime,
@@ -362,20 +389,23 @@ pub(crate) fn page_context(
         body_banner.html(shown, &return_to, &origin_cookies, findings)
     };
     let placeholder_banner = Arc::clone(banner);
-    let (defaults, defaults_hash) = Defaults::of(consent, banner.strictest, request.place).script();
+    let stub = if tcf.is_some() { TCF_STUB } else { "" };
+    let (defaults, defaults_hash) =
+        Defaults::of(consent, banner.strictest, request.place).script_with(stub);
+    let (tcf_head, withheld) = tcf.unwrap_or_default();
     PageContext {
         grants,
         inline_hashes: InlineHashes {
             scripts: vec![defaults_hash],
             styles: banner.theme_hash.iter().cloned().collect(),
         },
-        head_html: head_html(&banner.assets, grants, &defaults),
+        head_html: head_html(&banner.assets, grants, &format!("{defaults}{tcf_head}")),
         body_html: Arc::new(body_html),
         placeholder: Arc::new(move |vendor, category| {
             placeholder_banner.placeholder(language, vendor, category)
         }),
         allow: Arc::clone(&banner.allow),
-        withheld: Arc::default(),
+        withheld,
     }
 }
 

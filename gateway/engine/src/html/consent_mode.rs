@@ -86,23 +86,25 @@ impl Defaults {
         }
     }
 
-    /// The `<script>` element and the CSP hash of its text.
-    pub(crate) fn script(&self) -> (std::borrow::Cow<'static, str>, String) {
-        match &self.regional {
+    /// The `<script>` element with `extra` (the IAB CMP stubs of a site with TCF) after the
+    /// defaults, and the CSP hash of its text: one element, one hash.
+    pub(crate) fn script_with(&self, extra: &str) -> (std::borrow::Cow<'static, str>, String) {
+        let text = match &self.regional {
             Some((elsewhere, regions)) if !regions.is_empty() && *elsewhere != self.grants => {
-                let text = format!(
-                    "{PRELUDE}{}{}",
+                format!(
+                    "{PRELUDE}{}{}{extra}",
                     default_command(*elsewhere, &[]),
                     default_command(self.grants, regions)
-                );
-                let html = format!("<script id=\"{SCRIPT_ID}\">{text}</script>");
-                (html.into(), csp_hash(&text))
+                )
             }
-            _ => {
+            _ if extra.is_empty() => {
                 let table = consent_mode(self.grants);
-                (table.html.as_str().into(), table.hash.clone())
+                return (table.html.as_str().into(), table.hash.clone());
             }
-        }
+            _ => format!("{}{extra}", script_text(self.grants)),
+        };
+        let html = format!("<script id=\"{SCRIPT_ID}\">{text}</script>");
+        (html.into(), csp_hash(&text))
     }
 }
 
@@ -197,7 +199,7 @@ mod tests {
             grants: Grants::ALL,
             regional: Some((Grants::NECESSARY_ONLY, regions.clone())),
         };
-        let (html, hash) = californian.script();
+        let (html, hash) = californian.script_with("");
         let text = html
             .trim_start_matches("<script id=\"consentry-consent-mode\">")
             .trim_end_matches("</script>");
@@ -213,10 +215,10 @@ mod tests {
             regional: Some((Grants::NECESSARY_ONLY, regions)),
         };
         assert_eq!(
-            german.script().0,
+            german.script_with("").0,
             consent_mode_defaults(Grants::NECESSARY_ONLY)
         );
-        assert!(!german.script().0.contains("region"));
+        assert!(!german.script_with("").0.contains("region"));
     }
 
     #[test]
