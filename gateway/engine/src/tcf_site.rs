@@ -277,6 +277,31 @@ impl SiteTcfEngine {
             }
         });
         let gpp_string = signal.gpp_string.clone();
+        // What `__gpp('getSection')` and `getField` read: the sections the string holds.
+        let mut parsed = Map::new();
+        if let Ok(decoded) = gpp::GppString::decode(&gpp_string) {
+            for section in &decoded.sections {
+                match section {
+                    gpp::Section::UsNat(usnat) => {
+                        parsed.insert("usnat".into(), usnat.parsed());
+                    }
+                    gpp::Section::TcfEuV2(text) => {
+                        parsed.insert(
+                            "tcfeuv2".into(),
+                            json!([{
+                                "TcfPolicyVersion": self.policy_version,
+                                "CmpId": self.cmp_id,
+                                "VendorListVersion": self.vendor_list_version,
+                                "PurposeConsents": (1..=LAST_PURPOSE).map(|p| purposes.contains(p)).collect::<Vec<_>>(),
+                                "VendorConsents": consented.iter().collect::<Vec<_>>(),
+                                "TcString": text,
+                            }]),
+                        );
+                    }
+                    _ => {}
+                }
+            }
+        }
         let data = json!({
             "cmpId": self.cmp_id,
             "cmpVersion": self.cmp_version,
@@ -312,6 +337,7 @@ impl SiteTcfEngine {
                 "sectionList": signal.section_list,
                 "gppString": signal.gpp_string,
                 "applicableSections": signal.applicable_sections,
+                "parsedSections": parsed,
             },
         });
         TcfView {

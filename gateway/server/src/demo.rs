@@ -48,6 +48,16 @@ const PAGES: &[Page] = &[
         body: include_str!("../demo/privacy.html"),
     },
     Page {
+        path: "/news.html",
+        content_type: "text/html; charset=utf-8",
+        body: include_str!("../demo/news.html"),
+    },
+    Page {
+        path: "/ads/vendor.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_str!("../demo/ads/vendor.js"),
+    },
+    Page {
         path: "/css/site.css",
         content_type: "text/css; charset=utf-8",
         body: include_str!("../demo/css/site.css"),
@@ -92,6 +102,10 @@ pub async fn start_origin(addr: SocketAddr) -> std::io::Result<SocketAddr> {
     });
     Ok(local)
 }
+
+/// The Global Vendor List of `consentry demo --tcf`: a GVL v3 test list with two vendors
+/// (from the IAB's iabtcf-java, Apache-2.0; see NOTICE).
+pub const VENDOR_LIST: &str = include_str!("../demo/tcf/vendor-list.json");
 
 /// The cookie the demo keeps the visitor's chosen region in, so every page and the consent
 /// endpoint see the same place. Only the demo's gateway reads it ([`demo_place`]).

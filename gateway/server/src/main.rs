@@ -10,8 +10,8 @@ use anyhow::{bail, Context, Result};
 use arc_swap::ArcSwap;
 use clap::{Parser, Subcommand};
 use consentry_config::{
-    Catalogue, Category, Config, CookieRule, RegimeMap, RegimePreset, Storage, DEFAULT_DATA_DIR,
-    STARTER_CONFIG,
+    Catalogue, Category, Config, CookieRule, RegimeMap, RegimePreset, SiteTcf, Storage,
+    DEFAULT_DATA_DIR, STARTER_CONFIG,
 };
 use consentry_engine::chain::ChainKey;
 use consentry_gateway::reload::{reload_on_hangup, Gateways, Reloader};
@@ -45,6 +45,10 @@ enum Command {
         /// Where the embedded store and the signing key live.
         #[arg(long, default_value = DEFAULT_DATA_DIR)]
         data_dir: PathBuf,
+        /// Enable the IAB TCF for the demo site: its publisher page (/news.html) has a
+        /// stand-in ad vendor that reads consent through __tcfapi.
+        #[arg(long)]
+        tcf: bool,
     },
     /// Run the gateway for the sites in a config file.
     Run {
@@ -300,6 +304,7 @@ fn run(command: Command) -> Result<()> {
             port,
             bind,
             data_dir,
+            tcf,
         } => runtime(None)?.block_on(async move {
             let origin = demo::start_origin(SocketAddr::from(([127, 0, 0, 1], 0)))
                 .await
@@ -319,6 +324,22 @@ fn run(command: Command) -> Result<()> {
                     pattern: demo::REGION_COOKIE.into(),
                     category: Category::Necessary,
                 });
+                if tcf {
+                    // The stand-in vendor is vendor 1; its script is the demo site's /ads/.
+                    site.tcf = Some(SiteTcf {
+                        vendors: vec![1, 2],
+                        hosts: [(1, vec!["/ads/".to_owned()])].into_iter().collect(),
+                    });
+                }
+            }
+            if tcf {
+                std::fs::create_dir_all(&config.server.data_dir)
+                    .context("creating the data directory")?;
+                let list = config.server.data_dir.join("demo-vendor-list.json");
+                std::fs::write(&list, demo::VENDOR_LIST)
+                    .with_context(|| format!("writing {}", list.display()))?;
+                config.tcf.vendor_list = Some(list);
+                config.tcf.publisher_cc = "GB".into();
             }
             start(
                 config,

@@ -7,7 +7,7 @@
 
 use super::bits::BitWriter;
 use super::segment;
-use super::values::{put, put_mspa, Consent, Mspa, Notice, OptOut};
+use super::values::{put, put_mspa, Consent, Mspa, Notice, OptOut, TwoBit};
 use super::GppError;
 
 /// The version of the US National section's layout.
@@ -67,6 +67,40 @@ const V1_SENSITIVE: usize = 12;
 const V1_CHILD: usize = 2;
 
 impl UsNat {
+    /// The section as the GPP CMP API's `parsedSections` reports it: the core sub-section's
+    /// fields by their names in the specification, then the GPC sub-section when present.
+    pub fn parsed(&self) -> serde_json::Value {
+        let list = |values: &[Consent]| -> Vec<u8> { values.iter().map(|v| v.bits()).collect() };
+        let mut core = serde_json::json!({
+            "Version": match self.version { UsNatVersion::V1 => 1, UsNatVersion::V2 => 2 },
+            "SharingNotice": self.sharing_notice.bits(),
+            "SaleOptOutNotice": self.sale_opt_out_notice.bits(),
+            "SharingOptOutNotice": self.sharing_opt_out_notice.bits(),
+            "TargetedAdvertisingOptOutNotice": self.targeted_advertising_opt_out_notice.bits(),
+            "SensitiveDataProcessingOptOutNotice": self.sensitive_data_processing_opt_out_notice.bits(),
+            "SensitiveDataLimitUseNotice": self.sensitive_data_limit_use_notice.bits(),
+            "SaleOptOut": self.sale_opt_out.bits(),
+            "SharingOptOut": self.sharing_opt_out.bits(),
+            "TargetedAdvertisingOptOut": self.targeted_advertising_opt_out.bits(),
+            "SensitiveDataProcessing": list(&self.sensitive_data_processing),
+            "KnownChildSensitiveDataConsents": list(&self.known_child_sensitive_data_consents),
+            "PersonalDataConsents": self.personal_data_consents.bits(),
+            "MspaCoveredTransaction": self.mspa.covered_transaction.bits(),
+            "MspaOptOutOptionMode": self.mspa.opt_out_option_mode.bits(),
+            "MspaServiceProviderMode": self.mspa.service_provider_mode.bits(),
+        });
+        let mut parts = Vec::new();
+        if let (Some(gpc), Some(fields)) = (self.gpc, core.as_object_mut()) {
+            fields.insert("GpcSegmentType".into(), 1.into());
+            fields.insert("Gpc".into(), gpc.into());
+            parts.push(core);
+            parts.push(serde_json::json!({"SubsectionType": 1, "Gpc": gpc}));
+        } else {
+            parts.push(core);
+        }
+        serde_json::Value::Array(parts)
+    }
+
     /// The section's id in the GPP header.
     pub const ID: u16 = 7;
     /// The section's name in the CMP API (`__gpp`).
