@@ -18,3 +18,4 @@ mod proxy;
 mod records;
 mod regimes;
 mod tcf;
+mod vendor_list;

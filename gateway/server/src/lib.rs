@@ -22,6 +22,7 @@ pub mod scan;
 pub mod secret;
 mod server;
 pub mod store;
+pub mod tcf_cli;
 mod upstream;
 
 pub use entropy::{random_bytes, unix_now};

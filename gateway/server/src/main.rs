@@ -123,12 +123,32 @@ enum Command {
         #[command(flatten)]
         store: StoreArgs,
     },
+    /// The IAB TCF's Global Vendor List.
+    Tcf {
+        #[command(subcommand)]
+        command: TcfCommand,
+    },
     /// Dashboard accounts and API tokens.
     Admin {
         #[command(subcommand)]
         command: AdminCommand,
         #[command(flatten)]
         store: StoreArgs,
+    },
+}
+
+#[derive(Subcommand)]
+enum TcfCommand {
+    /// Fetch the current Global Vendor List (and its de, fr and nl translations) into the
+    /// file `tcf.vendor_list` names; a list that does not parse leaves the file as it was.
+    /// Send the gateway SIGHUP afterwards to use it.
+    Update {
+        /// The config file that names the vendor list.
+        #[arg(long, short, default_value = "consentry.toml")]
+        config: PathBuf,
+        /// Where to fetch it from, instead of IAB Europe's address.
+        #[arg(long, default_value = consentry_gateway::tcf_cli::GVL_URL)]
+        from: url::Url,
     },
 }
 
@@ -298,6 +318,31 @@ fn run(command: Command) -> Result<()> {
             Ok(())
         }),
         Command::Admin { command, store } => runtime(None)?.block_on(admin_command(command, store)),
+        Command::Tcf {
+            command: TcfCommand::Update { config, from },
+        } => {
+            let parsed = load_config(&config)?;
+            let Some(path) = parsed.tcf.vendor_list.clone() else {
+                bail!(
+                    "{}: tcf.vendor_list names no file to keep the Global Vendor List in",
+                    config.display()
+                );
+            };
+            let updated =
+                runtime(None)?.block_on(consentry_gateway::tcf_cli::update(&path, &from))?;
+            println!(
+                "{}: Global Vendor List version {}, {} vendors{}",
+                path.display(),
+                updated.version,
+                updated.vendors,
+                if updated.translations.is_empty() {
+                    String::new()
+                } else {
+                    format!("; translations: {}", updated.translations.join(", "))
+                }
+            );
+            Ok(())
+        }
         // Run by `main` itself: its exit status tells a leak (1) from an error (2).
         Command::Audit(_) => Ok(()),
         Command::Demo {

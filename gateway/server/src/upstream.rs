@@ -45,6 +45,18 @@ pub fn client_for(site: &Site, timeouts: &Timeouts) -> Result<UpstreamClient, Up
         Some(path) => roots_from_file(path)?,
         None => system_roots(),
     };
+    client_trusting(roots, timeouts)
+}
+
+/// A client for the web at large (the IAB's vendor list), trusting the system's CAs.
+pub fn web_client(timeouts: &Timeouts) -> Result<UpstreamClient, UpstreamError> {
+    client_trusting(system_roots(), timeouts)
+}
+
+fn client_trusting(
+    roots: RootCertStore,
+    timeouts: &Timeouts,
+) -> Result<UpstreamClient, UpstreamError> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let tls = rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
