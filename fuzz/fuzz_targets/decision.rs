@@ -28,11 +28,14 @@ fuzz_target!(|data: &[u8]| {
         decision.via_form,
         content_type.to_ascii_lowercase().contains("form")
     );
-    for gpc in [false, true] {
-        let grants = decision.grants(gpc);
+    for (gpc, before) in [(false, Grants::NECESSARY_ONLY), (true, Grants::ALL)] {
+        let grants = decision.grants(gpc, before);
         assert!(Grants::from_bits(grants.bits()).is_some());
         if decision.kind == DecisionKind::RejectAll || decision.kind == DecisionKind::Withdraw {
             assert_eq!(grants, Grants::NECESSARY_ONLY);
+        }
+        if decision.kind == DecisionKind::OptOut {
+            assert!(!grants.allows(consentry_config::Category::Marketing));
         }
     }
     let back = safe_return_path(decision.return_to.as_deref());
