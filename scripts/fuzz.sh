@@ -21,7 +21,7 @@ while [ $# -gt 0 ]; do
     *) targets+=("$1"); shift ;;
   esac
 done
-all=(cookie_header set_cookie consent_cookie decision rewrite)
+all=(cookie_header set_cookie consent_cookie decision rewrite consent_strings)
 # cargo fuzz builds in fuzz/target unless CARGO_TARGET_DIR names another place.
 dir=()
 [ -z "${CARGO_TARGET_DIR:-}" ] || dir=(--target-dir "$CARGO_TARGET_DIR")
