@@ -399,7 +399,7 @@ pub(crate) fn page_context(
             scripts: vec![defaults_hash],
             styles: banner.theme_hash.iter().cloned().collect(),
         },
-        head_html: head_html(&banner.assets, grants, &format!("{defaults}{tcf_head}")),
+        head_html: head_html(&banner.assets, grants, &defaults, &tcf_head),
         body_html: Arc::new(body_html),
         placeholder: Arc::new(move |vendor, category| {
             placeholder_banner.placeholder(language, vendor, category)
@@ -411,17 +411,19 @@ pub(crate) fn page_context(
 
 /// The start of `<head>`: the Consent Mode defaults, then, for a visitor who has not granted
 /// everything, the runtime guard (an external script, so it loads wherever the banner's does).
-fn head_html(assets: &Assets, grants: Grants, defaults: &str) -> String {
+/// `tcf` (the TC data and the CMP API of a site with TCF, else empty) follows the defaults.
+fn head_html(assets: &Assets, grants: Grants, defaults: &str, tcf: &str) -> String {
     match &assets.guard {
         Some(guard) if !grants.is_all() => {
             let granted: Vec<&str> = grants.optional().map(Category::as_str).collect();
             format!(
-                "{defaults}<script src=\"{}\" data-granted=\"{}\"></script>",
+                "{defaults}{tcf}<script src=\"{}\" data-granted=\"{}\"></script>",
                 guard.path,
                 granted.join(" ")
             )
         }
-        _ => defaults.to_owned(),
+        _ if tcf.is_empty() => defaults.to_owned(),
+        _ => format!("{defaults}{tcf}"),
     }
 }
 
