@@ -20,7 +20,9 @@ const usage = `usage: wasm/dev.sh --port P (--origin URL | --config FILE) [--dat
   --region RR     their state or province, the ISO 3166-2 code's own part ("CA" for California),
                   as Cloudflare puts it in request.cf.regionCode (default none; needs --country)
   --gvl FILE      the IAB Global Vendor List (vendor-list.json) for sites with [site.tcf], as
-                  the CONSENTRY_GVL binding (what tcf.vendor_list names natively)
+                  the CONSENTRY_GVL binding (what tcf.vendor_list names natively); the
+                  translations beside it (purposes-de.json, purposes-fr.json, purposes-nl.json),
+                  where present, as CONSENTRY_GVL_DE, CONSENTRY_GVL_FR and CONSENTRY_GVL_NL
 
 The signing key is CONSENTRY_SECRET from the environment, else DIR/secret.key (made on first
 run). RUST_LOG sets what the Worker logs (default info); logs go to standard error.`;
@@ -89,8 +91,14 @@ const bindings = {
   CONSENTRY_LOG: process.env.RUST_LOG || "info",
 };
 if (options.config) bindings.CONSENTRY_CONFIG = fs.readFileSync(options.config, "utf8");
-if (options.gvl) bindings.CONSENTRY_GVL = fs.readFileSync(options.gvl, "utf8");
 else bindings.CONSENTRY_ORIGIN = options.origin;
+if (options.gvl) {
+  bindings.CONSENTRY_GVL = fs.readFileSync(options.gvl, "utf8");
+  for (const lang of ["de", "fr", "nl"]) {
+    const file = path.join(path.dirname(options.gvl), `purposes-${lang}.json`);
+    if (fs.existsSync(file)) bindings[`CONSENTRY_GVL_${lang.toUpperCase()}`] = fs.readFileSync(file, "utf8");
+  }
+}
 
 // workerd dies with this process, even on SIGKILL (see workerd.sh).
 process.env.CONSENTRY_WORKERD = require("workerd").default;

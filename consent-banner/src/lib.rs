@@ -12,6 +12,7 @@ mod guard;
 mod language;
 mod render;
 mod tcf;
+mod tcf_layer;
 mod texts;
 mod theme;
 
@@ -21,5 +22,6 @@ pub use escape::escape_html;
 pub use language::Language;
 pub use render::{embed_placeholder, opt_out_page, render, BannerView, OPT_OUT_PATH};
 pub use tcf::{tcf_data_block, TCF_DATA_ID, TCF_STUB};
+pub use tcf_layer::{TcfEntry, TcfLayer, TcfLayerVendor, TcfStorage, TcfUse, TcfWords};
 pub use texts::{lifetime as lifetime_in_words, Texts};
 pub use theme::theme_css;

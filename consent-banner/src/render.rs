@@ -10,6 +10,7 @@ use std::fmt::Write;
 
 use consentry_config::{BannerSettings, Category, Regime};
 
+use crate::tcf_layer::{render_tcf_layer, TcfLayer};
 use crate::texts::{lifetime, Texts};
 use crate::{escape_html, theme_css, Assets, CookieList, Language};
 
@@ -46,6 +47,9 @@ pub struct BannerView<'a> {
     pub settings: &'a BannerSettings,
     /// The vendors and cookies the settings layer lists.
     pub cookies: &'a CookieList,
+    /// On a site with IAB TCF, its purposes and vendors for the settings layer, in
+    /// `language`; `None` leaves the banner as it is without TCF.
+    pub tcf: Option<&'a TcfLayer>,
 }
 
 /// Renders the banner for the visitor's regime and decision.
@@ -152,6 +156,9 @@ pub fn render(view: &BannerView<'_>, assets: &Assets) -> String {
     );
     for category in Category::ALL {
         category_block(&mut html, view, &t, category, on.contains(&category));
+    }
+    if let Some(layer) = view.tcf {
+        render_tcf_layer(&mut html, layer, view.language, &t, &on);
     }
     actions(&mut html, view, &t);
     let _ = write!(

@@ -218,3 +218,34 @@ async fn a_site_without_tcf_sends_what_it_sent_before() {
     assert!(answer.get("tcf").is_none(), "{answer}");
     assert!(tc.is_none());
 }
+
+#[tokio::test]
+async fn the_settings_layer_lists_the_vendors_and_purposes_only_where_tcf_is_on() {
+    let origin = Origin::start().await;
+    let gateway = Gateway::with_vendor_list(&config(&origin, true), VENDOR_LIST);
+    let (_, html) = page(&gateway, None).await;
+    let banner = &html[html.find(r#"<div id="consentry""#).expect("the banner")..];
+    let layer = &banner[banner
+        .find(r#"<details class="cy-tcf">"#)
+        .expect("the TCF layer")..];
+    for name in [
+        "Exponential Interactive, Inc d/b/a VDX.tv",
+        "Captify Technologies Limited",
+        "Store and/or access information on a device",
+        "This site relies on no legitimate interest",
+    ] {
+        assert!(layer.contains(name), "{name}: {layer}");
+    }
+    assert!(layer.contains(r#"href="https://vdx.tv/privacy/""#));
+
+    let plain = Gateway::with_vendor_list(&config(&origin, false), VENDOR_LIST);
+    let (_, html) = page(&plain, None).await;
+    for text in [
+        "cy-tcf",
+        "Captify",
+        "Store and/or access information",
+        "data-n=",
+    ] {
+        assert!(!html.contains(text), "{text}: {html}");
+    }
+}

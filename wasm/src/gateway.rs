@@ -18,13 +18,15 @@ use std::path::PathBuf;
 use std::rc::Rc;
 use std::str::FromStr;
 
+use consentry_banner::Language;
 use consentry_config::{Catalogue, Config};
 use consentry_engine::analytics::Counter;
 use consentry_engine::chain::ChainKey;
 use consentry_engine::exchange::{flush_counts, load_from_store};
 use consentry_engine::inventory::CookieInventory;
 use consentry_engine::store::{ConsentLog, StoreError};
-use consentry_engine::{ConsentRecord, Engine};
+use consentry_engine::tcf::GvlTranslation;
+use consentry_engine::{ConsentRecord, Engine, TranslatedGvl};
 use tracing_subscriber::filter::Targets;
 use tracing_subscriber::{reload, Registry};
 use worker::Env;
@@ -41,6 +43,13 @@ pub const SECRET_VAR: &str = "CONSENTRY_SECRET";
 
 /// The binding that holds the IAB Global Vendor List (`vendor-list.json`) for sites with TCF.
 pub const GVL_VAR: &str = "CONSENTRY_GVL";
+/// The bindings that hold its translations (`purposes-de.json`, ...), each optional: a
+/// language without one is shown in English.
+pub const GVL_TRANSLATION_VARS: [(Language, &str); 3] = [
+    (Language::De, "CONSENTRY_GVL_DE"),
+    (Language::Fr, "CONSENTRY_GVL_FR"),
+    (Language::Nl, "CONSENTRY_GVL_NL"),
+];
 /// The log filter.
 pub const LOG_VAR: &str = "CONSENTRY_LOG";
 /// The D1 database's binding.
@@ -163,13 +172,15 @@ impl Gateway {
         let catalogue = Catalogue::builtin().map_err(|e| WorkerError::Config(e.to_string()))?;
         // A Worker has no files: the IAB Global Vendor List comes as a binding.
         let vendor_list = match env.var(GVL_VAR) {
-            Ok(text) => Some(
+            Ok(text) => Some(translated_vendor_list(
+                env,
                 consentry_engine::tcf::Gvl::parse(&text.to_string())
                     .map_err(|e| WorkerError::Config(format!("{GVL_VAR}: {e}")))?,
-            ),
+            )?),
             Err(_) => None,
         };
-        let engine = Engine::with_vendor_list(&config, &catalogue, &secret, vendor_list.as_ref());
+        let engine =
+            Engine::with_translated_gvl(&config, &catalogue, &secret, vendor_list.as_ref());
         let writer = crate::io::random_bytes::<8>()
             .map(|b| b.iter().map(|x| format!("{x:02x}")).collect())
             .unwrap_or_else(|_| "isolate".to_owned());
@@ -287,4 +298,23 @@ impl Gateway {
             Err(e) => tracing::warn!(error = %e, "pruning the consent log failed; will try again"),
         }
     }
+}
+
+/// The vendor list with the translations its bindings hold: a translation that does not read
+/// is a configuration error naming its binding; one of another TCF policy version is left out
+/// with a warning, as natively.
+fn translated_vendor_list(
+    env: &Env,
+    gvl: consentry_engine::tcf::Gvl,
+) -> Result<TranslatedGvl, WorkerError> {
+    let mut translated = TranslatedGvl::new(gvl);
+    for (language, var) in GVL_TRANSLATION_VARS {
+        let Ok(text) = env.var(var) else { continue };
+        let translation = GvlTranslation::parse(&text.to_string())
+            .map_err(|e| WorkerError::Config(format!("{var}: {e}")))?;
+        if let Err(e) = translated.translate(language, &translation) {
+            tracing::warn!(binding = var, error = %e, "translation of the Global Vendor List left out: its texts stay English in this language");
+        }
+    }
+    Ok(translated)
 }

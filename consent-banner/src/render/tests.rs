@@ -17,6 +17,7 @@ fn view<'a>(
         endpoint: "/__consentry/consent",
         settings,
         cookies,
+        tcf: None,
     }
 }
 

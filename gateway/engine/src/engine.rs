@@ -9,6 +9,7 @@ use crate::consent_cookie::CookieSigner;
 use crate::request::host_without_port;
 use crate::site::SiteEngine;
 use crate::tcf::Gvl;
+use crate::tcf_layer::TranslatedGvl;
 use crate::tcf_site::{SiteTcfEngine, TcfVendor};
 use crate::trackers::TrackerIndex;
 
@@ -37,6 +38,19 @@ impl Engine {
         secret: &[u8],
         vendor_list: Option<&Gvl>,
     ) -> Engine {
+        let translated = vendor_list.map(|gvl| TranslatedGvl::new(gvl.clone()));
+        Engine::with_translated_gvl(config, catalogue, secret, translated.as_ref())
+    }
+
+    /// [`Engine::with_vendor_list`] with the list's translations: the settings layer of a
+    /// site with TCF lists its purposes and vendors in the visitor's language, in English
+    /// where no translation has them.
+    pub fn with_translated_gvl(
+        config: &Config,
+        catalogue: &Catalogue,
+        secret: &[u8],
+        vendor_list: Option<&TranslatedGvl>,
+    ) -> Engine {
         let trackers = Arc::new(TrackerIndex::new(catalogue));
         let assets = Arc::new(Assets::new().with_guard(catalogue));
         let signer = CookieSigner::new(secret.to_vec());
@@ -44,11 +58,18 @@ impl Engine {
             .sites
             .iter()
             .map(|site| {
+                let gvl = vendor_list.map(TranslatedGvl::gvl);
                 let tcf = site.tcf.as_ref().map(|tcf| {
-                    let described = vendor_list
+                    let described = gvl
                         .map(|gvl| TcfVendor::described(gvl, &tcf.vendors))
                         .unwrap_or_default();
-                    SiteTcfEngine::new(&config.tcf, tcf, vendor_list, &described)
+                    SiteTcfEngine::new(&config.tcf, tcf, gvl, &described)
+                });
+                let tcf = tcf.map(|tcf| {
+                    let layers = vendor_list
+                        .map(|list| list.layers(tcf.vendors()))
+                        .unwrap_or_default();
+                    (tcf, layers)
                 });
                 Arc::new(SiteEngine::new(
                     site.clone(),

@@ -25,6 +25,7 @@ use crate::record::{browser_family, truncate_ip, ConsentRecord, IpRecording, Rec
 use crate::request::{referer_path, RequestInfo};
 use crate::request_cookies::{CookieFilter, RequestCookies};
 use crate::set_cookie::{expiring_set_cookies, filter_set_cookies, SetCookieFilter};
+use crate::tcf_layer::TcfLayers;
 use crate::tcf_site::{note_client_string, SiteTcfEngine, TcfAsk, TC_COOKIE};
 use crate::trackers::TrackerIndex;
 use crate::BodyRewriter;
@@ -89,8 +90,9 @@ impl SiteEngine {
         trackers: Arc<TrackerIndex>,
         signer: CookieSigner,
         assets: Arc<Assets>,
-        tcf: Option<SiteTcfEngine>,
+        tcf: Option<(SiteTcfEngine, TcfLayers)>,
     ) -> Self {
+        let (tcf, tcf_layers) = tcf.map_or((None, TcfLayers::default()), |(t, l)| (Some(t), l));
         let mut site = site;
         if tcf.is_some() {
             // The TC string's cookie is the CMP's own, set by the gateway: necessary.
@@ -114,12 +116,15 @@ impl SiteEngine {
             .as_deref()
             .and_then(Language::from_code)
             .unwrap_or(Language::En);
-        let banner = Arc::new(SiteBanner::new(
-            &site,
-            Arc::clone(&assets),
-            language,
-            consent.lifetime.as_secs(),
-        ));
+        let banner = Arc::new(
+            SiteBanner::new(
+                &site,
+                Arc::clone(&assets),
+                language,
+                consent.lifetime.as_secs(),
+            )
+            .with_tcf(tcf_layers),
+        );
         SiteEngine {
             site,
             classifier,

@@ -13,7 +13,9 @@ use crate::geo::Locator;
 use crate::metrics::Metrics;
 use crate::store::{LogWriter, Store};
 use crate::upstream::{client_for, UpstreamClient, UpstreamError};
-use consentry_engine::tcf::Gvl;
+use consentry_banner::Language;
+use consentry_engine::tcf::{Gvl, GvlTranslation};
+use consentry_engine::TranslatedGvl;
 
 /// Why the gateway could not be assembled.
 #[derive(Debug, thiserror::Error)]
@@ -30,6 +32,14 @@ pub enum GatewayError {
         /// Why.
         reason: String,
     },
+    /// A translation of the Global Vendor List beside it could not be read.
+    #[error("{path} (a translation of tcf.vendor_list): {reason}")]
+    VendorListTranslation {
+        /// The file.
+        path: String,
+        /// Why.
+        reason: String,
+    },
     /// A site's origin client could not be built.
     #[error("site `{site}`: {source}")]
     Upstream {
@@ -40,9 +50,13 @@ pub enum GatewayError {
     },
 }
 
-/// The IAB Global Vendor List `tcf.vendor_list` names, read and checked; `None` when no
-/// file is named (a site with TCF then has no vendor descriptions, and the log says so).
-fn vendor_list(config: &Config) -> Result<Option<Gvl>, GatewayError> {
+/// The IAB Global Vendor List `tcf.vendor_list` names, read and checked, with the translations
+/// published beside it (`purposes-de.json`, `purposes-fr.json`, `purposes-nl.json`) where
+/// present: a language without one is shown in English, a translation that does not read
+/// stops the start (or the reload) with its name, and one of another TCF policy version is
+/// left out with a warning. `None` when no file is named (a site with TCF then has no vendor
+/// descriptions, and the log says so).
+fn vendor_list(config: &Config) -> Result<Option<TranslatedGvl>, GatewayError> {
     let with_tcf = config.sites.iter().any(|s| s.tcf.is_some());
     let Some(path) = &config.tcf.vendor_list else {
         if with_tcf {
@@ -56,15 +70,37 @@ fn vendor_list(config: &Config) -> Result<Option<Gvl>, GatewayError> {
     };
     let text = std::fs::read_to_string(path).map_err(|e| failed(e.to_string()))?;
     let gvl = Gvl::parse(&text).map_err(|e| failed(e.to_string()))?;
+    let mut translated = TranslatedGvl::new(gvl);
+    for language in [Language::De, Language::Fr, Language::Nl] {
+        let file = path.with_file_name(format!("purposes-{}.json", language.code()));
+        let failed = |reason: String| GatewayError::VendorListTranslation {
+            path: file.display().to_string(),
+            reason,
+        };
+        let text = match std::fs::read_to_string(&file) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                tracing::info!(file = %file.display(), "no translation of the Global Vendor List: its texts stay English in this language");
+                continue;
+            }
+            Err(e) => return Err(failed(e.to_string())),
+        };
+        let translation = GvlTranslation::parse(&text).map_err(|e| failed(e.to_string()))?;
+        if let Err(e) = translated.translate(language, &translation) {
+            tracing::warn!(file = %file.display(), error = %e, "translation of the Global Vendor List left out: its texts stay English in this language");
+        }
+    }
+    let gvl = translated.gvl();
     if with_tcf && config.tcf.cmp_id == 0 {
         tracing::warn!("tcf.cmp_id is 0: ad tech ignores TC strings of a CMP IAB Europe has not registered (see docs/tcf.md)");
     }
     tracing::info!(
         version = gvl.vendor_list_version,
         vendors = gvl.active_vendors().count(),
+        languages = ?translated.languages().map(Language::code).collect::<Vec<_>>(),
         "Global Vendor List loaded"
     );
-    Ok(Some(gvl))
+    Ok(Some(translated))
 }
 
 /// Everything a request needs, shared by all connections.
@@ -112,7 +148,7 @@ impl Gateway {
         log: Arc<dyn Store>,
     ) -> Result<Gateway, GatewayError> {
         let vendor_list = vendor_list(config)?;
-        let engine = Engine::with_vendor_list(config, catalogue, secret, vendor_list.as_ref());
+        let engine = Engine::with_translated_gvl(config, catalogue, secret, vendor_list.as_ref());
         let clients = origin_clients(config)?;
         Ok(Gateway {
             engine,
@@ -153,7 +189,7 @@ impl Gateway {
         secret: &[u8],
     ) -> Result<Gateway, GatewayError> {
         let vendor_list = vendor_list(config)?;
-        let engine = Engine::with_vendor_list(config, catalogue, secret, vendor_list.as_ref());
+        let engine = Engine::with_translated_gvl(config, catalogue, secret, vendor_list.as_ref());
         let clients = origin_clients(config)?;
         let locator = Locator::new(&config.server)?;
         let same_sites = self
@@ -356,5 +392,61 @@ pub async fn prune_periodically(gateway: Arc<Gateway>, retention: std::time::Dur
             Ok(pruned) => tracing::info!(pruned, "pruned consent records past their retention"),
             Err(e) => tracing::warn!(error = %e, "pruning the consent log failed; will try again"),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LIST: &str = include_str!("../../engine/src/tcf/testdata/gvl/vendor-list-v15.json");
+    const NL: &str = include_str!("../../engine/src/tcf/testdata/gvl/purposes-nl.json");
+
+    fn config(dir: &std::path::Path) -> Config {
+        let list = dir.join("vendor-list.json");
+        std::fs::write(&list, LIST).expect("list");
+        Config::from_toml(
+            &format!(
+                "[tcf]\nvendor_list = {:?}\n\n[[site]]\nhosts = [\"*\"]\nupstream = \"http://127.0.0.1:9\"\n[site.tcf]\nvendors = [1, 2]\n",
+                list.display().to_string()
+            ),
+            "test.toml",
+        )
+        .expect("config")
+    }
+
+    #[test]
+    fn translations_beside_the_vendor_list_are_read_and_missing_ones_are_english() {
+        let dir = tempfile::tempdir().expect("dir");
+        let config = config(dir.path());
+        let list = vendor_list(&config).expect("reads").expect("a list");
+        assert_eq!(list.languages().count(), 0);
+        std::fs::write(dir.path().join("purposes-nl.json"), NL).expect("nl");
+        let list = vendor_list(&config).expect("reads").expect("a list");
+        assert_eq!(list.languages().collect::<Vec<_>>(), [Language::Nl]);
+        let vendors = consentry_engine::TcfVendor::described(list.gvl(), &[1, 2]);
+        assert_eq!(
+            list.layer(Language::Nl, &vendors).purposes[0].name,
+            "Informatie op een apparaat opslaan en/of openen"
+        );
+        // Of another policy version: left out, English stays.
+        std::fs::write(
+            dir.path().join("purposes-fr.json"),
+            r#"{"tcfPolicyVersion": 2, "purposes": {}}"#,
+        )
+        .expect("fr");
+        let list = vendor_list(&config).expect("reads").expect("a list");
+        assert_eq!(list.languages().collect::<Vec<_>>(), [Language::Nl]);
+    }
+
+    #[test]
+    fn a_translation_that_does_not_read_stops_the_start_with_its_name() {
+        let dir = tempfile::tempdir().expect("dir");
+        let config = config(dir.path());
+        let file = dir.path().join("purposes-de.json");
+        std::fs::write(&file, "{\"purposes\": [").expect("de");
+        let error = vendor_list(&config).expect_err("refused").to_string();
+        assert!(error.contains(&file.display().to_string()), "{error}");
+        assert!(error.contains("translation"), "{error}");
     }
 }

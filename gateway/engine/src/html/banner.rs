@@ -22,6 +22,7 @@ use crate::csp::InlineHashes;
 use crate::decision::safe_return_path;
 use crate::paths::CONSENT_PATH;
 use crate::request::RequestInfo;
+use crate::tcf_layer::TcfLayers;
 use crate::tcf_site::{SiteTcfEngine, TcfAsk};
 use crate::trackers::Allowlist;
 use crate::{Grants, Place};
@@ -117,6 +118,8 @@ pub(crate) struct SiteBanner {
     /// The strictest regime the site uses: Consent Mode's default for regions other than the
     /// visitor's.
     strictest: consentry_config::Regime,
+    /// On a site with TCF, its purposes and vendors for the settings layer, per language.
+    tcf: TcfLayers,
 }
 
 impl std::fmt::Debug for SiteBanner {
@@ -198,7 +201,14 @@ impl SiteBanner {
                 site.allow_trackers.iter().map(String::as_str),
             )),
             strictest: site.regimes.strictest(),
+            tcf: TcfLayers::default(),
         }
+    }
+
+    /// With the TCF layer of a site that enables TCF, shown in the settings in the visitor's
+    /// language (it depends on nothing else, so the banners kept stay right).
+    pub(crate) fn with_tcf(self, tcf: TcfLayers) -> SiteBanner {
+        SiteBanner { tcf, ..self }
     }
 
     fn language(&self, accept_language: Option<&str>) -> Language {
@@ -312,6 +322,7 @@ impl SiteBanner {
                 endpoint: CONSENT_PATH,
                 settings: &self.settings,
                 cookies: &cookies,
+                tcf: self.tcf.get(shown.language),
             },
             &self.assets,
         )
