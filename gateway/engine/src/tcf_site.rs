@@ -107,6 +107,19 @@ impl SiteTcfEngine {
         let vendors: Vec<TcfVendor> = site
             .vendors
             .iter()
+            .filter(|&&id| {
+                // A vendor the list has deleted may get no consent, nor be disclosed.
+                let deleted = list
+                    .and_then(|l| l.vendor(id))
+                    .is_some_and(tcf::gvl::Vendor::is_deleted);
+                if deleted {
+                    tracing::warn!(
+                        vendor = id,
+                        "vendor deleted from the Global Vendor List; left out"
+                    );
+                }
+                !deleted
+            })
             .map(|&id| {
                 described
                     .iter()
@@ -427,6 +440,38 @@ mod tests {
             Some("Vendor 3")
         );
         assert!(tcf.withheld(Grants::ALL).is_empty());
+    }
+
+    #[test]
+    fn a_vendor_the_list_deleted_is_left_out() {
+        let mut list: Value =
+            serde_json::from_str(include_str!("tcf/testdata/gvl/vendor-list-v15.json"))
+                .expect("json");
+        list["vendors"]["2"]["deletedDate"] = json!("2023-01-01T00:00:00Z");
+        let gvl = tcf::Gvl::parse(&list.to_string()).expect("list");
+        let site = SiteTcf {
+            vendors: vec![1, 2],
+            hosts: Default::default(),
+        };
+        let tcf = SiteTcfEngine::new(
+            &TcfSettings::default(),
+            &site,
+            Some(&gvl),
+            &TcfVendor::described(&gvl, &site.vendors),
+        );
+        assert_eq!(tcf.vendors().iter().map(|v| v.id).collect::<Vec<_>>(), [1]);
+        let model =
+            tcf::decode(&tcf.tc_string(Grants::ALL, Language::En, 1_800_000_000)).expect("decodes");
+        assert_eq!(
+            model.vendor_consents.vendors.iter().collect::<Vec<_>>(),
+            [1]
+        );
+        assert_eq!(
+            model
+                .disclosed_vendors
+                .map(|d| d.vendors.iter().collect::<Vec<_>>()),
+            Some(vec![1])
+        );
     }
 
     #[test]
