@@ -21,6 +21,7 @@
 
 pub mod admin;
 pub mod analytics;
+mod bits;
 mod body;
 pub mod chain;
 mod classify;

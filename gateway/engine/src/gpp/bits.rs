@@ -1,33 +1,18 @@
 //! Bits in and out of GPP's base64url text: fixed-width integers, booleans and Fibonacci-coded
-//! integers, read and written most significant bit first.
+//! integers, read and written most significant bit first, on the consent strings' bit stream
+//! ([`crate::bits`]).
 //!
 //! GPP does not use base64 as RFC 4648 pads it: a bit string is cut into 6-bit groups, each
-//! group is one character of the base64url alphabet (`A`–`Z`, `a`–`z`, `0`–`9`, `-`, `_`), and
-//! the last group is filled with zeros. The writer pads as the IAB's reference library does
-//! (first to a whole byte, then to a whole character), so a string it writes is the same,
-//! character for character, as the one the reference writes; the reader accepts any padding.
+//! group is one character of the base64url alphabet, and the last group is filled with zeros.
+//! The writer pads as the IAB's reference library does (first to a whole byte, then to a whole
+//! character), so a string it writes is the same, character for character, as the one the
+//! reference writes; the reader accepts any padding.
 
 use super::GppError;
 
-/// The base64url alphabet, in the order of the 6-bit values it stands for.
-const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-/// The value of one base64url character.
-fn sextet(c: u8) -> Option<u8> {
-    match c {
-        b'A'..=b'Z' => Some(c - b'A'),
-        b'a'..=b'z' => Some(c - b'a' + 26),
-        b'0'..=b'9' => Some(c - b'0' + 52),
-        b'-' => Some(62),
-        b'_' => Some(63),
-        _ => None,
-    }
-}
-
 /// Reads fields from the bits of one base64url-encoded segment.
 pub(super) struct BitReader {
-    bits: Vec<bool>,
-    pos: usize,
+    bits: crate::bits::BitReader,
     /// What is being read (a section's name, or "header"), for errors.
     what: &'static str,
 }
@@ -35,15 +20,12 @@ pub(super) struct BitReader {
 impl BitReader {
     /// The bits of `text`; an error on a character outside the alphabet, `=` included.
     pub(super) fn new(text: &str, what: &'static str) -> Result<Self, GppError> {
-        let mut bits = Vec::with_capacity(text.len() * 6);
-        for c in text.chars() {
-            let value = u8::try_from(c)
-                .ok()
-                .and_then(sextet)
-                .ok_or(GppError::BadCharacter { what, character: c })?;
-            bits.extend((0..6).rev().map(|i| value >> i & 1 == 1));
-        }
-        Ok(BitReader { bits, pos: 0, what })
+        let bits = crate::bits::BitReader::new(text).map_err(|at| GppError::BadCharacter {
+            what,
+            // Every byte before `at` is base64url, so `at` starts a character.
+            character: text.get(at..).and_then(|t| t.chars().next()).unwrap_or('?'),
+        })?;
+        Ok(BitReader { bits, what })
     }
 
     /// How many bits the text held, padding included.
@@ -51,24 +33,12 @@ impl BitReader {
         self.bits.len()
     }
 
-    fn truncated(&self) -> GppError {
-        GppError::Truncated { what: self.what }
-    }
-
     /// A `width`-bit unsigned integer (at most 64 bits).
     pub(super) fn read(&mut self, width: usize) -> Result<u64, GppError> {
-        debug_assert!(width <= 64);
-        let end = self
-            .pos
-            .checked_add(width)
-            .ok_or_else(|| self.truncated())?;
-        let bits = self
-            .bits
-            .get(self.pos..end)
-            .ok_or_else(|| self.truncated())?;
-        let value = bits.iter().fold(0u64, |n, &b| n << 1 | u64::from(b));
-        self.pos = end;
-        Ok(value)
+        u32::try_from(width)
+            .ok()
+            .and_then(|width| self.bits.read(width))
+            .ok_or(GppError::Truncated { what: self.what })
     }
 
     /// One bit as a boolean (`1` is true).
@@ -100,7 +70,7 @@ impl BitReader {
 /// Builds a bit string and writes it as base64url.
 #[derive(Default)]
 pub(super) struct BitWriter {
-    bits: Vec<bool>,
+    bits: crate::bits::BitWriter,
 }
 
 impl BitWriter {
@@ -111,13 +81,12 @@ impl BitWriter {
     /// The low `width` bits of `value`, most significant first. The caller keeps `value`
     /// within `width` bits (every field it writes is a checked enum, a count or a fixed tag).
     pub(super) fn push(&mut self, value: u64, width: usize) {
-        debug_assert!(width == 64 || value >> width == 0);
-        self.bits
-            .extend((0..width).rev().map(|i| (value >> i) & 1 == 1));
+        debug_assert!(width <= 64);
+        self.bits.write(value, width as u32);
     }
 
     pub(super) fn push_bool(&mut self, value: bool) {
-        self.bits.push(value);
+        self.bits.write_bool(value);
     }
 
     /// `value` (at least 1) in Fibonacci coding, as [`BitReader::read_fibonacci`] reads it.
@@ -141,25 +110,13 @@ impl BitWriter {
                 rest -= f;
             }
         }
-        self.bits.extend(code);
-        self.bits.push(true);
+        code.into_iter().for_each(|b| self.bits.write_bool(b));
+        self.bits.write_bool(true);
     }
 
     /// The bits as base64url: zeros up to a whole byte, then up to a whole character.
-    pub(super) fn finish(mut self) -> String {
-        while self.bits.len() % 8 != 0 {
-            self.bits.push(false);
-        }
-        while self.bits.len() % 6 != 0 {
-            self.bits.push(false);
-        }
-        self.bits
-            .chunks(6)
-            .map(|group| {
-                let value = group.iter().fold(0usize, |n, &b| n << 1 | usize::from(b));
-                char::from(ALPHABET[value])
-            })
-            .collect()
+    pub(super) fn finish(self) -> String {
+        self.bits.finish(&[8, 6])
     }
 }
 
@@ -202,11 +159,7 @@ mod tests {
         ] {
             let mut writer = BitWriter::new();
             writer.push_fibonacci(n);
-            let written: String = writer
-                .bits
-                .iter()
-                .map(|&b| if b { '1' } else { '0' })
-                .collect();
+            let written = writer.bits.bit_string();
             assert_eq!(written, code, "{n}");
             let mut reader = BitReader::new(&from_bits(code), "test").expect("reads");
             assert_eq!(reader.read_fibonacci().expect("reads"), n);

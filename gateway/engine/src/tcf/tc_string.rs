@@ -2,7 +2,7 @@
 //! first, then the disclosed vendors, allowed vendors and publisher TC segments, each
 //! starting with its 3-bit `SegmentType`.
 
-use super::bits::{BitReader, BitWriter};
+use super::bits::{BitReader, BitWriter, PADDING};
 use super::error::{Segment, TcEncodeError, TcStringError};
 use super::model::{
     Alpha2, IdBits, PublisherRestriction, PublisherTc, RestrictionType, TcModel,
@@ -27,8 +27,10 @@ pub fn decode(tc_string: &str) -> Result<TcModel, TcStringError> {
         if text.is_empty() {
             return Err(TcStringError::EmptySegment { index });
         }
-        let mut r =
-            BitReader::new(text).map_err(|at| TcStringError::InvalidCharacter { index, at })?;
+        // Trailing `=` padding is tolerated (the IAB's Java decoder accepts it, though the
+        // specification writes none).
+        let mut r = BitReader::new(text.trim_end_matches('='))
+            .map_err(|at| TcStringError::InvalidCharacter { index, at })?;
         if index == 0 {
             read_core(&mut r, &mut model)?;
             continue;
@@ -82,7 +84,7 @@ pub fn encode(model: &TcModel) -> Result<String, TcEncodeError> {
                 "allowed vendors"
             };
             write_vector(&mut w, vector, name)?;
-            segments.push(w.finish());
+            segments.push(w.finish(PADDING));
         }
     }
     if let Some(publisher) = &model.publisher_tc {
@@ -163,7 +165,7 @@ fn write_core(model: &TcModel) -> Result<String, TcEncodeError> {
         "vendor legitimate interests",
     )?;
     write_restrictions(&mut w, &model.publisher_restrictions)?;
-    Ok(w.finish())
+    Ok(w.finish(PADDING))
 }
 
 fn read_publisher_tc(r: &mut BitReader) -> Result<PublisherTc, TcStringError> {
@@ -213,7 +215,7 @@ fn write_publisher_tc(publisher: &PublisherTc) -> Result<String, TcEncodeError> 
         width,
         "CustomPurposesLITransparency",
     )?;
-    Ok(w.finish())
+    Ok(w.finish(PADDING))
 }
 
 fn read_restrictions(r: &mut BitReader) -> Result<Vec<PublisherRestriction>, TcStringError> {

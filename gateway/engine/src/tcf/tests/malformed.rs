@@ -117,7 +117,7 @@ fn forged(rest: impl FnOnce(&mut BitWriter)) -> String {
     let mut w = BitWriter::default();
     core_head(&mut w);
     rest(&mut w);
-    w.finish()
+    w.finish(super::super::bits::PADDING)
 }
 
 #[test]
@@ -222,7 +222,7 @@ fn forged_fields_are_refused_by_name() {
     w.write(0, 12 + 12 + 6);
     w.write(4, 6);
     w.write(26, 6);
-    let letter = w.finish();
+    let letter = w.finish(super::super::bits::PADDING);
     assert_eq!(
         decode(&letter),
         Err(TcStringError::InvalidLetter {
