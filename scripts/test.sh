@@ -10,6 +10,12 @@ step "Toolchain: rustfmt, clippy and the wasm32 target"
 rustup component add rustfmt clippy
 rustup target add wasm32-unknown-unknown
 
+step "A C compiler and make (the bundled SQLite and jemalloc are built from source)"
+if ! command -v cc >/dev/null 2>&1 || ! command -v make >/dev/null 2>&1; then
+  apt-get update
+  DEBIAN_FRONTEND=noninteractive apt-get install -y build-essential
+fi
+
 step "Formatting (cargo fmt --check)"
 cargo fmt --all -- --check
 

@@ -63,6 +63,9 @@ pub struct SetCookieSeen {
     pub path: String,
     /// From `Max-Age` or `Expires`.
     pub lifetime: CookieLifetime,
+    /// `Max-Age` in seconds, when the header states it: the lifetime the banner lists (one
+    /// read from `Expires` depends on when it was read).
+    pub max_age: Option<u64>,
     /// `HttpOnly`.
     pub http_only: bool,
     /// `Secure`.
@@ -163,6 +166,9 @@ fn seen(cookie: &Cookie<'_>, lifetime: cookie_shape::Lifetime) -> SetCookieSeen 
             .unwrap_or_default(),
         path: cookie.path().unwrap_or("").to_owned(),
         lifetime,
+        max_age: cookie
+            .max_age()
+            .and_then(|age| u64::try_from(age.whole_seconds()).ok()),
         http_only: cookie.http_only().unwrap_or(false),
         secure: cookie.secure().unwrap_or(false),
         same_site: cookie

@@ -416,17 +416,16 @@ impl SiteEngine {
         headers: &mut HeaderMap,
         now: u64,
     ) -> (SetCookieFilter, BodyPlan) {
-        // What the origin sets, for the banner's list of cookies (with their real lifetimes).
-        let set_by_origin = set_cookie_lifetimes(headers);
         let filter = filter_set_cookies(headers, &self.classifier, consent.grants, now);
         for cookie in &filter.cookies {
             self.report_unclassified(&cookie.name, "set by the origin");
         }
-        let origin_cookies: Vec<OriginCookie> = set_by_origin
+        // What the origin sets, for the banner's list of cookies (with their real lifetimes).
+        let origin_cookies: Vec<OriginCookie> = set_cookie_lifetimes(&filter.cookies)
             .into_iter()
             .map(|(name, lifetime)| OriginCookie {
-                category: self.classifier.for_request(&name).category,
-                name,
+                category: self.classifier.for_request(name).category,
+                name: name.to_owned(),
                 lifetime,
             })
             .collect();

@@ -21,6 +21,12 @@ use consentry_gateway::{
 };
 use tokio::net::TcpListener;
 
+/// jemalloc: less CPU per request than the C library's allocator at the same peak memory
+/// (`docs/performance.md`).
+#[cfg(not(target_env = "msvc"))]
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 #[derive(Parser)]
 #[command(
     name = "consentry",

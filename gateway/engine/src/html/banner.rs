@@ -12,7 +12,6 @@ use consentry_banner::{
     CookieList, Language, TCF_STUB,
 };
 use consentry_config::{BannerSettings, Category, Lifetime, LifetimeUnit, Regime, Site};
-use http::header::{self, HeaderMap};
 
 use super::consent_mode::Defaults;
 use super::{csp_hash, PageContext, PageFindings};
@@ -22,6 +21,7 @@ use crate::csp::InlineHashes;
 use crate::decision::safe_return_path;
 use crate::paths::CONSENT_PATH;
 use crate::request::RequestInfo;
+use crate::set_cookie::{CookieLifetime, SetCookieSeen};
 use crate::tcf_layer::TcfLayers;
 use crate::tcf_site::{SiteTcfEngine, TcfAsk};
 use crate::trackers::Allowlist;
@@ -39,24 +39,16 @@ pub(crate) struct OriginCookie {
 }
 
 /// The names and lifetimes of the cookies a response sets (deletions left out).
-pub(crate) fn set_cookie_lifetimes(headers: &HeaderMap) -> Vec<(String, Option<Lifetime>)> {
-    let mut out: Vec<(String, Option<Lifetime>)> = Vec::new();
-    for value in headers.get_all(header::SET_COOKIE) {
-        let Some(cookie) = value
-            .to_str()
-            .ok()
-            .and_then(|v| cookie::Cookie::parse(v).ok())
-        else {
-            continue;
+pub(crate) fn set_cookie_lifetimes(set: &[SetCookieSeen]) -> Vec<(&str, Option<Lifetime>)> {
+    let mut out: Vec<(&str, Option<Lifetime>)> = Vec::new();
+    for cookie in set {
+        let lifetime = match (cookie.max_age, cookie.lifetime) {
+            (Some(secs), _) => Some(lifetime_of(secs)),
+            (None, CookieLifetime::Session) => Some(Lifetime::Session),
+            (None, _) => None,
         };
-        let lifetime = match (cookie.max_age(), cookie.expires()) {
-            (Some(age), _) if age.whole_seconds() <= 0 => continue,
-            (Some(age), _) => u64::try_from(age.whole_seconds()).ok().map(lifetime_of),
-            (None, None) => Some(Lifetime::Session),
-            (None, Some(_)) => None,
-        };
-        if !out.iter().any(|(n, _)| n == cookie.name()) {
-            out.push((cookie.name().to_owned(), lifetime));
+        if !out.iter().any(|(n, _)| *n == cookie.name) {
+            out.push((&cookie.name, lifetime));
         }
     }
     out
@@ -459,6 +451,8 @@ fn lifetime_of(secs: u64) -> Lifetime {
 
 #[cfg(test)]
 mod tests {
+    use http::header::{self, HeaderMap};
+
     use super::*;
 
     fn site_banner(rules: &str) -> SiteBanner {
@@ -604,16 +598,27 @@ mod tests {
                 http::HeaderValue::from_str(value).expect("value"),
             );
         }
-        let found: Vec<(String, Option<String>)> = set_cookie_lifetimes(&headers)
+        let classifier = crate::classify::CookieClassifier::new(
+            &[],
+            &consentry_config::Catalogue::default(),
+            consentry_config::UnknownCookies::default(),
+        );
+        let filtered = crate::set_cookie::filter_set_cookies(
+            &mut headers,
+            &classifier,
+            Grants::ALL,
+            1_700_000_000,
+        );
+        let found: Vec<(&str, Option<String>)> = set_cookie_lifetimes(&filtered.cookies)
             .into_iter()
             .map(|(n, l)| (n, l.map(|l| l.to_string())))
             .collect();
         assert_eq!(
             found,
             [
-                ("session".to_owned(), Some("session".to_owned())),
-                ("_fbp".to_owned(), Some("3 months".to_owned())),
-                ("dated".to_owned(), None),
+                ("session", Some("session".to_owned())),
+                ("_fbp", Some("3 months".to_owned())),
+                ("dated", None),
             ]
         );
     }
