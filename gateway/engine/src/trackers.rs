@@ -7,7 +7,7 @@ mod inline;
 mod paths;
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use aho_corasick::AhoCorasick;
 use consentry_config::{Catalogue, Category, TrackerKind};
@@ -19,6 +19,11 @@ use paths::{PathIndex, PathVerdict};
 /// What the index knows of a host, file or signature: category, vendor (an index into
 /// `vendors`) and kind.
 type Meta = (Category, usize, TrackerKind);
+
+/// foldhash: the host lookups run for every address on a page and every host-shaped word of
+/// an inline script, and SipHash's resistance to chosen collisions buys nothing for a map
+/// that is never written after it is built.
+type FastHash = foldhash::fast::RandomState;
 
 /// What an inline script loads.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -51,12 +56,16 @@ pub struct Tracker<'a> {
 pub struct TrackerIndex {
     /// Host → category, vendor, kind. A `necessary` host is an exception that stops the walk
     /// up to parent domains.
-    hosts: HashMap<String, Meta>,
+    hosts: HashMap<String, Meta, FastHash>,
+    /// The last labels (`com`, `net`, `io`) of the tracker hosts: a word of an inline script
+    /// that ends otherwise is no tracker host, without a lookup.
+    host_endings: HashSet<String, FastHash>,
     vendors: Vec<String>,
     /// Tracker files by path.
     paths: PathIndex,
-    /// Matches tracker hosts, path and script signatures, loading words and consent
-    /// platforms' names in one pass over an inline script.
+    /// Matches path and script signatures, loading words and consent platforms' names in one
+    /// pass over an inline script (tracker hosts are found by their words, see
+    /// [`TrackerIndex::tracker_host_within`]).
     inline: Option<AhoCorasick>,
     inline_meta: Vec<Pattern>,
 }
@@ -76,15 +85,17 @@ impl TrackerIndex {
                 vendors.len() - 1
             }
         };
-        let mut hosts = HashMap::new();
+        let mut hosts = HashMap::default();
+        let mut host_endings = HashSet::default();
         let mut patterns: Vec<&str> = Vec::new();
         let mut inline_meta = Vec::new();
         for tracker in &catalogue.trackers {
             let id = vendor_id(&tracker.vendor);
             hosts.insert(tracker.host.clone(), (tracker.category, id, tracker.kind));
             if tracker.category != Category::Necessary {
-                patterns.push(&tracker.host);
-                inline_meta.push(Pattern::Host);
+                if let Some((_, ending)) = tracker.host.rsplit_once('.') {
+                    host_endings.insert(ending.to_owned());
+                }
             }
         }
         for signature in &catalogue.signatures {
@@ -124,6 +135,7 @@ impl TrackerIndex {
         let inline = AhoCorasick::new(&patterns).ok();
         TrackerIndex {
             hosts,
+            host_endings,
             vendors,
             paths,
             inline,
@@ -135,6 +147,30 @@ impl TrackerIndex {
     /// decides: a `necessary` one is an exception, and the host is no tracker.
     pub fn for_host(&self, host: &str) -> Option<Tracker<'_>> {
         self.host_meta(host).map(|meta| self.tracker(meta))
+    }
+
+    /// Where, in a host-shaped word of an inline script (`www.google-analytics.com`, no
+    /// trailing dot), the longest tracker host that ends it starts: at the word's start or
+    /// after one of its dots. A `necessary` entry is no tracker host here (the URL's lookup
+    /// decides on the exception).
+    fn tracker_host_within(&self, word: &str) -> Option<usize> {
+        let (_, ending) = word.rsplit_once('.')?;
+        if !self.host_endings.contains(ending) {
+            return None;
+        }
+        let starts = std::iter::once(0).chain(
+            word.bytes()
+                .enumerate()
+                .filter(|&(_, b)| b == b'.')
+                .map(|(i, _)| i + 1),
+        );
+        starts
+            .take_while(|&at| word[at..].contains('.'))
+            .find(|&at| {
+                self.hosts
+                    .get(&word[at..])
+                    .is_some_and(|meta| meta.0 != Category::Necessary)
+            })
     }
 
     fn host_meta(&self, host: &str) -> Option<Meta> {

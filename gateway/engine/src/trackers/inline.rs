@@ -1,10 +1,11 @@
 //! Reading inline scripts and `<noscript>` markup for the trackers they load.
 //!
-//! One automaton finds, in one pass, the catalogue's tracker hosts, path signatures and
-//! script signatures, the words that load something (`createElement(`, `.src=`,
-//! `document.write(`, ...) and the names of consent platforms. What it finds then counts
-//! only where it loads something, so that a first-party script that merely names a tracker
-//! keeps working:
+//! One automaton finds, in one pass, the catalogue's path signatures and script signatures,
+//! the words that load something (`createElement(`, `.src=`, `document.write(`, ...) and the
+//! names of consent platforms; tracker hosts are found as the ends of host-shaped words
+//! (`www.google-analytics.com`), each looked up in the catalogue's map of hosts. What is found
+//! then counts only where it loads something, so that a first-party script that merely names
+//! a tracker keeps working:
 //!
 //! - a host counts where it is a whole host (`t.co` is not in `bit.com` nor `t.com`), in a
 //!   URL (`//host`, `https:\/\/host`) or at the start of a string, with a loading word
@@ -152,7 +153,7 @@ pub(super) fn scan(index: &TrackerIndex, text: &str, source: Source, allow: &All
     };
     let bytes = text.as_bytes();
     let mut loaders: Vec<usize> = Vec::new();
-    let mut candidates: Vec<(usize, usize, Pattern)> = Vec::new();
+    let mut candidates: Vec<(usize, usize, Pattern)> = host_words(index, &text);
     for m in matcher.find_overlapping_iter(text.as_ref()) {
         let Some(&pattern) = index.inline_meta.get(m.pattern().as_usize()) else {
             continue;
@@ -163,10 +164,13 @@ pub(super) fn scan(index: &TrackerIndex, text: &str, source: Source, allow: &All
             (Pattern::Signature(meta), Source::Script) if is_tag => {
                 keep_most_intrusive(&mut found.tag, meta)
             }
-            (Pattern::Host | Pattern::Path(_), _) => candidates.push((m.start(), m.end(), pattern)),
+            (Pattern::Path(_), _) => candidates.push((m.start(), m.end(), pattern)),
             _ => {}
         }
     }
+    // In the order the text has them, by where each ends, as one automaton over both found
+    // them: of two trackers equally intrusive, the first counts.
+    candidates.sort_by_key(|&(_, end, _)| end);
     let (before, after) = if is_tag {
         (WINDOW, WINDOW)
     } else {
@@ -214,6 +218,41 @@ pub(super) fn scan(index: &TrackerIndex, text: &str, source: Source, allow: &All
         }
     }
     found.loaders.sort_by_key(|(at, _)| *at);
+    found
+}
+
+/// The tracker hosts in `text`, as `(start, end, Pattern::Host)`: each word of host bytes
+/// (letters, digits, `-` and `.`; trailing dots aside) that a tracker host ends, from where
+/// the longest such host starts. A host inside a longer name (`t.co` in `bit.co`, `t.com` or
+/// `t.co-op`) ends no word at a dot, so it is not found; which of the found ones count is for
+/// the rules of [`scan`]. One pass and a lookup per word that ends like a tracker host, where
+/// an automaton over the catalogue's thousands of hosts missed the cache on most bytes.
+fn host_words(index: &TrackerIndex, text: &str) -> Vec<(usize, usize, Pattern)> {
+    let bytes = text.as_bytes();
+    let mut found = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if !is_host_byte(bytes[i]) {
+            i += 1;
+            continue;
+        }
+        let mut start = i;
+        while i < bytes.len() && is_host_byte(bytes[i]) {
+            i += 1;
+        }
+        // `%2Fhost`: the word starts after the encoded slash.
+        if after_encoded_slash(bytes, start + 2) && start + 2 < i {
+            start += 2;
+        }
+        // Host bytes are ASCII, so both ends are character boundaries.
+        let Some(word) = text.get(start..i) else {
+            continue;
+        };
+        let word = word.trim_end_matches('.');
+        if let Some(at) = index.tracker_host_within(word) {
+            found.push((start + at, start + word.len(), Pattern::Host));
+        }
+    }
     found
 }
 
@@ -304,19 +343,30 @@ fn url_around_host(bytes: &[u8], start: usize, end: usize) -> Option<(usize, Str
     }
     // On the left a subdomain is fine (`www.`), part of a longer name is not (`bit.com`).
     let host_start = match start.checked_sub(1).map(|i| bytes[i]) {
-        Some(b'.') => bytes[..start]
-            .iter()
-            .rposition(|&b| !is_host_byte(b))
-            .map_or(0, |i| i + 1),
+        _ if after_encoded_slash(bytes, start) => start,
+        Some(b'.') => {
+            let word = bytes[..start]
+                .iter()
+                .rposition(|&b| !is_host_byte(b))
+                .map_or(0, |i| i + 1);
+            // `%2Fwww.host`: the `2F` is the encoded slash's, not the host's.
+            if after_encoded_slash(bytes, word + 2) && word + 2 < start {
+                word + 2
+            } else {
+                word
+            }
+        }
         Some(b) if is_name_byte(b) => return None,
         _ => start,
     };
     let before = &bytes[..host_start];
+    let percent_encoded =
+        before.len() >= 6 && before[before.len() - 6..].eq_ignore_ascii_case(b"%2f%2f");
     let (url_start, written_as_url) = if before.ends_with(b"//") {
         (scheme_start(bytes, host_start - 2), true)
     } else if before.ends_with(b"\\/\\/") {
         (scheme_start(bytes, host_start - 4), true)
-    } else if before.len() >= 6 && before[before.len() - 6..].eq_ignore_ascii_case(b"%2f%2f") {
+    } else if percent_encoded {
         (host_start - 6, true)
     } else if before
         .last()
@@ -329,7 +379,20 @@ fn url_around_host(bytes: &[u8], start: usize, end: usize) -> Option<(usize, Str
     let url_end = url_end(bytes, end);
     let mut url = String::from("//");
     push_unescaped(&mut url, bytes.get(host_start..url_end)?);
+    // Written percent-encoded (`%2F%2Fhost%2Fpath`, a URL passed as a parameter): its
+    // slashes too, so that the host ends where it does.
+    if percent_encoded {
+        url = url.replace("%2F", "/").replace("%2f", "/");
+    }
     Some((url_start, url, written_as_url))
+}
+
+/// Whether `%2F` (a slash, percent-encoded) comes right before `at`.
+fn after_encoded_slash(bytes: &[u8], at: usize) -> bool {
+    at >= 3
+        && bytes
+            .get(at - 3..at)
+            .is_some_and(|b| b.eq_ignore_ascii_case(b"%2f"))
 }
 
 /// Where the scheme before the `//` at `slashes` starts (`https:`, `https:\/\/`), or
