@@ -7,7 +7,7 @@ mod inline;
 mod paths;
 
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use aho_corasick::AhoCorasick;
 use consentry_config::{Catalogue, Category, TrackerKind};
@@ -57,9 +57,6 @@ pub struct TrackerIndex {
     /// Host → category, vendor, kind. A `necessary` host is an exception that stops the walk
     /// up to parent domains.
     hosts: HashMap<String, Meta, FastHash>,
-    /// The last labels (`com`, `net`, `io`) of the tracker hosts: a word of an inline script
-    /// that ends otherwise is no tracker host, without a lookup.
-    host_endings: HashSet<String, FastHash>,
     vendors: Vec<String>,
     /// Tracker files by path.
     paths: PathIndex,
@@ -86,17 +83,11 @@ impl TrackerIndex {
             }
         };
         let mut hosts = HashMap::default();
-        let mut host_endings = HashSet::default();
         let mut patterns: Vec<&str> = Vec::new();
         let mut inline_meta = Vec::new();
         for tracker in &catalogue.trackers {
             let id = vendor_id(&tracker.vendor);
             hosts.insert(tracker.host.clone(), (tracker.category, id, tracker.kind));
-            if tracker.category != Category::Necessary {
-                if let Some((_, ending)) = tracker.host.rsplit_once('.') {
-                    host_endings.insert(ending.to_owned());
-                }
-            }
         }
         for signature in &catalogue.signatures {
             let id = vendor_id(&signature.vendor);
@@ -120,9 +111,9 @@ impl TrackerIndex {
                 paths::kind_of(&p.vendor, &embeds),
             )
         });
-        for (i, pattern) in PathIndex::patterns(&catalogue.paths).enumerate() {
+        for pattern in PathIndex::patterns(&catalogue.paths) {
             patterns.push(pattern);
-            inline_meta.push(Pattern::Path(i));
+            inline_meta.push(Pattern::Path);
         }
         for loader in inline::LOADERS {
             patterns.push(loader);
@@ -135,7 +126,6 @@ impl TrackerIndex {
         let inline = AhoCorasick::new(&patterns).ok();
         TrackerIndex {
             hosts,
-            host_endings,
             vendors,
             paths,
             inline,
@@ -154,40 +144,20 @@ impl TrackerIndex {
     /// after one of its dots. A `necessary` entry is no tracker host here (the URL's lookup
     /// decides on the exception).
     fn tracker_host_within(&self, word: &str) -> Option<usize> {
-        let (_, ending) = word.rsplit_once('.')?;
-        if !self.host_endings.contains(ending) {
-            return None;
-        }
-        let starts = std::iter::once(0).chain(
-            word.bytes()
-                .enumerate()
-                .filter(|&(_, b)| b == b'.')
-                .map(|(i, _)| i + 1),
-        );
-        starts
-            .take_while(|&at| word[at..].contains('.'))
-            .find(|&at| {
+        domains(word)
+            .find(|(_, domain)| {
                 self.hosts
-                    .get(&word[at..])
+                    .get(*domain)
                     .is_some_and(|meta| meta.0 != Category::Necessary)
             })
+            .map(|(at, _)| at)
     }
 
+    /// The entry of `host` or, failing that, of its nearest parent domain that has one.
     fn host_meta(&self, host: &str) -> Option<Meta> {
-        let host = host.trim_end_matches('.');
-        let mut candidate = host;
-        loop {
-            if let Some(&meta) = self.hosts.get(candidate) {
-                if meta.0 == Category::Necessary {
-                    return None;
-                }
-                return Some(meta);
-            }
-            match candidate.split_once('.') {
-                Some((_, parent)) if parent.contains('.') => candidate = parent,
-                _ => return None,
-            }
-        }
+        let meta = domains(host.trim_end_matches('.'))
+            .find_map(|(_, domain)| self.hosts.get(domain).copied())?;
+        (meta.0 != Category::Necessary).then_some(meta)
     }
 
     /// The tracker a URL points at: a tracker file by its path, on any host or a relative
@@ -264,6 +234,17 @@ impl TrackerIndex {
             withheld: false,
         }
     }
+}
+
+/// `host` and its parent domains down to two labels (`a.b.example.com`, `b.example.com`,
+/// `example.com`), each with where it starts in `host`.
+fn domains(host: &str) -> impl Iterator<Item = (usize, &str)> {
+    std::iter::successors(Some((0, host)), |&(at, domain)| {
+        let (label, parent) = domain.split_once('.')?;
+        parent
+            .contains('.')
+            .then_some((at + label.len() + 1, parent))
+    })
 }
 
 /// A URL taken apart: its host (absent for a relative URL) and the rest (path and query).

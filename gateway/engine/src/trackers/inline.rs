@@ -106,16 +106,23 @@ pub(super) const CONSENT_PLATFORMS: [&str; 24] = [
 /// What a pattern of the inline automaton is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Pattern {
-    /// A tracker host.
-    Host,
-    /// Path signature `n` of the path index.
-    Path(usize),
+    /// A path signature of a tracker file.
+    Path,
     /// A script signature.
     Signature(Meta),
     /// A word that loads something.
     Loader,
     /// A consent platform's name.
     ConsentPlatform,
+}
+
+/// An address of a tracker that the text may load, at `start..end` of it.
+#[derive(Debug, Clone, Copy)]
+enum Hit {
+    /// A tracker host, ending the host-shaped word that starts at `word`.
+    Host { word: usize },
+    /// A path signature of a tracker file.
+    Path,
 }
 
 /// Where the text comes from.
@@ -153,7 +160,7 @@ pub(super) fn scan(index: &TrackerIndex, text: &str, source: Source, allow: &All
     };
     let bytes = text.as_bytes();
     let mut loaders: Vec<usize> = Vec::new();
-    let mut candidates: Vec<(usize, usize, Pattern)> = host_words(index, &text);
+    let mut candidates: Vec<(usize, usize, Hit)> = host_words(index, &text);
     for m in matcher.find_overlapping_iter(text.as_ref()) {
         let Some(&pattern) = index.inline_meta.get(m.pattern().as_usize()) else {
             continue;
@@ -164,7 +171,7 @@ pub(super) fn scan(index: &TrackerIndex, text: &str, source: Source, allow: &All
             (Pattern::Signature(meta), Source::Script) if is_tag => {
                 keep_most_intrusive(&mut found.tag, meta)
             }
-            (Pattern::Path(_), _) => candidates.push((m.start(), m.end(), pattern)),
+            (Pattern::Path, _) => candidates.push((m.start(), m.end(), Hit::Path)),
             _ => {}
         }
     }
@@ -176,7 +183,7 @@ pub(super) fn scan(index: &TrackerIndex, text: &str, source: Source, allow: &All
     } else {
         (NEAR_WINDOW, 0)
     };
-    for (start, end, pattern) in candidates {
+    for (start, end, hit) in candidates {
         let loaded = match source {
             Source::Script => loaders
                 .iter()
@@ -186,9 +193,9 @@ pub(super) fn scan(index: &TrackerIndex, text: &str, source: Source, allow: &All
         if !loaded {
             continue;
         }
-        let around = match pattern {
-            Pattern::Host => url_around_host(bytes, start, end),
-            _ => url_around_path(bytes, start, end).map(|(at, url)| (at, url, true)),
+        let around = match hit {
+            Hit::Host { word } => url_around_host(bytes, word, end),
+            Hit::Path => url_around_path(bytes, start, end).map(|(at, url)| (at, url, true)),
         };
         let Some((url_start, url, written_as_url)) = around else {
             continue;
@@ -221,13 +228,13 @@ pub(super) fn scan(index: &TrackerIndex, text: &str, source: Source, allow: &All
     found
 }
 
-/// The tracker hosts in `text`, as `(start, end, Pattern::Host)`: each word of host bytes
+/// The tracker hosts in `text`, as `(start, end, Hit::Host)`: each word of host bytes
 /// (letters, digits, `-` and `.`; trailing dots aside) that a tracker host ends, from where
 /// the longest such host starts. A host inside a longer name (`t.co` in `bit.co`, `t.com` or
 /// `t.co-op`) ends no word at a dot, so it is not found; which of the found ones count is for
-/// the rules of [`scan`]. One pass and a lookup per word that ends like a tracker host, where
-/// an automaton over the catalogue's thousands of hosts missed the cache on most bytes.
-fn host_words(index: &TrackerIndex, text: &str) -> Vec<(usize, usize, Pattern)> {
+/// the rules of [`scan`]. One pass, and a lookup of each word and its parent domains in the
+/// catalogue's map of hosts, where an automaton over its thousands of hosts took 6 ms to build.
+fn host_words(index: &TrackerIndex, text: &str) -> Vec<(usize, usize, Hit)> {
     let bytes = text.as_bytes();
     let mut found = Vec::new();
     let mut i = 0;
@@ -250,7 +257,7 @@ fn host_words(index: &TrackerIndex, text: &str) -> Vec<(usize, usize, Pattern)> 
         };
         let word = word.trim_end_matches('.');
         if let Some(at) = index.tracker_host_within(word) {
-            found.push((start + at, start + word.len(), Pattern::Host));
+            found.push((start + at, start + word.len(), Hit::Host { word: start }));
         }
     }
     found
@@ -324,41 +331,17 @@ fn ends_url(b: u8) -> bool {
         )
 }
 
-/// The URL a tracker host found at `start..end` is part of: its start in `bytes`, its text
-/// (`//host/path`, JSON's `\/` unescaped), and whether it is written as a URL (`//host`)
-/// rather than a string that starts with the host. `None` when the match is part of a
-/// longer name, or not where a URL or a host string begins.
-fn url_around_host(bytes: &[u8], start: usize, end: usize) -> Option<(usize, String, bool)> {
-    // A whole host on the right: `t.co` is not `t.com` nor `t.co.uk`.
-    match bytes.get(end) {
-        Some(&b) if is_name_byte(b) => return None,
-        Some(b'.')
-            if bytes
-                .get(end + 1)
-                .is_some_and(|b| b.is_ascii_alphanumeric()) =>
-        {
-            return None
-        }
-        _ => {}
+/// The URL a tracker host is part of, the host-shaped word it ends running over
+/// `host_start..end` (see [`host_words`]): its start in `bytes`, its text (`//host/path`,
+/// JSON's `\/` and percent-encoded slashes unescaped), and whether it is written as a URL
+/// (`//host`) rather than a string that starts with the host. `None` when the word goes on
+/// as a longer name (`_`), or is not where a URL or a host string begins.
+fn url_around_host(bytes: &[u8], host_start: usize, end: usize) -> Option<(usize, String, bool)> {
+    let name_byte_at = |i: usize| bytes.get(i).copied().is_some_and(is_name_byte);
+    let name_before = host_start > 0 && name_byte_at(host_start - 1);
+    if name_byte_at(end) || (name_before && !after_encoded_slash(bytes, host_start)) {
+        return None;
     }
-    // On the left a subdomain is fine (`www.`), part of a longer name is not (`bit.com`).
-    let host_start = match start.checked_sub(1).map(|i| bytes[i]) {
-        _ if after_encoded_slash(bytes, start) => start,
-        Some(b'.') => {
-            let word = bytes[..start]
-                .iter()
-                .rposition(|&b| !is_host_byte(b))
-                .map_or(0, |i| i + 1);
-            // `%2Fwww.host`: the `2F` is the encoded slash's, not the host's.
-            if after_encoded_slash(bytes, word + 2) && word + 2 < start {
-                word + 2
-            } else {
-                word
-            }
-        }
-        Some(b) if is_name_byte(b) => return None,
-        _ => start,
-    };
     let before = &bytes[..host_start];
     let percent_encoded =
         before.len() >= 6 && before[before.len() - 6..].eq_ignore_ascii_case(b"%2f%2f");
